@@ -1,0 +1,133 @@
+"""Loading a case file: a kommun's self-described practices, checked against the rules."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+from checker.model import Case, CaseFact, Namnd, RuleBase
+from checker.schema import Node, suggest
+from checker.values import read_value
+from checker.yamlio import load_yaml
+
+CASE_KEYS = ("kommun", "granskningsperiod", "granskningsdatum", "nämnder", "audit",
+             "parametrar", "facts", "ej_granskat", "förväntat")
+EXPECTED_KEYS = ("frågor", "samlat", "kriterier", "rekommendationer", "avvikelser", "not")
+_PERSONNUMMER = re.compile(r"(?<!\d)(?:\d{2})?(\d{2})(\d{2})(\d{2})[-+]?(\d{4})(?!\d)")
+
+
+def luhn_ok(digits: str) -> bool:
+    total = 0
+    for index, char in enumerate(digits):
+        product = int(char) * (2 if index % 2 == 0 else 1)
+        total += product - 9 if product > 9 else product
+    return total % 10 == 0
+
+
+def looks_like_personnummer(text: str) -> bool:
+    """Whether text holds a valid-looking Swedish personnummer or samordningsnummer."""
+    for match in _PERSONNUMMER.finditer(text):
+        year, month, day, tail = match.groups()
+        day_number = int(day) - 60 if int(day) > 60 else int(day)
+        if 1 <= int(month) <= 12 and 1 <= day_number <= 31 and luhn_ok(year + month + day + tail):
+            return True
+    return False
+
+
+def _refuse_personal_data(node: Node) -> None:
+    if isinstance(node.value, str):
+        if looks_like_personnummer(node.value):
+            raise node.error("this looks like a personnummer; cases end up in git and must "
+                             "hold no personal data: remove it or write the text without it")
+    elif isinstance(node.value, dict):
+        for _key, child in node.items():
+            _refuse_personal_data(child)
+    elif isinstance(node.value, list):
+        for child in node.sequence():
+            _refuse_personal_data(child)
+
+
+def load_case(path: Path, rules: RuleBase, audit_override: str | None = None) -> Case:
+    """Read and validate a case file (YAML or JSON)."""
+    root = Node(load_yaml(Path(path)), str(path), 1, "")
+    fields = root.mapping(required=("kommun", "granskningsperiod", "granskningsdatum",
+                                    "nämnder", "audit"), optional=CASE_KEYS)
+    _refuse_personal_data(root)
+    audit_id = fields["audit"].text()
+    if audit_override is not None and audit_override != audit_id:
+        raise fields["audit"].error(f"--audit {audit_override} contradicts the case's audit "
+                                    f"{audit_id!r}")
+    if audit_id not in rules.audits:
+        raise fields["audit"].error(f"unknown audit {audit_id!r}{suggest(audit_id, rules.audits)};"
+                                    f" known: {', '.join(sorted(rules.audits))}")
+    audit = rules.audits[audit_id]
+    period = fields["granskningsperiod"].mapping(required=("från", "till"))
+    period_from, period_to = period["från"].date(), period["till"].date()
+    if period_to < period_from:
+        raise period["till"].error("the period ends before it starts")
+    roles = {role.id for role in audit.roles}
+    namnder = []
+    for item in fields["nämnder"].sequence():
+        entry = item.mapping(required=("namn", "roller"))
+        role_ids = tuple(role.choice(sorted(roles)) for role in entry["roller"].sequence())
+        namnder.append(Namnd(entry["namn"].text(), role_ids))
+    if not namnder:
+        raise fields["nämnder"].error("name at least one nämnd")
+    parameters = {}
+    for name, node in (fields["parametrar"].items() if "parametrar" in fields else ()):
+        if name not in rules.parameters:
+            raise node.error(f"unknown parameter {name!r}{suggest(name, rules.parameters)}")
+        parameters[name] = _parameter_value(node, rules.parameters[name].value)
+    facts = _facts(fields["facts"], rules) if "facts" in fields else {}
+    not_assessed = {}
+    for criterion_id, node in (fields["ej_granskat"].items() if "ej_granskat" in fields else ()):
+        resolved = _criterion_id(criterion_id, node, rules)
+        not_assessed[resolved] = node.text()
+    expected = None
+    if "förväntat" in fields:
+        fields["förväntat"].mapping(optional=EXPECTED_KEYS)
+        expected = fields["förväntat"].value
+    return Case(str(path), fields["kommun"].text(), period_from, period_to,
+                fields["granskningsdatum"].date(), tuple(namnder), audit_id, parameters,
+                facts, not_assessed, expected)
+
+
+def _criterion_id(criterion_id: str, node: Node, rules: RuleBase) -> str:
+    if criterion_id in rules.criteria:
+        return criterion_id
+    for criterion in rules.criteria.values():
+        if criterion_id in criterion.aliases:
+            return criterion.id
+    raise node.error(f"unknown criterion {criterion_id!r}{suggest(criterion_id, rules.criteria)}")
+
+
+def _parameter_value(node: Node, default: Any) -> Any:
+    if isinstance(default, bool) or type(node.value) is not type(default) and not (
+            isinstance(default, (int, float)) and isinstance(node.value, (int, float))
+            and not isinstance(node.value, bool)):
+        raise node.error(f"expected a value like the default {default!r}, got {node.value!r}")
+    return node.value
+
+
+def _facts(node: Node, rules: RuleBase) -> dict[str, CaseFact]:
+    facts: dict[str, CaseFact] = {}
+    for given_id, fact_node in node.items():
+        fact_id = rules.fact_aliases.get(given_id, given_id)
+        if fact_id not in rules.facts:
+            raise Node(given_id, fact_node.file, fact_node.line, fact_node.path).error(
+                f"unknown fact {given_id!r}{suggest(given_id, rules.facts)}")
+        if fact_id in facts:
+            raise fact_node.error(f"{given_id} repeats {fact_id} (an alias of the same fact)")
+        fact = rules.facts[fact_id]
+        källa = underlag = ""
+        value_node = fact_node
+        if isinstance(fact_node.value, dict):
+            entry = fact_node.mapping(required=("värde",), optional=("källa", "underlag"))
+            value_node = entry["värde"]
+            källa = entry["källa"].text() if "källa" in entry else ""
+            underlag = entry["underlag"].choice(rules.vocabulary.underlag) \
+                if "underlag" in entry else ""
+        value = read_value(value_node, fact)
+        facts[fact_id] = CaseFact(fact_id, value, källa, underlag, fact_node.line or 0)
+    return facts

@@ -1,0 +1,75 @@
+"""The granska command line: thin click commands over checker.api."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from checker import __version__, api
+from checker.errors import GranskaError
+
+_RULES_OPTION = click.option(
+    "--rules", "rules_dir", type=click.Path(file_okay=False, path_type=Path),
+    help="Rules directory to use instead of the shipped rules.")
+
+
+class _Group(click.Group):
+    """Turns GranskaError into `file:line: field: message` on stderr and exit code 2."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except GranskaError as error:
+            click.echo(f"granska: error: {error}", err=True)
+            ctx.exit(error.exit_code)
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="granska")
+def main() -> None:
+    """granska: förbedömning of how a kommun helps people on ekonomiskt bistånd towards
+    egen försörjning, against the criteria Swedish auditors apply.
+
+    Start with `granska check examples/heby-2022.yaml`. Every output is a förbedömning
+    from the kommun's own statements, not a revisionell bedömning.
+    """
+
+
+@main.command()
+@click.argument("case", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--audit", help="Audit template id; must match the case's `audit`.")
+@_RULES_OPTION
+@click.option("--format", "output_format", type=click.Choice(["text", "md", "json"]),
+              help="Output format (default text, or inferred from -o's suffix).")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write to this file (atomically) instead of the terminal.")
+@click.option("--fail-on", metavar="GRADE",
+              help="Exit 1 when any question's verdict is at or below GRADE (e.g. delvis).")
+@click.option("--color/--no-color", default=None, help="Colour the text output.")
+def check(case: Path, audit: str | None, rules_dir: Path | None, output_format: str | None,
+          output: Path | None, fail_on: str | None, color: bool | None) -> None:
+    """Evaluate CASE (a YAML or JSON case file) and show the verdict per revisionsfråga."""
+    from checker.render import format_for
+
+    chosen = format_for(output_format, str(output) if output else None)
+    result = api.check(case, rules_dir, audit)
+    colour = (sys.stdout.isatty() and output is None) if color is None else color
+    text = api.render(result, chosen, colour and chosen == "text")
+    if output is not None:
+        api.write_output(output, text)
+    else:
+        click.echo(text, nl=False)
+    if fail_on is not None and api.fails(result, fail_on):
+        sys.exit(1)
+
+
+@main.command()
+@click.option("--audit", help="Show only this audit template.")
+@_RULES_OPTION
+def rules(audit: str | None, rules_dir: Path | None) -> None:
+    """List the audit templates, their questions and criteria with their basis."""
+    from checker.catalogue import describe_rules
+
+    click.echo(describe_rules(rules_dir, audit), nl=False)

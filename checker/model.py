@@ -1,0 +1,239 @@
+"""The model: frozen dataclasses for sources, facts, criteria, audits, cases."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+STATUSES = ("ej_uppfyllt", "delvis", "uppfyllt")  # worst to best
+NOT_ASSESSED = "ej_granskat"
+
+
+@dataclass(frozen=True)
+class Count:
+    """A count of a total, such as 9 of 16 files."""
+
+    count: int
+    total: int
+
+    @property
+    def share(self) -> float:
+        return self.count / self.total if self.total else 0.0
+
+
+@dataclass(frozen=True)
+class Citation:
+    """One provision of one source, with its own validity."""
+
+    source: str
+    ref: str
+    verified: bool
+    valid_from: date | None = None
+    valid_to: date | None = None
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Source:
+    id: str
+    title: str
+    short: str
+    kind: str
+    valid_from: date | None
+    valid_to: date | None
+    status: str = "gällande"
+
+
+@dataclass(frozen=True)
+class Provision:
+    """A topic cited by criteria, with its wording in each source that has it."""
+
+    id: str
+    text: str
+    citations: tuple[Citation, ...]
+    file: str = ""
+    line: int = 0
+
+
+@dataclass(frozen=True)
+class Fact:
+    id: str
+    type: str
+    title: str
+    question: str
+    help: str
+    area: str
+    recipient: str
+    better: Any = None  # True/False, 'higher'/'lower', 'later'/'earlier', or enum order
+    values: tuple[str, ...] = ()
+    relevant_when: Any = None  # a condition (conditions.Condition)
+    aliases: tuple[str, ...] = ()
+    file: str = ""
+    line: int = 0
+
+
+@dataclass(frozen=True)
+class Parameter:
+    id: str
+    value: Any
+    description: str
+    basis: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Recommendation:
+    id: str
+    text: str
+    addressed_to: tuple[str, ...]
+    file: str = ""
+    line: int = 0
+
+
+@dataclass(frozen=True)
+class Criterion:
+    id: str
+    title: str
+    area: str
+    basis: tuple[str, ...]  # provision ids
+    concerns: tuple[str, ...]  # role ids
+    uppfyllt: Any  # condition
+    delvis: Any  # condition or None
+    reasoning: dict[str, str]
+    recommendation: str | None = None
+    recommend_when: tuple[str, ...] = ("ej_uppfyllt", "delvis")
+    aliases: tuple[str, ...] = ()
+    file: str = ""
+    line: int = 0
+
+
+@dataclass(frozen=True)
+class QuestionCriterion:
+    criterion: str
+    weight: float = 1.0
+    essential: bool = False
+
+
+@dataclass(frozen=True)
+class Grade:
+    id: str
+    label: str
+    colour: str = ""
+
+
+@dataclass(frozen=True)
+class PolicyStep:
+    """One grade of a verdict policy and what it requires; the first met wins."""
+
+    grade: str
+    min_score: float | None = None
+    essential_at_least: str | None = None
+    all_at_least: str | None = None
+    any_at_least: str | None = None
+
+
+@dataclass(frozen=True)
+class Policy:
+    """Maps the statuses of items (criteria or questions) to a grade."""
+
+    scores: dict[str, float]
+    steps: tuple[PolicyStep, ...]
+
+
+@dataclass(frozen=True)
+class Question:
+    id: str
+    text: str
+    criteria: tuple[QuestionCriterion, ...]
+    title: str = ""
+
+
+@dataclass(frozen=True)
+class Role:
+    id: str
+    title: str
+
+
+@dataclass(frozen=True)
+class Audit:
+    id: str
+    title: str
+    syfte: str
+    roles: tuple[Role, ...]
+    scale: tuple[Grade, ...]  # best first
+    policy: Policy
+    questions: tuple[Question, ...]
+    overall_scale: tuple[Grade, ...]
+    overall_policy: Policy
+    overall_text: str
+    question_reasoning: str
+    parameters: dict[str, Any] = field(default_factory=dict)
+    file: str = ""
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """Words users see that belong to no single rule: labels, disclaimer, defaults."""
+
+    status_labels: dict[str, str]
+    underlag: tuple[str, ...]
+    documentary_underlag: tuple[str, ...]
+    recipients: dict[str, str]
+    boolean_labels: dict[bool, str]
+    unknown_label: str
+    unknown_reasoning: str
+    not_assessed_reasoning: str
+    disclaimer: str
+    headings: dict[str, str]
+
+
+@dataclass(frozen=True)
+class RuleBase:
+    """Everything loaded from one rules directory."""
+
+    directory: str
+    version: str
+    vocabulary: Vocabulary
+    sources: dict[str, Source]
+    provisions: dict[str, Provision]
+    facts: dict[str, Fact]
+    fact_aliases: dict[str, str]
+    parameters: dict[str, Parameter]
+    criteria: dict[str, Criterion]
+    recommendations: dict[str, Recommendation]
+    audits: dict[str, Audit]
+    areas: dict[str, str]
+
+
+@dataclass(frozen=True)
+class CaseFact:
+    id: str
+    value: Any  # None when stated as unknown (vet ej)
+    källa: str = ""
+    underlag: str = ""
+    line: int = 0
+
+    @property
+    def known(self) -> bool:
+        return self.value is not None
+
+
+@dataclass(frozen=True)
+class Namnd:
+    name: str
+    roles: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Case:
+    file: str
+    kommun: str
+    period_from: date
+    period_to: date
+    granskningsdatum: date
+    namnder: tuple[Namnd, ...]
+    audit: str
+    parameters: dict[str, Any]
+    facts: dict[str, CaseFact]
+    not_assessed: dict[str, str]
+    expected: Any = None
