@@ -12,9 +12,9 @@ from __future__ import annotations
 import calendar
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, Union
+from typing import Any
 
-from checker.model import Count, Fact
+from checker.model import Fact
 from checker.schema import Node, parse_date, suggest
 
 ORDER_OPERATORS = ("at_least", "above", "at_most", "below")
@@ -53,6 +53,9 @@ class Period:
 
 @dataclass(frozen=True)
 class Test:
+    """A test of one fact: `{fact: ID, OPERATOR: OPERAND, underlag: [...]}`."""
+
+    __test__ = False  # not a pytest test class
     fact: str
     op: str
     operand: Any
@@ -74,7 +77,7 @@ class Not:
     item: Condition
 
 
-Condition = Union[Test, All, Any_, Not]
+Condition = Test | All | Any_ | Not
 
 
 # --- parsing ------------------------------------------------------------------------
@@ -187,9 +190,9 @@ def check_operand(node: Node, op: str, fact: Fact, value: Any) -> Any:
         if parsed is None:
             raise node.error(f"expected a date YYYY-MM-DD, got {value!r}")
         return parsed
-    elif fact.type in ("integer", "number", "percent"):
-        if isinstance(value, bool) or not isinstance(value, (int, float)):
-            raise node.error(f"{fact.id} is a number, got {value!r}")
+    elif fact.type in ("integer", "number", "percent") and (
+            isinstance(value, bool) or not isinstance(value, (int, float))):
+        raise node.error(f"{fact.id} is a number, got {value!r}")
     return value
 
 
@@ -305,5 +308,3 @@ def evaluate(condition: Condition | None, facts: dict[str, Fact],
     return None if None in results else False
 
 
-__all__ = ["All", "Any_", "Catalogue", "Condition", "Context", "Count", "Not", "Param",
-           "Period", "Test", "bind", "evaluate", "facts_of", "parse", "test_value"]

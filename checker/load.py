@@ -349,8 +349,8 @@ def load_audit(path: Path, criteria: dict[str, Criterion], parameters: dict[str,
             weight = float(spec["weight"].number()) if "weight" in spec else 1.0
             if weight <= 0:
                 raise spec["weight"].error("a weight is above 0")
-            question_criteria.append(QuestionCriterion(
-                criterion_id, weight, spec["essential"].boolean() if "essential" in spec else False))
+            essential = spec["essential"].boolean() if "essential" in spec else False
+            question_criteria.append(QuestionCriterion(criterion_id, weight, essential))
         questions.append(Question(_id(entry["id"], PLAIN_ID, "question"), entry["text"].text(),
                                   tuple(question_criteria),
                                   entry["title"].text() if "title" in entry else ""))

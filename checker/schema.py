@@ -47,9 +47,7 @@ class Node:
 
     def _child(self, key: Any, value: Any) -> Node:
         line = self.line
-        if isinstance(self.value, Located):
-            line = self.value.line_of(key)
-        elif isinstance(self.value, LocatedList):
+        if isinstance(self.value, (Located, LocatedList)):
             line = self.value.line_of(key)
         if isinstance(key, int):
             path = f"{self.path}[{key}]"

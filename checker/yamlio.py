@@ -46,7 +46,7 @@ class LocatedList(list):
 class _Loader(_BaseLoader):
     """Safe loader with strict booleans, text dates, line numbers and unique keys."""
 
-    yaml_implicit_resolvers = {
+    yaml_implicit_resolvers = {  # noqa: RUF012 - PyYAML's own class attribute
         first: [(tag, regexp) for tag, regexp in resolvers
                 if tag not in ("tag:yaml.org,2002:bool", "tag:yaml.org,2002:timestamp")]
         for first, resolvers in _BaseLoader.yaml_implicit_resolvers.items()
@@ -95,7 +95,7 @@ _Loader.add_constructor("tag:yaml.org,2002:timestamp", _Loader.construct_yaml_st
 def parse_yaml(text: str, file: str) -> Any:
     """Parse YAML (or JSON) text; errors name the file and line."""
     try:
-        return yaml.load(text, Loader=_Loader)  # noqa: S506 - a safe loader subclass
+        return yaml.load(text, Loader=_Loader)
     except GranskaError as error:
         error.file = file
         raise
