@@ -10,11 +10,13 @@ parameter set and reused; each case gets its own state, deleted after evaluation
 from __future__ import annotations
 
 import itertools
+import json
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 import durable.engine
+import durable_rules_engine
 
 from checker import conditions
 from checker.conditions import All, Any_, Not, Test
@@ -133,23 +135,21 @@ class CompiledAudit:
 
 
 class _Host(durable.engine.Host):
-    """Resolves action names to recorders of which rule fired."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.fired: list[str] = []
+    """Registers rulesets; actions are never run through it (see Engine.evaluate)."""
 
     def get_action(self, action_name: str):
-        fired = self.fired
-
-        def record(_context) -> None:
-            fired.append(action_name)
-
-        return record
+        return lambda _context: None
 
 
 class Engine:
-    """Evaluates criteria of cases with durable-rules; one instance per process."""
+    """Evaluates criteria of cases with durable-rules; one instance per process.
+
+    Rules are registered through durable's Host, but a case is evaluated through the
+    engine's C interface: assert the case fact, then walk the queue of matched rules,
+    reading only each rule's name. durable's own action dispatch JSON-decodes the whole
+    state for every fired rule, which costs ten times the matching itself; our actions
+    only record which rule matched, so they need none of it.
+    """
 
     def __init__(self) -> None:
         self._host = _Host()
@@ -196,12 +196,7 @@ class Engine:
             if relative.fact in known:
                 cut = conditions.cutoff(relative.period, context)
                 message[relative.field] = known[relative.fact][0].toordinal() - cut.toordinal()
-        fired = self._host.fired
-        fired.clear()
-        try:
-            self._host.assert_fact(compiled.name, message)
-        finally:
-            self._host.delete_state(compiled.name, sid)
+        fired = self._fired_rules(compiled.name, message, sid)
         forms = {criterion_id: {"UT": False, "UF": False, "DT": False, "DF": False}
                  for criterion_id in compiled.criteria}
         for name in fired:
@@ -210,3 +205,19 @@ class Engine:
             index, form = name.split(":")
             forms[compiled.criteria[int(index)]][form] = True
         return forms
+
+    def _fired_rules(self, ruleset_name: str, message: dict, sid: str) -> list[str]:
+        ruleset = self._host.get_ruleset(ruleset_name)
+        handle = ruleset._handle  # the C ruleset; durable exposes no public accessor
+        result = durable_rules_engine.assert_fact(handle, json.dumps(message, ensure_ascii=False))
+        try:
+            state = ruleset._handle_result(result, message)
+            fired = []
+            action = durable_rules_engine.start_action_for_state(handle, state)
+            while action:
+                matched = action[1] if isinstance(action, tuple) else action
+                fired.append(matched[2:matched.index('"', 2)])  # '{"NAME":{…}}'
+                action = durable_rules_engine.complete_and_start_action(handle, state)
+            return fired
+        finally:
+            durable_rules_engine.delete_state(handle, sid)
