@@ -98,6 +98,7 @@ def evaluate_case(rules: RuleBase, case: Case, use_engine: bool = True,
     audit = rules.audits[case.audit]
     parameters = parameters_for(rules, audit, case)
     forms = criterion_forms(rules, case, use_engine)
+    known = known_facts(case)
     criteria = {}
     for criterion in audit_criteria(rules, audit):
         if criterion.id in case.not_assessed:
@@ -105,7 +106,7 @@ def evaluate_case(rules: RuleBase, case: Case, use_engine: bool = True,
         else:
             possible = verdicts.possible_statuses(forms[criterion.id])
         criteria[criterion.id] = _criterion_result(rules, case, criterion, possible,
-                                                   parameters, with_reasoning)
+                                                   parameters, with_reasoning, known)
     questions = [_question_result(rules, audit, question, criteria, with_reasoning)
                  for question in audit.questions]
     return {
@@ -120,6 +121,7 @@ def evaluate_case(rules: RuleBase, case: Case, use_engine: bool = True,
             "syfte": render_text(audit.syfte, nämnder=[n.name for n in case.namnder],
                                  kommun=case.kommun),
             "scale": [{"id": g.id, "label": g.label, "colour": g.colour} for g in audit.scale],
+            "overall_scale": [{"id": g.id, "label": g.label} for g in audit.overall_scale],
             "roles": [{"id": role.id, "title": role.title} for role in audit.roles],
             "status_labels": dict(rules.vocabulary.status_labels),
         },
@@ -166,9 +168,10 @@ def _relevant(rules: RuleBase, fact_id: str, known: dict, context: conditions.Co
 
 
 def _criterion_result(rules: RuleBase, case: Case, criterion: Criterion,
-                      possible: tuple[str, ...], parameters: dict, with_reasoning: bool) -> dict:
+                      possible: tuple[str, ...], parameters: dict, with_reasoning: bool,
+                      known: dict[str, tuple[Any, str]]) -> dict:
     vocabulary = rules.vocabulary
-    known, context = known_facts(case), context_of(case)
+    context = context_of(case)
     read = sorted(conditions.facts_of(criterion.uppfyllt) | conditions.facts_of(criterion.delvis))
     facts = []
     for fact_id in read:
