@@ -41,7 +41,8 @@ def main() -> None:
 @click.argument("case", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--audit", help="Audit template id; must match the case's `audit`.")
 @_RULES_OPTION
-@click.option("--format", "output_format", type=click.Choice(["text", "md", "json"]),
+@click.option("--format", "output_format",
+              type=click.Choice(["text", "md", "json", "html", "docx", "pdf"]),
               help="Output format (default text, or inferred from -o's suffix).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
               help="Write to this file (atomically) instead of the terminal.")
@@ -51,9 +52,11 @@ def main() -> None:
 def check(case: Path, audit: str | None, rules_dir: Path | None, output_format: str | None,
           output: Path | None, fail_on: str | None, color: bool | None) -> None:
     """Evaluate CASE (a YAML or JSON case file) and show the verdict per revisionsfråga."""
-    from checker.render import format_for
+    from checker.render import BINARY_FORMATS, format_for
 
     chosen = format_for(output_format, str(output) if output else None)
+    if chosen in BINARY_FORMATS and output is None and sys.stdout.isatty():
+        raise GranskaError(f"--format {chosen} is a binary file; give -o FILE.{chosen}")
     result = api.check(case, rules_dir, audit)
     colour = (sys.stdout.isatty() and output is None) if color is None else color
     text = api.render(result, chosen, colour and chosen == "text")

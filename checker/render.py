@@ -9,7 +9,10 @@ from pathlib import Path
 
 import jinja2
 
+from checker.docx_report import render_docx
 from checker.errors import GranskaError
+from checker.pdf_report import render_pdf
+from checker.report import report_view
 
 ANSI = {"ja": "\033[32m", "delvis": "\033[33m", "nej": "\033[31m", "bold": "\033[1m",
         "dim": "\033[2m", "reset": "\033[0m"}
@@ -32,6 +35,7 @@ def _environment(autoescape: bool) -> jinja2.Environment:
     environment.filters["wrap"] = _wrap
     environment.filters["sentence"] = sentence
     environment.filters["md_code"] = lambda text: f"`{text}`"
+    environment.filters["first_upper"] = lambda text: text[:1].upper() + text[1:]
     return environment
 
 
@@ -60,12 +64,23 @@ def _template_renderer(name: str, autoescape: bool = False) -> Callable[[dict, b
     return render
 
 
-RENDERERS: dict[str, Callable[[dict, bool], str]] = {
+def render_html(result: dict, colour: bool = False) -> str:
+    """The granskningsrapport as one self-contained, autoescaped HTML page."""
+    template = _environment(autoescape=True).get_template("html.j2")
+    return template.render(r=result, h=result["headings"], v=report_view(result))
+
+
+RENDERERS: dict[str, Callable[[dict, bool], str | bytes]] = {
     "text": _template_renderer("text.j2"),
     "md": _template_renderer("md.j2"),
     "json": render_json,
+    "html": render_html,
+    "docx": render_docx,
+    "pdf": render_pdf,
 }
-SUFFIXES = {".txt": "text", ".md": "md", ".json": "json"}
+SUFFIXES = {".txt": "text", ".md": "md", ".json": "json", ".html": "html", ".htm": "html",
+            ".docx": "docx", ".pdf": "pdf"}
+BINARY_FORMATS = ("docx", "pdf")
 
 
 def format_for(requested: str | None, output: str | None) -> str:

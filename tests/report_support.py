@@ -1,0 +1,65 @@
+"""Shared by the report tests: the golden case they render and how to read the outputs."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+from functools import cache
+from pathlib import Path
+
+import html5lib
+
+from checker import api
+from checker.yamlio import load_yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+CASE = ROOT / "tests" / "cases" / "nykoping-2021.yaml"
+SEED = ROOT.parent / "shared" / "seeds" / "nykoping-2021-pwc.txt"
+if not CASE.is_file():
+    CASE = ROOT / "examples" / "heby-2022.yaml"
+# The headings whose order the report shares with the seed report.
+OUTLINE_HEADINGS = ("Sammanfattning", "Inledning", "Revisionskriterier", "Iakttagelser",
+                    "Bedömning")
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+IN_CI = bool(os.environ.get("CI"))
+
+
+@cache
+def result() -> dict:
+    return api.check(CASE)
+
+
+def expected_labels() -> list[str]:
+    """The golden case's expected verdict per question, as the audit scale labels them."""
+    expected = load_yaml(CASE)["förväntat"]["frågor"]
+    labels = {grade["id"]: grade["label"] for grade in result()["audit"]["scale"]}
+    return [labels[expected[question["id"]]] for question in result()["questions"]]
+
+
+def parse_html(text: str):
+    """The page parsed by a strict HTML5 parser: any parse error raises."""
+    return html5lib.HTMLParser(strict=True, namespaceHTMLElements=False).parse(text)
+
+
+def text_of(element) -> str:
+    return re.sub(r"\s+", " ", "".join(element.itertext())).strip()
+
+
+def html_outline(document) -> list[tuple[int, str]]:
+    """(level, text) of the h2–h4 headings, the report's sections below its title."""
+    return [(int(element.tag[1]) - 1, text_of(element)) for element in document.iter()
+            if element.tag in ("h2", "h3", "h4")]
+
+
+def seed_outline() -> list[str]:
+    """The seed report's headings among OUTLINE_HEADINGS, in order (OCR's 'l' for 'I' fixed)."""
+    found = []
+    for line in SEED.read_text(encoding="utf-8").splitlines():
+        if not line.startswith("#"):
+            continue
+        text = re.sub(r"[#*]", "", line).strip()
+        text = re.sub(r"^lakttagelser$", "Iakttagelser", text)
+        if text in OUTLINE_HEADINGS:
+            found.append(text)
+    return found

@@ -1,0 +1,242 @@
+"""The granskningsrapport in HTML, DOCX and PDF: outline, verdicts, escaping, determinism."""
+
+from __future__ import annotations
+
+import io
+import re
+import shutil
+import subprocess
+import zipfile
+
+import pytest
+from click.testing import CliRunner
+from report_support import (
+    CASE,
+    IN_CI,
+    OUTLINE_HEADINGS,
+    SEED,
+    expected_labels,
+    html_outline,
+    parse_html,
+    result,
+    seed_outline,
+    text_of,
+)
+
+from checker import api
+from checker.cli import main
+from checker.collation import swedish_sorted
+
+
+@pytest.fixture(scope="module")
+def html() -> str:
+    return api.render(result(), "html")
+
+
+@pytest.fixture(scope="module")
+def page(html):
+    return parse_html(html)
+
+
+@pytest.fixture(scope="module")
+def word():
+    docx = pytest.importorskip("docx")
+    return docx.Document(io.BytesIO(api.render(result(), "docx")))
+
+
+def _summary_rows(page) -> list[list[str]]:
+    table = page.find(".//table[@class='summary']")
+    return [[text_of(cell) for cell in row.findall("td")] for row in table.iter("tr")
+            if row.find("td") is not None]
+
+
+# --- HTML -----------------------------------------------------------------------------
+def test_html_summary_table_gives_the_golden_verdicts_in_the_scale_colours(page):
+    rows = _summary_rows(page)
+    assert [verdict for _, verdict in rows] == expected_labels()
+    colours = {grade["label"]: grade["colour"] for grade in result()["audit"]["scale"]}
+    for chip in page.find(".//table[@class='summary']").iter("span"):
+        assert f"background-color: {colours[text_of(chip)]}" in chip.get("style")
+
+
+def test_html_summary_names_each_namnd_and_numbers_the_recommendations(page):
+    summary = page.find(".//section[@id='sammanfattning']")
+    overall = [text_of(p) for p in summary.findall("p[@class='overall']")]
+    assert len(overall) == len(result()["nämnder"])
+    for paragraph, entry in zip(overall, result()["overall"], strict=True):
+        assert entry["text"] == paragraph
+    items = summary.findall("ol[@class='recommendations']/li")
+    assert len(items) == len(result()["recommendations"])
+    for item, recommendation in zip(items, result()["recommendations"], strict=True):
+        assert ", ".join(recommendation["addressed_to"]) in text_of(item)
+
+
+@pytest.mark.skipif(not SEED.is_file(), reason=f"the seed report {SEED} is not beside the repo")
+def test_html_outline_follows_the_seed_report(page):
+    outline = html_outline(page)
+    assert [text for _, text in outline if text in OUTLINE_HEADINGS] == seed_outline()
+    results = page.find(".//section[@id='granskningsresultat']")
+    for section in results.findall("section"):
+        assert [text for _, text in html_outline(section)][1:] == [
+            "Iakttagelser", "Bedömning", "Rekommendationer"]
+    levels = dict((text, level) for level, text in outline)
+    assert levels["Sammanfattning"] == levels["Inledning"] == 1
+    assert levels["Revisionskriterier"] == 2
+
+
+def test_html_is_self_contained_and_printable(html, page):
+    assert page.find(".//script") is None
+    for tag in ("link", "img", "iframe", "object", "embed"):
+        assert page.find(f".//{tag}") is None, tag
+    style = "".join(element.text or "" for element in page.iter("style"))
+    assert "url(" not in style and "@import" not in style
+    assert "size: A4" in style and "@media print" in style
+    assert page.find(".//meta[@name='viewport']") is not None
+    assert page.get("lang") == "sv"
+
+
+def test_html_is_marked_as_a_forbedomning_with_the_rules_version(page):
+    text = text_of(page)
+    assert result()["disclaimer"] in text
+    assert result()["rules_version"] in text_of(page.find(".//header"))
+
+
+def test_html_introduction_lists_the_sources_in_force_and_the_case_details(page):
+    introduction = page.find(".//section[@id='inledning']")
+    text = text_of(introduction)
+    for value in (result()["kommun"], result()["granskningsdatum"], result()["audit"]["syfte"],
+                  *(namnd["namn"] for namnd in result()["nämnder"])):
+        assert value in text
+    assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", result()["granskningsdatum"])
+    sources = [text_of(item) for item in introduction.findall("ul[@class='sources']/li")]
+    titles = [item.split(":")[0] for item in sources]
+    assert set(titles) >= {entry["source"].split(":")[0] for entry in result()["sources"]}
+    for entry in result()["sources"]:
+        assert any(item.startswith(entry["source"]) and entry["ref"] in item for item in sources)
+
+
+def test_html_observations_show_each_known_fact_with_its_kalla(page):
+    sections = page.find(".//section[@id='granskningsresultat']").findall("section")
+    for section, question in zip(sections, result()["questions"], strict=True):
+        text = text_of(section)
+        assert question["reasoning"] in text
+        for criterion in question["criteria"]:
+            for fact in criterion["facts"]:
+                if fact["known"]:
+                    assert fact["display"] in text and fact["källa"] in text
+
+
+def test_html_appendix_lists_every_kalla_once_in_swedish_order(page):
+    appendix = page.find(".//section[@id='kallforteckning']")
+    listed = [text_of(item) for item in appendix.findall("ol/li")]
+    cited = {fact["källa"] for question in result()["questions"]
+             for criterion in question["criteria"] for fact in criterion["facts"]
+             if fact["källa"]}
+    assert sorted(listed) == sorted(cited)
+    assert listed == swedish_sorted(listed)
+
+
+def test_html_escapes_every_value_from_the_case(tmp_path):
+    text = CASE.read_text(encoding="utf-8")
+    hostile = "<script>alert('källa')</script> & <b>fet</b>"
+    text = re.sub(r"(?m)^(\s+källa: ).*$", lambda m: m.group(1) + f'"{hostile}"', text,
+                  count=1)
+    text = re.sub(r"(?m)^kommun: .*$", 'kommun: "Heby <i>&</i> kommun"', text, count=1)
+    case = tmp_path / "hostile.yaml"
+    case.write_text(text, encoding="utf-8")
+    html = api.render(api.check(case), "html")
+    page = parse_html(html)
+    assert page.find(".//script") is None and page.find(".//b") is None
+    assert page.find(".//i") is None
+    assert hostile in text_of(page)
+    assert "&lt;script&gt;" in html and "Heby &lt;i&gt;&amp;&lt;/i&gt; kommun" in html
+
+
+def test_html_is_byte_identical_for_the_same_case(tmp_path):
+    runner = CliRunner()
+    outputs = []
+    for name in ("first.html", "second.html"):
+        run = runner.invoke(main, ["check", str(CASE), "-o", str(tmp_path / name)])
+        assert run.exit_code == 0, run.output
+        outputs.append((tmp_path / name).read_bytes())
+    assert outputs[0] == outputs[1]
+    assert outputs[0].decode("utf-8") == api.render(api.check(CASE), "html")
+
+
+# --- DOCX -----------------------------------------------------------------------------
+def _word_outline(word) -> list[tuple[int, str]]:
+    return [(int(paragraph.style.name.split()[-1]), paragraph.text)
+            for paragraph in word.paragraphs if paragraph.style.name.startswith("Heading ")]
+
+
+def test_docx_has_the_html_outline_in_word_heading_styles(word, page):
+    assert _word_outline(word) == html_outline(page)
+    assert word.paragraphs[1].style.name == "Title"
+
+
+def test_docx_summary_table_gives_the_golden_verdicts(word, page):
+    table = word.tables[0]
+    rows = [[cell.text.strip() for cell in row.cells] for row in table.rows]
+    assert rows[0] == [text_of(cell) for cell in page.iter("th")][:2]
+    assert [verdict for _, verdict in rows[1:]] == expected_labels()
+    assert [question for question, _ in rows[1:]] == [q for q, _ in _summary_rows(page)]
+
+
+def test_docx_is_a_well_formed_package_dated_by_the_case(word):
+    data = api.render(result(), "docx")
+    with zipfile.ZipFile(io.BytesIO(data)) as package:
+        assert package.testzip() is None
+        assert "word/document.xml" in package.namelist()
+    assert word.core_properties.created.date().isoformat() == result()["granskningsdatum"]
+    assert word.sections[0].page_width.mm == pytest.approx(210, abs=0.5)
+
+
+def test_docx_converts_cleanly_with_libreoffice(tmp_path):
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    if soffice is None:
+        pytest.skip("LibreOffice (soffice) is not installed; .ci/system-packages installs it")
+    pdfium = pytest.importorskip("pypdfium2")
+    source = tmp_path / "rapport.docx"
+    source.write_bytes(api.render(result(), "docx"))
+    run = subprocess.run(
+        [soffice, f"-env:UserInstallation=file://{tmp_path / 'profile'}", "--headless",
+         "--norestore", "--convert-to", "pdf", "--outdir", str(tmp_path), str(source)],
+        capture_output=True, text=True, timeout=180, check=False)
+    converted = tmp_path / "rapport.pdf"
+    assert run.returncode == 0 and converted.is_file(), run.stdout + run.stderr
+    document = pdfium.PdfDocument(str(converted))
+    text = document[0].get_textpage().get_text_range()
+    assert len(document) >= 2 and result()["headings"]["sammanfattning"] in text
+
+
+# --- PDF ------------------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def pdf_bytes() -> bytes:
+    try:
+        import weasyprint  # noqa: F401
+    except (ImportError, OSError) as error:
+        if IN_CI:
+            raise
+        pytest.skip(f"WeasyPrint or its Pango library is missing: {error}")
+    return api.render(result(), "pdf")
+
+
+def test_pdf_pages_are_a4_and_none_is_blank(pdf_bytes):
+    pdfium = pytest.importorskip("pypdfium2")
+    document = pdfium.PdfDocument(pdf_bytes)
+    assert len(document) >= 3
+    for index in range(len(document)):
+        page = document[index]
+        assert page.get_size() == pytest.approx((595.3, 841.9), abs=1)
+        image = page.render(scale=0.5).to_pil().convert("L")
+        dark = sum(image.histogram()[:200])
+        assert dark > 500, f"page {index + 1} is blank"
+    first = document[0].get_textpage().get_text_range()
+    assert result()["audit"]["title"].split()[0] in first
+    assert result()["headings"]["sammanfattning"] in first
+
+
+def test_pdf_through_the_cli_to_a_pipe(pdf_bytes):
+    run = CliRunner().invoke(main, ["check", str(CASE), "--format", "pdf"])
+    assert run.exit_code == 0, run.output
+    assert run.stdout_bytes.startswith(b"%PDF-")
