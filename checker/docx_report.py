@@ -7,7 +7,8 @@ contents work; the summary is a real table; all wording comes from the result.
 from __future__ import annotations
 
 import io
-from datetime import datetime, timezone
+import zipfile
+from datetime import date, datetime, timezone
 
 from checker.errors import GranskaError
 from checker.report import report_view
@@ -34,7 +35,19 @@ def render_docx(result: dict, colour: bool = False) -> bytes:
     builder.build()
     stream = io.BytesIO()
     builder.document.save(stream)
-    return stream.getvalue()
+    return _dated_package(stream.getvalue(), result["granskningsdatum"])
+
+
+def _dated_package(package: bytes, day: str) -> bytes:
+    """The package with every member dated `day`, so the same case gives the same bytes."""
+    stamp = (*date.fromisoformat(day).timetuple()[:3], 0, 0, 0)
+    output = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(package)) as source, \
+            zipfile.ZipFile(output, "w", zipfile.ZIP_DEFLATED) as target:
+        for member in source.infolist():
+            target.writestr(zipfile.ZipInfo(member.filename, stamp), source.read(member),
+                            compress_type=zipfile.ZIP_DEFLATED)
+    return output.getvalue()
 
 
 class _Builder:

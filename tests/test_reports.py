@@ -152,15 +152,19 @@ def test_html_escapes_every_value_from_the_case(tmp_path):
     assert "&lt;script&gt;" in html and "Heby &lt;i&gt;&amp;&lt;/i&gt; kommun" in html
 
 
-def test_html_is_byte_identical_for_the_same_case(tmp_path):
+@pytest.mark.parametrize("suffix", ["html", "docx", "pdf"])
+def test_reports_are_byte_identical_for_the_same_case(tmp_path, suffix):
+    if suffix == "pdf":
+        _require_weasyprint()
     runner = CliRunner()
     outputs = []
-    for name in ("first.html", "second.html"):
+    for name in (f"first.{suffix}", f"second.{suffix}"):
         run = runner.invoke(main, ["check", str(CASE), "-o", str(tmp_path / name)])
         assert run.exit_code == 0, run.output
         outputs.append((tmp_path / name).read_bytes())
     assert outputs[0] == outputs[1]
-    assert outputs[0].decode("utf-8") == api.render(api.check(CASE), "html")
+    rendered = api.render(api.check(CASE), suffix)
+    assert outputs[0] == (rendered.encode("utf-8") if isinstance(rendered, str) else rendered)
 
 
 # --- DOCX -----------------------------------------------------------------------------
@@ -210,14 +214,18 @@ def test_docx_converts_cleanly_with_libreoffice(tmp_path):
 
 
 # --- PDF ------------------------------------------------------------------------------
-@pytest.fixture(scope="module")
-def pdf_bytes() -> bytes:
+def _require_weasyprint() -> None:
     try:
         import weasyprint  # noqa: F401
     except (ImportError, OSError) as error:
         if IN_CI:
             raise
         pytest.skip(f"WeasyPrint or its Pango library is missing: {error}")
+
+
+@pytest.fixture(scope="module")
+def pdf_bytes() -> bytes:
+    _require_weasyprint()
     return api.render(result(), "pdf")
 
 
