@@ -24,6 +24,7 @@ from checker.model import Count, Criterion, Fact
 
 _TRUE, _FALSE = True, False
 _CATCH_ALL = "_seen"
+_ATTEMPTS = 5
 _NEGATED = {"$gte": "$lt", "$gt": "$lte", "$lte": "$gt", "$lt": "$gte"}
 _OPERATOR = {"at_least": "$gte", "above": "$gt", "at_most": "$lte", "below": "$lt"}
 
@@ -185,8 +186,7 @@ class Engine:
     def evaluate(self, compiled: CompiledAudit, known: dict[str, tuple[Any, str]],
                  context: conditions.Context) -> dict[str, dict[str, bool]]:
         """Per criterion, which Kleene forms hold: {'UT': .., 'UF': .., 'DT': .., 'DF': ..}."""
-        sid = str(next(self._sids))
-        message: dict[str, Any] = {"sid": sid, "t": "case"}
+        message: dict[str, Any] = {"t": "case"}
         for fact_id, field in compiled.fields.items():
             if fact_id in known:
                 value, underlag = known[fact_id]
@@ -196,7 +196,7 @@ class Engine:
             if relative.fact in known:
                 cut = conditions.cutoff(relative.period, context)
                 message[relative.field] = known[relative.fact][0].toordinal() - cut.toordinal()
-        fired = self._fired_rules(compiled.name, message, sid)
+        fired = self._fired_rules(compiled.name, message)
         forms = {criterion_id: {"UT": False, "UF": False, "DT": False, "DF": False}
                  for criterion_id in compiled.criteria}
         for name in fired:
@@ -206,7 +206,21 @@ class Engine:
             forms[compiled.criteria[int(index)]][form] = True
         return forms
 
-    def _fired_rules(self, ruleset_name: str, message: dict, sid: str) -> list[str]:
+    def _fired_rules(self, ruleset_name: str, message: dict) -> list[str]:
+        """The names of the rules the case message matches, each state used once.
+
+        The catch-all rule matches every message, so its absence means the engine lost
+        the evaluation; that happens about once in a thousand asserts when the action
+        queue is walked this fast, always losing every match, so the case is asserted
+        again under a fresh state.
+        """
+        for _attempt in range(_ATTEMPTS):
+            fired = self._matches(ruleset_name, {**message, "sid": str(next(self._sids))})
+            if _CATCH_ALL in fired:
+                return fired
+        raise RuntimeError(f"durable-rules matched nothing in {_ATTEMPTS} attempts")
+
+    def _matches(self, ruleset_name: str, message: dict) -> list[str]:
         ruleset = self._host.get_ruleset(ruleset_name)
         handle = ruleset._handle  # the C ruleset; durable exposes no public accessor
         result = durable_rules_engine.assert_fact(handle, json.dumps(message, ensure_ascii=False))
@@ -220,4 +234,4 @@ class Engine:
                 action = durable_rules_engine.complete_and_start_action(handle, state)
             return fired
         finally:
-            durable_rules_engine.delete_state(handle, sid)
+            durable_rules_engine.delete_state(handle, message["sid"])

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import random
 from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from checker.evaluate import criterion_forms
+from checker.generate import random_case
 from checker.load import load_rules
 
 from case_strategies import cases
@@ -26,3 +28,14 @@ def any_case(draw):
 def test_engine_agrees_with_reference_interpreter(case):
     assert criterion_forms(RULES, case, use_engine=True) == \
         criterion_forms(RULES, case, use_engine=False)
+
+
+def test_engine_agrees_on_a_large_generated_corpus():
+    """Large enough to meet the engine's rare lost evaluations, which engine.py retries."""
+    rng = random.Random(5)
+    audits = sorted(RULES.audits)
+    for number in range(3000):
+        case = random_case(RULES, audits[number % len(audits)], rng, number,
+                           known_share=rng.choice([1.0, 0.7, 0.3]))
+        assert criterion_forms(RULES, case, use_engine=True) == \
+            criterion_forms(RULES, case, use_engine=False), case.kommun
