@@ -14,9 +14,9 @@ from checker.yamlio import write_atomically
 
 
 def check(case_path: Path, rules_dir: Path | None = None, audit: str | None = None,
-          rules: RuleBase | None = None) -> dict:
-    """Evaluate one case file; the result is the JSON contract."""
-    rules = rules or load_rules(rules_dir)
+          rules: RuleBase | None = None, overlay: Path | None = None) -> dict:
+    """Evaluate one case file (with a local overlay); the result is the JSON contract."""
+    rules = rules or load_rules(rules_dir, overlay)
     return evaluate_case(rules, load_case(case_path, rules, audit))
 
 

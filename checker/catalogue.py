@@ -9,12 +9,18 @@ from checker.load import load_rules
 from checker.schema import suggest
 
 
-def describe_rules(rules_dir: Path | None = None, audit_id: str | None = None) -> str:
-    rules = load_rules(rules_dir)
+def describe_rules(rules_dir: Path | None = None, audit_id: str | None = None,
+                   overlay: Path | None = None) -> str:
+    rules = load_rules(rules_dir, overlay)
     if audit_id is not None and audit_id not in rules.audits:
         raise GranskaError(f"unknown audit {audit_id!r}{suggest(audit_id, rules.audits)}; "
                            f"known: {', '.join(sorted(rules.audits))}")
     lines = [f"rules {rules.directory} (version {rules.version})", ""]
+    if rules.overlay is not None:
+        lines.append(f"overlay {rules.overlay.directory}: {rules.overlay.uppdrag}")
+        lines.extend(f"  {d.change} {d.kind} {d.id}: {d.title}"
+                     for d in rules.overlay.deviations)
+        lines.append("")
     for audit in sorted(rules.audits.values(), key=lambda a: a.id):
         if audit_id is not None and audit.id != audit_id:
             continue

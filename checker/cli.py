@@ -13,6 +13,10 @@ from checker.errors import GranskaError
 _RULES_OPTION = click.option(
     "--rules", "rules_dir", type=click.Path(file_okay=False, path_type=Path),
     help="Rules directory to use instead of the shipped rules.")
+_OVERLAY_OPTION = click.option(
+    "--overlay", type=click.Path(file_okay=False, path_type=Path),
+    help="A local overlay directory: this uppdrag's own parameters, criteria or questions "
+         "on top of the rules; every deviation is listed in the output.")
 
 
 class _Group(click.Group):
@@ -49,15 +53,17 @@ def main() -> None:
 @click.option("--fail-on", metavar="GRADE",
               help="Exit 1 when any question's verdict is at or below GRADE (e.g. delvis).")
 @click.option("--color/--no-color", default=None, help="Colour the text output.")
+@_OVERLAY_OPTION
 def check(case: Path, audit: str | None, rules_dir: Path | None, output_format: str | None,
-          output: Path | None, fail_on: str | None, color: bool | None) -> None:
+          output: Path | None, fail_on: str | None, color: bool | None,
+          overlay: Path | None) -> None:
     """Evaluate CASE (a YAML or JSON case file) and show the verdict per revisionsfråga."""
     from checker.render import BINARY_FORMATS, format_for
 
     chosen = format_for(output_format, str(output) if output else None)
     if chosen in BINARY_FORMATS and output is None and sys.stdout.isatty():
         raise GranskaError(f"--format {chosen} is a binary file; give -o FILE.{chosen}")
-    result = api.check(case, rules_dir, audit)
+    result = api.check(case, rules_dir, audit, overlay=overlay)
     colour = (sys.stdout.isatty() and output is None) if color is None else color
     text = api.render(result, chosen, colour and chosen == "text")
     if output is not None:
@@ -71,8 +77,9 @@ def check(case: Path, audit: str | None, rules_dir: Path | None, output_format: 
 @main.command()
 @click.option("--audit", help="Show only this audit template.")
 @_RULES_OPTION
-def rules(audit: str | None, rules_dir: Path | None) -> None:
+@_OVERLAY_OPTION
+def rules(audit: str | None, rules_dir: Path | None, overlay: Path | None) -> None:
     """List the audit templates, their questions and criteria with their basis."""
     from checker.catalogue import describe_rules
 
-    click.echo(describe_rules(rules_dir, audit), nl=False)
+    click.echo(describe_rules(rules_dir, audit, overlay), nl=False)

@@ -30,6 +30,8 @@ from checker.model import (
     Source,
     Vocabulary,
 )
+from checker.overlay import AuditPatch, Layer
+from checker.overlay import apply as apply_overlay
 from checker.schema import Node, suggest
 from checker.yamlio import load_yaml
 
@@ -108,7 +110,9 @@ def load_vocabulary(path: Path) -> Vocabulary:
     )
 
 
-def load_sources(path: Path) -> tuple[dict[str, Source], dict[str, Provision]]:
+def load_sources(path: Path, cited: dict[str, Source] | None = None
+                 ) -> tuple[dict[str, Source], dict[str, Provision]]:
+    """Sources and provisions; `cited` adds sources defined elsewhere (an overlay's base)."""
     fields = _root(path).mapping(required=("sources", "provisions"))
     sources: dict[str, Source] = {}
     for source_id, node in fields["sources"].items():
@@ -119,7 +123,7 @@ def load_sources(path: Path) -> tuple[dict[str, Source], dict[str, Provision]]:
             kind=entry["kind"].text(), valid_from=_optional_date(entry, "valid_from"),
             valid_to=_optional_date(entry, "valid_to"),
             status=entry["status"].choice(("gällande", "upphävd", "förslag"))
-            if "status" in entry else "gällande")
+            if "status" in entry else "gällande", file=node.file, line=node.line or 0)
     provisions: dict[str, Provision] = {}
     for provision_id, node in fields["provisions"].items():
         entry = node.mapping(required=("text", "citations"))
@@ -128,7 +132,7 @@ def load_sources(path: Path) -> tuple[dict[str, Source], dict[str, Provision]]:
             cite_fields = cite.mapping(required=("source", "ref", "verified"),
                                        optional=("valid_from", "valid_to", "note"))
             source = cite_fields["source"].text()
-            if source not in sources:
+            if source not in sources and source not in (cited or {}):
                 raise cite_fields["source"].error(
                     f"unknown source {source!r}{suggest(source, sources)}")
             citations.append(Citation(
@@ -232,7 +236,7 @@ def load_criteria_files(directory: Path, known_roles_hint: Any = None):
                 raise node.error(f"duplicate parameter {param_id!r}")
             parameters[param_id] = Parameter(
                 param_id, entry["value"].value, entry["description"].text(),
-                entry["basis"].text_list() if "basis" in entry else ())
+                entry["basis"].text_list() if "basis" in entry else (), node.file, node.line or 0)
         for rec_id, node in (fields["recommendations"].items()
                              if "recommendations" in fields else ()):
             entry = node.mapping(required=("text", "addressed_to"))
@@ -327,7 +331,8 @@ def _policy(node: Node, item_statuses: tuple[str, ...], grades: tuple[str, ...])
 
 
 def load_audit(path: Path, criteria: dict[str, Criterion], parameters: dict[str, Parameter],
-               criterion_aliases: dict[str, str]) -> Audit:
+               criterion_aliases: dict[str, str],
+               patches: dict[str, AuditPatch] | None = None) -> Audit:
     root = _root(path)
     fields = root.mapping(required=(
         "id", "title", "syfte", "roles", "scale", "policy", "questions", "overall",
@@ -335,8 +340,10 @@ def load_audit(path: Path, criteria: dict[str, Criterion], parameters: dict[str,
     roles = tuple(Role(role_id, node.text()) for role_id, node in fields["roles"].items())
     scale = _scale(fields["scale"])
     grade_ids = tuple(grade.id for grade in scale)
+    patch = (patches or {}).get(fields["id"].value)
     questions = []
-    for item in fields["questions"].sequence():
+    question_nodes = fields["questions"].sequence()
+    for item in patch.merged_questions(question_nodes) if patch else question_nodes:
         entry = item.mapping(required=("id", "text", "criteria"), optional=("title",))
         question_criteria = []
         for criterion_node in entry["criteria"].sequence():
@@ -369,7 +376,8 @@ def load_audit(path: Path, criteria: dict[str, Criterion], parameters: dict[str,
                         f"criterion {spec.criterion} concerns role {role!r}, which this audit "
                         f"does not declare")
     overrides = {}
-    for name, node in (fields["parameters"].items() if "parameters" in fields else ()):
+    for name, node in [*(fields["parameters"].items() if "parameters" in fields else ()),
+                       *(patch.parameters if patch else ())]:
         if name not in parameters:
             raise node.error(f"unknown parameter {name!r}{suggest(name, parameters)}")
         overrides[name] = node.value
@@ -384,15 +392,33 @@ def load_audit(path: Path, criteria: dict[str, Criterion], parameters: dict[str,
 
 
 # --- the whole rule base ------------------------------------------------------------
-def load_rules(directory: Path | None = None) -> RuleBase:
-    """Load and validate a rules directory (the shipped one by default)."""
+def read_layer(directory: Path, vocabulary: Vocabulary,
+               cited: dict[str, Source] | None = None) -> Layer:
+    """Sources, facts and criteria of a rules directory, or of an overlay (`cited` given:
+    its sources.yaml is optional and may cite the shipped sources)."""
+    sources, provisions = {}, {}
+    if cited is None or (directory / "sources.yaml").is_file():
+        sources, provisions = load_sources(directory / "sources.yaml", cited)
+    return Layer(sources, provisions, *load_fact_files(directory / "facts", vocabulary),
+                 *load_criteria_files(directory / "criteria"))
+
+
+def load_rules(directory: Path | None = None, overlay: Path | None = None) -> RuleBase:
+    """Load and validate a rules directory (the shipped one by default) and an overlay."""
     directory = Path(directory) if directory is not None else default_rules_dir()
     if not (directory / "sources.yaml").is_file():
         raise GranskaError("not a rules directory (no sources.yaml)", str(directory))
     vocabulary = load_vocabulary(directory / "vocabulary.yaml")
-    sources, provisions = load_sources(directory / "sources.yaml")
-    raw_facts, fact_aliases, areas = load_fact_files(directory / "facts", vocabulary)
-    criterion_nodes, parameters, recommendations = load_criteria_files(directory / "criteria")
+    layer = read_layer(directory, vocabulary)
+    version, patches, local = rules_version(directory), {}, None
+    if overlay is not None:
+        overlay = Path(overlay)
+        layer, patches, local = apply_overlay(
+            overlay, directory, layer, lambda path, cited: read_layer(path, vocabulary, cited),
+            rules_version(overlay))
+        version = f"{version}+{local.version}"
+    (sources, provisions, raw_facts, fact_aliases, areas, criterion_nodes, parameters,
+     recommendations) = layer
     plain_facts = {fact_id: fact for fact_id, (fact, _node) in raw_facts.items()}
     catalogue = conditions.Catalogue(
         plain_facts, fact_aliases, {name: p.value for name, p in parameters.items()},
@@ -409,10 +435,11 @@ def load_rules(directory: Path | None = None) -> RuleBase:
     criterion_aliases = {alias: c.id for c in criteria.values() for alias in c.aliases}
     audits: dict[str, Audit] = {}
     for path in sorted((directory / "audits").glob("*.yaml")):
-        audit = load_audit(path, criteria, parameters, criterion_aliases)
+        audit = load_audit(path, criteria, parameters, criterion_aliases, patches)
         if audit.id in audits:
             raise GranskaError(f"duplicate audit id {audit.id!r}; also in "
                                f"{audits[audit.id].file}", str(path))
         audits[audit.id] = audit
-    return RuleBase(str(directory), rules_version(directory), vocabulary, sources, provisions,
-                    facts, fact_aliases, parameters, criteria, recommendations, audits, areas)
+    return RuleBase(str(directory), version, vocabulary, sources, provisions, facts,
+                    fact_aliases, parameters, criteria, recommendations, audits, areas,
+                    overlay=local)

@@ -43,6 +43,8 @@ class Source:
     valid_from: date | None
     valid_to: date | None
     status: str = "gällande"
+    file: str = ""
+    line: int = 0
 
 
 @dataclass(frozen=True)
@@ -79,6 +81,8 @@ class Parameter:
     value: Any
     description: str
     basis: tuple[str, ...] = ()
+    file: str = ""
+    line: int = 0
 
 
 @dataclass(frozen=True)
@@ -188,8 +192,42 @@ class Vocabulary:
 
 
 @dataclass(frozen=True)
+class Deviation:
+    """One difference a local overlay makes to the shipped rules."""
+
+    kind: str  # source, provision, fact, parameter, recommendation, criterion, question
+    id: str  # a question's id is AUDIT/QUESTION
+    change: str  # added or changed
+    title: str
+    file: str
+    line: int
+    before: Any = None  # a parameter's shipped value
+    after: Any = None  # a parameter's value in the overlay
+
+
+@dataclass(frozen=True)
+class Overlay:
+    """A local overlay: one uppdrag's additions to and overrides of the shipped rules."""
+
+    directory: str
+    uppdrag: str
+    description: str
+    version: str
+    deviations: tuple[Deviation, ...]
+
+    def as_json(self) -> dict:
+        """The `overlay` field of the JSON contract."""
+        return {"directory": self.directory, "uppdrag": self.uppdrag,
+                "beskrivning": self.description, "version": self.version,
+                "deviations": [{"kind": d.kind, "id": d.id, "change": d.change,
+                                "title": d.title, "file": d.file, "line": d.line,
+                                "before": d.before, "after": d.after}
+                               for d in self.deviations]}
+
+
+@dataclass(frozen=True)
 class RuleBase:
-    """Everything loaded from one rules directory."""
+    """Everything loaded from one rules directory (and a local overlay, if any)."""
 
     directory: str
     version: str
@@ -203,6 +241,7 @@ class RuleBase:
     recommendations: dict[str, Recommendation]
     audits: dict[str, Audit]
     areas: dict[str, str]
+    overlay: Overlay | None = None
 
 
 @dataclass(frozen=True)
