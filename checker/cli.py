@@ -83,3 +83,21 @@ def rules(audit: str | None, rules_dir: Path | None, overlay: Path | None) -> No
     from checker.catalogue import describe_rules
 
     click.echo(describe_rules(rules_dir, audit, overlay), nl=False)
+
+
+@main.command("test")
+@click.argument("cases", nargs=-1, type=click.Path(path_type=Path))
+@_RULES_OPTION
+@_OVERLAY_OPTION
+@click.option("--junit", type=click.Path(dir_okay=False, path_type=Path),
+              help="Also write the outcome as JUnit XML to this file, for CI systems.")
+def test_cases(cases: tuple[Path, ...], rules_dir: Path | None, overlay: Path | None,
+               junit: Path | None) -> None:
+    """Run every case under CASES (default tests/cases and examples) that has a
+    `förväntat:` block; exit 1 on any mismatch not accepted as an `avvikelse`."""
+    from checker.golden import run_tests
+    from checker.load import load_rules
+
+    text, code = run_tests(cases, load_rules(rules_dir, overlay), junit)
+    click.echo(text, nl=False)
+    sys.exit(code)

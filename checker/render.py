@@ -39,6 +39,11 @@ def _environment(autoescape: bool) -> jinja2.Environment:
     return environment
 
 
+def render_template(name: str, **context) -> str:
+    """Render one template of reports/ (plain text, no escaping) with `context`."""
+    return _environment(False).get_template(name).render(**context)
+
+
 def sentence(clause: str) -> str:
     """A reasoning clause as a sentence: capital first letter, closing full stop."""
     if not clause:

@@ -31,10 +31,13 @@ def result() -> dict:
 
 
 def expected_labels() -> list[str]:
-    """The golden case's expected verdict per question, as the audit scale labels them."""
-    expected = load_yaml(CASE)["förväntat"]["frågor"]
+    """The golden case's expected verdict label per question; where the case accepts a
+    disagreement with the auditors (`avvikelser`), granska's own verdict."""
+    expected = load_yaml(CASE)["förväntat"]
+    accepted = {item["fråga"] for item in expected.get("avvikelser", []) if "fråga" in item}
     labels = {grade["id"]: grade["label"] for grade in result()["audit"]["scale"]}
-    return [labels[expected[question["id"]]] for question in result()["questions"]]
+    return [question["verdict_label"] if question["id"] in accepted
+            else labels[expected["frågor"][question["id"]]] for question in result()["questions"]]
 
 
 def parse_html(text: str):

@@ -124,6 +124,8 @@ def test_html_observations_show_each_known_fact_with_its_kalla(page):
             for fact in criterion["facts"]:
                 if fact["known"]:
                     assert fact["display"] in text and fact["källa"] in text
+    numbers = text_of(page.find(".//section[@id='granskningsresultat']"))
+    assert not re.search(r"\d\.\d+\s*%", numbers), "a percentage with a decimal point"
 
 
 def test_html_appendix_lists_every_kalla_once_in_swedish_order(page):
