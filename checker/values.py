@@ -96,3 +96,18 @@ def to_json(value: Any) -> Any:
     if isinstance(value, Count):
         return {"count": value.count, "total": value.total}
     return value
+
+
+def case_text(value: Any) -> str:
+    """A fact value as written in a case file: what read_value reads back as `value`."""
+    if value is None:
+        return UNKNOWN_WORDS[0]
+    if isinstance(value, bool):
+        return next(word for word, meaning in _SWEDISH_BOOLEANS.items() if meaning is value)
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, Count):
+        return f"{value.count} av {value.total}"
+    if isinstance(value, float) and "e" in repr(value):
+        return f"{value:.15f}".rstrip("0")
+    return str(value)
