@@ -87,11 +87,22 @@ def _optional_date(fields: dict[str, Node], key: str):
 
 
 # --- vocabulary and sources ---------------------------------------------------------
+# The texts of granska questionnaire, template and check --summary (docs/self-evaluation.md).
+SELF_EVALUATION_KEYS = (
+    "intro", "resumed", "choose_audit", "kommun", "period_from", "period_to",
+    "granskningsdatum", "namnd", "progress", "answer", "kalla", "underlag",
+    "hint_bool", "hint_date", "hint_integer", "hint_number", "hint_percent", "hint_count",
+    "hint_enum", "hint_text", "invalid", "invalid_date", "invalid_choice", "period_order",
+    "required", "personnummer", "interrupted", "short_done", "done", "summary_progress",
+    "summary_file", "summary_kommun", "summary_period", "summary_overall", "summary_count",
+    "summary_open", "summary_skipped", "template_kommun", "default_file")
+
+
 def load_vocabulary(path: Path) -> Vocabulary:
     fields = _root(path).mapping(required=(
         "status_labels", "underlag", "documentary_underlag", "recipients", "boolean_labels",
         "unknown_label", "unknown_reasoning", "not_assessed_reasoning", "disclaimer",
-        "headings"))
+        "headings"), optional=("self_evaluation",))
     labels = fields["status_labels"].mapping(required=(*STATUSES, "ej_granskat", "okänt"))
     underlag = fields["underlag"].text_list()
     documentary = tuple(item.choice(underlag) for item in fields["documentary_underlag"].sequence())
@@ -107,6 +118,8 @@ def load_vocabulary(path: Path) -> Vocabulary:
         not_assessed_reasoning=_template(fields["not_assessed_reasoning"]),
         disclaimer=_template(fields["disclaimer"]),
         headings={key: node.text() for key, node in fields["headings"].items()},
+        self_evaluation={key: _template(node) for key, node in fields["self_evaluation"].mapping(
+            required=SELF_EVALUATION_KEYS).items()} if "self_evaluation" in fields else {},
     )
 
 

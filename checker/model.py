@@ -189,6 +189,7 @@ class Vocabulary:
     not_assessed_reasoning: str
     disclaimer: str
     headings: dict[str, str]
+    self_evaluation: dict[str, str] = field(default_factory=dict)  # jinja2 texts
 
 
 @dataclass(frozen=True)
