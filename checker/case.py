@@ -6,14 +6,24 @@ import re
 from pathlib import Path
 from typing import Any
 
-from checker.model import Case, CaseFact, Namnd, RuleBase
+from checker.load import PLAIN_ID
+from checker.model import (
+    Audit,
+    Case,
+    CaseFact,
+    FollowedUp,
+    Namnd,
+    QuestionCriterion,
+    RuleBase,
+)
 from checker.schema import Node, suggest
 from checker.values import read_value
 from checker.yamlio import load_yaml
 
 CASE_KEYS = ("kommun", "granskningsperiod", "granskningsdatum", "nämnder", "audit",
-             "parametrar", "facts", "ej_granskat", "förväntat")
-EXPECTED_KEYS = ("frågor", "samlat", "kriterier", "rekommendationer", "avvikelser", "not")
+             "parametrar", "facts", "ej_granskat", "förväntat", "uppföljning")
+EXPECTED_KEYS = ("frågor", "samlat", "kriterier", "rekommendationer", "avvikelser", "not",
+                 "uppföljning")
 _PERSONNUMMER = re.compile(r"(?<!\d)(?:\d{2})?(\d{2})(\d{2})(\d{2})[-+]?(\d{4})(?!\d)")
 
 
@@ -50,7 +60,13 @@ def _refuse_personal_data(node: Node) -> None:
 
 def load_case(path: Path, rules: RuleBase, audit_override: str | None = None) -> Case:
     """Read and validate a case file (YAML or JSON)."""
-    root = Node(load_yaml(Path(path)), str(path), 1, "")
+    return case_from_data(load_yaml(Path(path)), str(path), rules, audit_override)
+
+
+def case_from_data(data: Any, file: str, rules: RuleBase,
+                   audit_override: str | None = None) -> Case:
+    """Validate a case already parsed by checker.yamlio from `file`."""
+    root = Node(data, file, 1, "")
     fields = root.mapping(required=("kommun", "granskningsperiod", "granskningsdatum",
                                     "nämnder", "audit"), optional=CASE_KEYS)
     _refuse_personal_data(root)
@@ -84,13 +100,64 @@ def load_case(path: Path, rules: RuleBase, audit_override: str | None = None) ->
     for criterion_id, node in (fields["ej_granskat"].items() if "ej_granskat" in fields else ()):
         resolved = _criterion_id(criterion_id, node, rules)
         not_assessed[resolved] = node.text()
+    followup = _followup(fields["uppföljning"], rules, audit, not_assessed) \
+        if "uppföljning" in fields else ()
     expected = None
     if "förväntat" in fields:
         fields["förväntat"].mapping(optional=EXPECTED_KEYS)
         expected = fields["förväntat"].value
     return Case(str(path), fields["kommun"].text(), period_from, period_to,
                 fields["granskningsdatum"].date(), tuple(namnder), audit_id, parameters,
-                facts, not_assessed, expected)
+                facts, not_assessed, expected, followup)
+
+
+def _followup(node: Node, rules: RuleBase, audit: Audit,
+              not_assessed: dict[str, str]) -> tuple[FollowedUp, ...]:
+    """The earlier recommendations a follow-up case follows up, each with its criteria.
+
+    A recommendation is judged by the criteria listed under `kriterier`, else by every
+    criterion of the catalogue that carries its `rekommendation` id.
+    """
+    if audit.followup is None:
+        raise node.error(f"audit {audit.id!r} does not grade followed-up recommendations "
+                         f"(it has no `followup:` section)")
+    items: dict[str, FollowedUp] = {}
+    for item in node.sequence():
+        entry = item.mapping(required=("id", "text"),
+                             optional=("rekommendation", "kriterier", "källa"))
+        item_id = entry["id"].text()
+        if not PLAIN_ID.match(item_id) or item_id in items:
+            raise entry["id"].error(f"expected a new id of the form {PLAIN_ID.pattern}, "
+                                    f"got {item_id!r}")
+        recommendation = entry["rekommendation"].text() if "rekommendation" in entry else None
+        if recommendation is not None and recommendation not in rules.recommendations:
+            raise entry["rekommendation"].error(
+                f"unknown recommendation {recommendation!r}"
+                f"{suggest(recommendation, rules.recommendations)}")
+        if "kriterier" in entry:
+            criteria = [_criterion_id(c.text(), c, rules) for c in entry["kriterier"].sequence()]
+            if len(set(criteria)) != len(criteria) or not criteria:
+                raise entry["kriterier"].error("list each judging criterion once")
+        elif recommendation is not None:
+            criteria = [c.id for c in rules.criteria.values()
+                        if c.recommendation == recommendation]
+            if not criteria:
+                raise entry["rekommendation"].error(
+                    f"no criterion carries {recommendation!r}; list the criteria that judge "
+                    f"it under `kriterier`")
+        else:
+            raise item.error("a followed-up recommendation names its `rekommendation` id in the "
+                             "rule catalogue or the `kriterier` that judge it")
+        if all(criterion in not_assessed for criterion in criteria):
+            raise item.error(f"every criterion that judges {item_id} is under `ej_granskat`; "
+                             f"nothing is left to judge it by")
+        items[item_id] = FollowedUp(
+            item_id, entry["text"].text(), recommendation,
+            tuple(QuestionCriterion(criterion) for criterion in criteria),
+            entry["källa"].text() if "källa" in entry else "")
+    if not items:
+        raise node.error("list at least one followed-up recommendation")
+    return tuple(items.values())
 
 
 def _criterion_id(criterion_id: str, node: Node, rules: RuleBase) -> str:
@@ -103,9 +170,9 @@ def _criterion_id(criterion_id: str, node: Node, rules: RuleBase) -> str:
 
 
 def _parameter_value(node: Node, default: Any) -> Any:
-    if isinstance(default, bool) or type(node.value) is not type(default) and not (
+    if isinstance(default, bool) or (type(node.value) is not type(default) and not (
             isinstance(default, (int, float)) and isinstance(node.value, (int, float))
-            and not isinstance(node.value, bool)):
+            and not isinstance(node.value, bool))):
         raise node.error(f"expected a value like the default {default!r}, got {node.value!r}")
     return node.value
 

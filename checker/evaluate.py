@@ -15,7 +15,16 @@ from checker import conditions, verdicts
 from checker.citations import cite
 from checker.engine import Engine
 from checker.errors import GranskaError
-from checker.model import NOT_ASSESSED, STATUSES, Audit, Case, Criterion, RuleBase
+from checker.model import (
+    NOT_ASSESSED,
+    STATUSES,
+    Audit,
+    Case,
+    Criterion,
+    FollowUp,
+    Question,
+    RuleBase,
+)
 from checker.values import format_value, to_json
 
 SCHEMA_VERSION = 1
@@ -62,6 +71,16 @@ def audit_criteria(rules: RuleBase, audit: Audit) -> list[Criterion]:
     return list(seen.values())
 
 
+def case_criteria(rules: RuleBase, case: Case) -> list[Criterion]:
+    """The audit's criteria, then those judging the case's followed-up recommendations."""
+    seen = {criterion.id: criterion for criterion in audit_criteria(rules, rules.audits[
+        case.audit])}
+    for item in case.followup:
+        for spec in item.criteria:
+            seen.setdefault(spec.criterion, rules.criteria[spec.criterion])
+    return list(seen.values())
+
+
 def context_of(case: Case) -> conditions.Context:
     return conditions.Context(case.granskningsdatum, case.period_from, case.period_to)
 
@@ -75,7 +94,7 @@ def criterion_forms(rules: RuleBase, case: Case, use_engine: bool = True
     """Per criterion of the case's audit, which Kleene forms hold (see engine.py)."""
     audit = rules.audits[case.audit]
     parameters = parameters_for(rules, audit, case)
-    criteria = audit_criteria(rules, audit)
+    criteria = case_criteria(rules, case)
     bound = [(criterion, conditions.bind(criterion.uppfyllt, parameters),
               conditions.bind(criterion.delvis, parameters)) for criterion in criteria]
     known, context = known_facts(case), context_of(case)
@@ -87,7 +106,8 @@ def criterion_forms(rules: RuleBase, case: Case, use_engine: bool = True
             forms[criterion.id] = {"UT": u is True, "UF": u is False,
                                    "DT": d is True, "DF": d is False}
         return forms
-    key = (rules.version, rules.directory, audit.id, tuple(sorted(parameters.items())))
+    key = (rules.version, rules.directory, audit.id, tuple(sorted(parameters.items())),
+           tuple(criterion.id for criterion in criteria))
     compiled = engine().compile(key, rules.facts, bound)
     return engine().evaluate(compiled, known, context)
 
@@ -100,7 +120,7 @@ def evaluate_case(rules: RuleBase, case: Case, use_engine: bool = True,
     forms = criterion_forms(rules, case, use_engine)
     known = known_facts(case)
     criteria = {}
-    for criterion in audit_criteria(rules, audit):
+    for criterion in case_criteria(rules, case):
         if criterion.id in case.not_assessed:
             possible: tuple[str, ...] = (NOT_ASSESSED,)
         else:
@@ -109,6 +129,7 @@ def evaluate_case(rules: RuleBase, case: Case, use_engine: bool = True,
                                                    parameters, with_reasoning, known)
     questions = [_question_result(rules, audit, question, criteria, with_reasoning)
                  for question in audit.questions]
+    followup = _followup(rules, audit, case, criteria, with_reasoning)
     return {
         "schema_version": SCHEMA_VERSION,
         "kommun": case.kommun,
@@ -122,18 +143,23 @@ def evaluate_case(rules: RuleBase, case: Case, use_engine: bool = True,
                                  kommun=case.kommun),
             "scale": [{"id": g.id, "label": g.label, "colour": g.colour} for g in audit.scale],
             "overall_scale": [{"id": g.id, "label": g.label} for g in audit.overall_scale],
-            "overall_scale": [{"id": g.id, "label": g.label} for g in audit.overall_scale],
             "roles": [{"id": role.id, "title": role.title} for role in audit.roles],
             "status_labels": dict(rules.vocabulary.status_labels),
+            "followup": None if audit.followup is None else {
+                "title": audit.followup.title,
+                "scale": [{"id": g.id, "label": g.label, "colour": g.colour}
+                          for g in audit.followup.scale]},
         },
         "questions": questions,
+        "followup": followup,
         "overall": _overall(rules, audit, case, questions),
         "recommendations": _recommendations(rules, audit, case, criteria, questions),
-        "parameters": {name: parameters[name] for name in sorted(_used_parameters(rules, audit))},
+        "parameters": {name: parameters[name]
+                       for name in sorted(_used_parameters(rules, audit, case))},
         "parameter_overrides": dict(sorted(case.parameters.items())),
         "not_assessed": [{"criterion": key, "reason": value}
                          for key, value in sorted(case.not_assessed.items())],
-        "sources": _sources_cited(questions),
+        "sources": _sources_cited(questions + followup),
         "rules_version": rules.version,
         "overlay": rules.overlay.as_json() if rules.overlay else None,
         "disclaimer": render_text(rules.vocabulary.disclaimer, version=rules.version,
@@ -142,9 +168,9 @@ def evaluate_case(rules: RuleBase, case: Case, use_engine: bool = True,
     }
 
 
-def _used_parameters(rules: RuleBase, audit: Audit) -> set[str]:
+def _used_parameters(rules: RuleBase, audit: Audit, case: Case) -> set[str]:
     used = set(audit.parameters)
-    for criterion in audit_criteria(rules, audit):
+    for criterion in case_criteria(rules, case):
         for condition in (criterion.uppfyllt, criterion.delvis):
             used |= _parameters_of(condition)
     return used
@@ -217,8 +243,9 @@ def _criterion_result(rules: RuleBase, case: Case, criterion: Criterion,
     }
 
 
-def _question_result(rules: RuleBase, audit: Audit, question: Any, criteria: dict,
+def _question_result(rules: RuleBase, audit: Audit | FollowUp, question: Any, criteria: dict,
                      with_reasoning: bool) -> dict:
+    # A FollowUp grades like an audit: it has its own scale, policy and question_reasoning.
     assessed = [(spec, criteria[spec.criterion]) for spec in question.criteria
                 if criteria[spec.criterion]["status"] != NOT_ASSESSED]
     order = list(STATUSES)
@@ -251,6 +278,23 @@ def _question_result(rules: RuleBase, audit: Audit, question: Any, criteria: dic
         "weights": {spec.criterion: {"weight": spec.weight, "essential": spec.essential}
                     for spec in question.criteria},
     }
+
+
+def _followup(rules: RuleBase, audit: Audit, case: Case, criteria: dict,
+              with_reasoning: bool) -> list[dict]:
+    """Each followed-up recommendation graded, like a question, on the follow-up scale."""
+    results = []
+    for item in case.followup:
+        roles = {role for spec in item.criteria for role in rules.criteria[spec.criterion].concerns}
+        nämnder = [n.name for n in case.namnder if roles & set(n.roles)] or \
+            [n.name for n in case.namnder]
+        text = render_text(audit.followup.text, rekommendation=item.text, nämnder=nämnder,
+                           kommun=case.kommun)
+        result = _question_result(rules, audit.followup, Question(item.id, text, item.criteria),
+                                  criteria, with_reasoning)
+        results.append({**result, "wording": item.text, "recommendation": item.recommendation,
+                        "källa": item.källa, "addressed_to": nämnder})
+    return results
 
 
 def _concerns(question: dict, roles: tuple[str, ...]) -> bool:

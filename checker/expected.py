@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from checker.model import Case
 from checker.schema import Node
 
-_KEYS = ("frågor", "samlat", "kriterier", "rekommendationer", "avvikelser", "not")
+_KEYS = ("frågor", "samlat", "kriterier", "rekommendationer", "avvikelser", "not",
+         "uppföljning")
 
 
 @dataclass(frozen=True)
@@ -69,7 +70,15 @@ def compare(case: Case, result: dict) -> list[Check]:
         actual = entry["verdict"] or f"{entry['bounds']['lowest']}–{entry['bounds']['highest']}"
         subject = f"samlat {name}"
         checks.append(Check(subject, value.text(), actual, accepted.get(subject, ("", ""))[1]))
-    statuses = {c["id"]: c["status"] or "okänt" for q in result["questions"]
+    followup = {item["id"]: item for item in result.get("followup", [])}
+    for item_id, value in (fields["uppföljning"].items() if "uppföljning" in fields else ()):
+        if item_id not in followup:
+            raise value.error(f"no followed-up recommendation {item_id!r} in the case")
+        item = followup[item_id]
+        actual = item["verdict"] or f"{item['bounds']['lowest']}–{item['bounds']['highest']}"
+        checks.append(Check(f"uppföljning {item_id}", value.text(), actual, "", _grounds(item)))
+    statuses = {c["id"]: c["status"] or "okänt"
+                for q in [*result["questions"], *result.get("followup", [])]
                 for c in q["criteria"]}
     for criterion_id, value in (fields["kriterier"].items() if "kriterier" in fields else ()):
         if criterion_id not in statuses:

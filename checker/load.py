@@ -17,6 +17,7 @@ from checker.model import (
     Citation,
     Criterion,
     Fact,
+    FollowUp,
     Grade,
     Parameter,
     Policy,
@@ -349,7 +350,7 @@ def load_audit(path: Path, criteria: dict[str, Criterion], parameters: dict[str,
     root = _root(path)
     fields = root.mapping(required=(
         "id", "title", "syfte", "roles", "scale", "policy", "questions", "overall",
-        "question_reasoning"), optional=("parameters",))
+        "question_reasoning"), optional=("parameters", "followup"))
     roles = tuple(Role(role_id, node.text()) for role_id, node in fields["roles"].items())
     scale = _scale(fields["scale"])
     grade_ids = tuple(grade.id for grade in scale)
@@ -394,6 +395,7 @@ def load_audit(path: Path, criteria: dict[str, Criterion], parameters: dict[str,
         if name not in parameters:
             raise node.error(f"unknown parameter {name!r}{suggest(name, parameters)}")
         overrides[name] = node.value
+    followup = _followup(fields["followup"]) if "followup" in fields else None
     return Audit(
         id=_id(fields["id"], PLAIN_ID, "audit"), title=fields["title"].text(),
         syfte=_template(fields["syfte"]), roles=roles, scale=scale,
@@ -401,7 +403,17 @@ def load_audit(path: Path, criteria: dict[str, Criterion], parameters: dict[str,
         overall_scale=overall_scale, overall_policy=overall_policy,
         overall_text=_template(overall["text"]),
         question_reasoning=_template(fields["question_reasoning"]),
-        parameters=overrides, file=str(path))
+        parameters=overrides, file=str(path), followup=followup)
+
+
+def _followup(node: Node) -> FollowUp:
+    """The `followup:` section: how each followed-up recommendation is graded."""
+    fields = node.mapping(required=("title", "text", "scale", "policy", "question_reasoning"))
+    scale = _scale(fields["scale"])
+    return FollowUp(
+        title=fields["title"].text(), text=_template(fields["text"]), scale=scale,
+        policy=_policy(fields["policy"], STATUSES, tuple(grade.id for grade in scale)),
+        question_reasoning=_template(fields["question_reasoning"]))
 
 
 # --- the whole rule base ------------------------------------------------------------

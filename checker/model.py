@@ -153,6 +153,17 @@ class Question:
 
 
 @dataclass(frozen=True)
+class FollowUp:
+    """How a follow-up audit grades each earlier recommendation it follows up."""
+
+    title: str
+    text: str  # jinja2: the question asked about one followed-up recommendation
+    scale: tuple[Grade, ...]  # best first
+    policy: Policy  # statuses of the criteria judging a recommendation -> grade
+    question_reasoning: str
+
+
+@dataclass(frozen=True)
 class Role:
     id: str
     title: str
@@ -173,6 +184,7 @@ class Audit:
     question_reasoning: str
     parameters: dict[str, Any] = field(default_factory=dict)
     file: str = ""
+    followup: FollowUp | None = None
 
 
 @dataclass(frozen=True)
@@ -265,6 +277,17 @@ class Namnd:
 
 
 @dataclass(frozen=True)
+class FollowedUp:
+    """An earlier recommendation that a follow-up case follows up."""
+
+    id: str
+    text: str  # the original wording
+    recommendation: str | None  # its id in the rule catalogue, when it has one
+    criteria: tuple[QuestionCriterion, ...]  # the criteria that judge it
+    källa: str = ""
+
+
+@dataclass(frozen=True)
 class Case:
     file: str
     kommun: str
@@ -277,3 +300,4 @@ class Case:
     facts: dict[str, CaseFact]
     not_assessed: dict[str, str]
     expected: Any = None
+    followup: tuple[FollowedUp, ...] = ()
