@@ -106,7 +106,7 @@ def case_from_data(data: Any, file: str, rules: RuleBase,
     if "förväntat" in fields:
         fields["förväntat"].mapping(optional=EXPECTED_KEYS)
         expected = fields["förväntat"].value
-    return Case(str(path), fields["kommun"].text(), period_from, period_to,
+    return Case(file, fields["kommun"].text(), period_from, period_to,
                 fields["granskningsdatum"].date(), tuple(namnder), audit_id, parameters,
                 facts, not_assessed, expected, followup)
 
