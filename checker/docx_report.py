@@ -68,6 +68,7 @@ class _Builder:
         self._summary()
         self._introduction()
         self._results()
+        self._followup()
         self._references()
 
     # --- sections ---------------------------------------------------------------
@@ -85,13 +86,20 @@ class _Builder:
         for overall in self.view["overall"]:
             self._paragraph(overall["text"] if overall["decided"] else
                             f"{overall['nämnd']}: {overall['lowest']}–{overall['highest']}")
-        self._summary_table()
+        self._summary_table(self.h["revisionsfraga"], [
+            (f"{item['question']['id']}. {item['question']['text']}", item)
+            for item in self.view["questions"]])
+        if self.view["followup"] is not None:
+            self.document.add_heading(self.view["followup"]["title"], level=2)
+            self._summary_table(self.h["tidigare_rekommendation"], [
+                (f"{item['question']['id']}. {self.sentence(item['question']['wording'])}", item)
+                for item in self.view["followup"]["entries"]])
         if self.view["recommendations"]:
             self.document.add_heading(h["rekommendationer"], level=2)
             for recommendation in self.view["recommendations"]:
                 self._recommendation(recommendation, style="List Number")
 
-    def _summary_table(self) -> None:
+    def _summary_table(self, first_heading: str, rows: list[tuple[str, dict]]) -> None:
         from docx.shared import Mm
 
         table = self.document.add_table(rows=1, cols=2)
@@ -99,13 +107,11 @@ class _Builder:
         table.style = self.document.styles["Table Grid"]
         header = table.rows[0]
         _repeat_as_header(header)
-        for cell, text in zip(header.cells, (self.h["revisionsfraga"], self.h["bedomning"]),
-                              strict=True):
+        for cell, text in zip(header.cells, (first_heading, self.h["bedomning"]), strict=True):
             cell.paragraphs[0].add_run(text).bold = True
-        for item in self.view["questions"]:
-            question = item["question"]
+        for text, item in rows:
             row = table.add_row()
-            row.cells[0].paragraphs[0].add_run(f"{question['id']}. {question['text']}")
+            row.cells[0].paragraphs[0].add_run(text)
             self._grades(row.cells[1].paragraphs[0], item)
             if item["decided"] and item["grades"][0]["colour"]:
                 _shade_cell(row.cells[1], item["grades"][0]["colour"])
@@ -152,24 +158,49 @@ class _Builder:
             self.document.add_heading(
                 f"{question['id']}. {question['title'] or question['text']}", level=2)
             self._paragraph().add_run(f"{h['revisionsfraga']}: {question['text']}").italic = True
-            self.document.add_heading(h["iakttagelser"], level=3)
-            for fact in item["observations"]:
-                self._observation(fact)
-            if not item["observations"]:
-                self._paragraph(h["inga_iakttagelser"])
-            self.document.add_heading(h["bedomning"], level=3)
-            self._grades(self._paragraph(), item)
-            self._paragraph(question["reasoning"])
-            if item["open_facts"]:
-                self._paragraph().add_run(f"{h['saknade_uppgifter']}:").bold = True
-                for title in item["open_facts"]:
-                    self._paragraph(_first_upper(title), style="List Bullet")
+            self._observations(item)
+            self._assessment(item)
             self.document.add_heading(h["rekommendationer"], level=3)
             for recommendation in item["recommendations"]:
                 self._recommendation(recommendation, style="List",
                                      number=recommendation["number"])
             if not item["recommendations"]:
                 self._paragraph(h["inga_rekommendationer"])
+
+    def _followup(self) -> None:
+        h, followup = self.h, self.view["followup"]
+        if followup is None:
+            return
+        self.document.add_heading(followup["title"], level=1)
+        for item in followup["entries"]:
+            question = item["question"]
+            self.document.add_heading(
+                f"{question['id']}. {question['title'] or question['text']}", level=2)
+            paragraph = self._paragraph(f"{h['tidigare_rekommendation']}: "
+                                        f"{self.sentence(question['wording'])}")
+            paragraph.add_run().add_break()
+            cited = f". {_first_upper(h['kalla'])}: {question['källa']}" \
+                if question["källa"] else ""
+            paragraph.add_run(f"{h['riktad_till']}: {', '.join(question['addressed_to'])}"
+                              f"{cited}").italic = True
+            self._observations(item)
+            self._assessment(item)
+
+    def _observations(self, item: dict) -> None:
+        self.document.add_heading(self.h["iakttagelser"], level=3)
+        for fact in item["observations"]:
+            self._observation(fact)
+        if not item["observations"]:
+            self._paragraph(self.h["inga_iakttagelser"])
+
+    def _assessment(self, item: dict) -> None:
+        self.document.add_heading(self.h["bedomning"], level=3)
+        self._grades(self._paragraph(), item)
+        self._paragraph(item["question"]["reasoning"])
+        if item["open_facts"]:
+            self._paragraph().add_run(f"{self.h['saknade_uppgifter']}:").bold = True
+            for title in item["open_facts"]:
+                self._paragraph(_first_upper(title), style="List Bullet")
 
     def _references(self) -> None:
         self.document.add_heading(self.h["kallforteckning"], level=1)

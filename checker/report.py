@@ -20,14 +20,16 @@ def report_view(result: dict) -> dict:
               for grade in result["audit"]["scale"]}
     recommendations = [{"number": number, **recommendation}
                        for number, recommendation in enumerate(result["recommendations"], 1)]
+    followup = result.get("followup") or []
     return {
         "nämnder": [namnd["namn"] for namnd in result["nämnder"]],
         "overall": [_overall(entry, result["audit"]) for entry in result["overall"]],
         "questions": [_question(question, grades, recommendations)
                       for question in result["questions"]],
         "recommendations": recommendations,
+        "followup": _followup(followup, result["audit"]),
         "sources": _sources(result["sources"]),
-        "references": _references(result["questions"]),
+        "references": _references([*result["questions"], *followup]),
     }
 
 
@@ -63,6 +65,16 @@ def _question(question: dict, grades: dict, recommendations: list[dict]) -> dict
     }
 
 
+def _followup(items: list[dict], audit: dict) -> dict | None:
+    """The earlier recommendations a follow-up audit grades, on its own scale."""
+    if not items:
+        return None
+    grades = {grade["id"]: {"label": grade["label"], "colour": _colour(grade.get("colour"))}
+              for grade in audit["followup"]["scale"]}
+    return {"title": audit["followup"]["title"],
+            "entries": [_question(item, grades, []) for item in items]}
+
+
 def _sources(cited: list[dict]) -> list[dict]:
     """Cited sources grouped by statute or guidance, each with its provisions."""
     grouped: dict[str, dict] = {}
@@ -76,7 +88,8 @@ def _sources(cited: list[dict]) -> list[dict]:
 
 
 def _references(questions: list[dict]) -> list[str]:
-    """Every källa the case gives for a fact the report uses, once each."""
-    return swedish_sorted({fact["källa"].strip() for question in questions
-                           for criterion in question["criteria"]
-                           for fact in criterion["facts"] if fact["källa"].strip()})
+    """Every källa the case cites (for a fact or an earlier recommendation), once each."""
+    cited = {fact["källa"] for question in questions for criterion in question["criteria"]
+             for fact in criterion["facts"]}
+    cited |= {question.get("källa", "") for question in questions}
+    return swedish_sorted({text.strip() for text in cited if text.strip()})

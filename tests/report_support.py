@@ -16,6 +16,7 @@ from checker.yamlio import load_yaml
 ROOT = Path(__file__).resolve().parent.parent
 CASE = ROOT / "tests" / "cases" / "nykoping-2021.yaml"
 SEED = ROOT.parent / "shared" / "seeds" / "nykoping-2021-pwc.txt"
+ALL_CASES = sorted([*ROOT.glob("tests/cases/*.yaml"), *ROOT.glob("examples/*.yaml")])
 # The headings whose order the report shares with the seed report.
 OUTLINE_HEADINGS = ("Sammanfattning", "Inledning", "Revisionskriterier", "Iakttagelser",
                     "Bedömning")

@@ -11,6 +11,7 @@ import zipfile
 import pytest
 from click.testing import CliRunner
 from report_support import (
+    ALL_CASES,
     CASE,
     IN_CI,
     OUTLINE_HEADINGS,
@@ -198,6 +199,26 @@ def test_reports_are_byte_identical_for_the_same_case(tmp_path, suffix):
 def _word_outline(word) -> list[tuple[int, str]]:
     return [(int(paragraph.style.name.split()[-1]), paragraph.text)
             for paragraph in word.paragraphs if paragraph.style.name.startswith("Heading ")]
+
+
+@pytest.mark.parametrize("path", ALL_CASES, ids=lambda path: path.stem)
+def test_every_case_renders_html_and_docx_with_one_outline(path):
+    docx = pytest.importorskip("docx")
+    case_result = api.check(path)
+    page = parse_html(api.render(case_result, "html"))
+    word = docx.Document(io.BytesIO(api.render(case_result, "docx")))
+    assert _word_outline(word) == html_outline(page)
+    tables = page.findall(".//table")
+    assert len(word.tables) == len(tables)
+    graded = [*case_result["questions"], *(case_result.get("followup") or [])]
+    in_html = [text_of(row.findall("td")[1]) for table in tables for row in table.iter("tr")
+               if row.find("td") is not None]
+    in_word = [row.cells[1].text for table in word.tables for row in table.rows[1:]]
+    assert [re.sub(r"\s", "", text) for text in in_word] == [
+        re.sub(r"\s", "", text) for text in in_html]
+    for question, shown in zip(graded, in_html, strict=True):
+        if question["decided"]:
+            assert shown == question["verdict_label"]
 
 
 def test_docx_has_the_html_outline_in_word_heading_styles(word, page):
