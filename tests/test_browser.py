@@ -35,8 +35,13 @@ def _require_browser() -> None:
 @pytest.fixture(scope="module")
 def browser(tmp_path_factory):
     _require_browser()
-    webdriver = pytest.importorskip("selenium.webdriver")
-    from selenium.webdriver.chrome.service import Service
+    try:
+        from selenium import webdriver
+        from selenium.webdriver.chrome.service import Service
+    except ImportError as error:
+        if IN_CI:
+            raise
+        pytest.skip(f"selenium is not installed ({error}); pip install -e '.[dev]'")
 
     options = webdriver.ChromeOptions()
     options.binary_location = CHROMIUM
