@@ -85,6 +85,27 @@ def rules(audit: str | None, rules_dir: Path | None, overlay: Path | None) -> No
     click.echo(describe_rules(rules_dir, audit, overlay), nl=False)
 
 
+@main.command()
+@click.argument("result", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="The follow-up case file to write (atomically).")
+@click.option("--audit", help="Follow-up template id (default: the only one there is).")
+@click.option("--datum", type=click.DateTime(formats=["%Y-%m-%d"]),
+              help="Date of the follow-up, YYYY-MM-DD; the period runs from the earlier "
+                   "granskningsdatum to it. Without it the dates are left to fill in.")
+@click.option("--force", is_flag=True, help="Overwrite an existing output file.")
+@_RULES_OPTION
+def followup(result: Path, output: Path, audit: str | None, datum, force: bool,
+             rules_dir: Path | None) -> None:
+    """Start a follow-up case from RESULT (the JSON of `granska check`): its
+    recommendations become the earlier recommendations the case follows up."""
+    from checker.followup import start_followup
+    from checker.load import load_rules
+
+    start_followup(load_rules(rules_dir), result, output, audit,
+                   datum.date() if datum else None, force)
+
+
 @main.command("test")
 @click.argument("cases", nargs=-1, type=click.Path(path_type=Path))
 @_RULES_OPTION
