@@ -122,3 +122,62 @@ def test_cases(cases: tuple[Path, ...], rules_dir: Path | None, overlay: Path | 
     text, code = run_tests(cases, load_rules(rules_dir, overlay), junit)
     click.echo(text, nl=False)
     sys.exit(code)
+
+
+@main.command()
+@click.option("--audit", help="Audit template id (asked for when there are several).")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="The case file to write, and to resume when it exists.")
+@click.option("--kort", "short", is_flag=True,
+              help="The short route: only questions that can still change a verdict, the "
+                   "most decisive first.")
+@_RULES_OPTION
+def questionnaire(audit: str | None, output: Path | None, short: bool,
+                  rules_dir: Path | None) -> None:
+    """Answer the audit's questions in the terminal and see the verdicts (self-evaluation).
+
+    Every answer is saved at once; run the command again with the same -o to continue
+    where you left off.
+    """
+    from checker.load import load_rules
+    from checker.questionnaire import run_questionnaire
+
+    sys.exit(run_questionnaire(load_rules(rules_dir), output, audit, short))
+
+
+@main.command()
+@click.option("--audit", required=True, help="Audit template id.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write the case file here (atomically) instead of the terminal.")
+@click.option("--kommun", help="The kommun's name (default: a placeholder).")
+@click.option("--year", type=int, help="The calendar year audited (default: last year).")
+@click.option("--schema", "schema_ref", metavar="PATH_OR_URL",
+              help="Point editors at this JSON Schema (a yaml-language-server comment).")
+@click.option("--force", is_flag=True, help="Overwrite an existing output file.")
+@_RULES_OPTION
+def template(audit: str, output: Path | None, kommun: str | None, year: int | None,
+             schema_ref: str | None, force: bool, rules_dir: Path | None) -> None:
+    """Write a blank case file: every fact of the audit as "vet ej" under its question."""
+    from checker.casefile import write_template
+    from checker.load import load_rules
+
+    text = write_template(load_rules(rules_dir), audit, output, year, kommun, schema_ref, force)
+    if output is None:
+        click.echo(text, nl=False)
+
+
+@main.command()
+@click.option("--audit", help="Only this audit template's ids and roles.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write the schema here (atomically) instead of the terminal.")
+@_RULES_OPTION
+def schema(audit: str | None, output: Path | None, rules_dir: Path | None) -> None:
+    """Print a JSON Schema of the case file, for completion and validation in editors."""
+    from checker.case_schema import schema_text
+    from checker.load import load_rules
+
+    text = schema_text(load_rules(rules_dir), audit)
+    if output is not None:
+        api.write_output(output, text)
+    else:
+        click.echo(text, nl=False)

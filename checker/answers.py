@@ -1,0 +1,57 @@
+"""Typed answers: what someone types at a prompt, read as the same value a case file holds.
+
+An answer is parsed by the case file's YAML loader and then by `values.read_value`, so
+"ja", "2021-10-20", "9 av 16" or "vet ej" mean exactly what they mean in a case file.
+Two conveniences a terminal needs are added before that: a decimal comma (36,2) and a
+trailing per cent sign for numbers, and an enum's value chosen by its number.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from checker.errors import GranskaError
+from checker.model import Fact
+from checker.schema import Node
+from checker.values import UNKNOWN_WORDS, read_value
+from checker.yamlio import parse_yaml
+
+ANSWER_FILE = "<svar>"
+_DECIMAL_COMMA = re.compile(r"^([+-]?\d+),(\d+)$")
+
+
+def is_unknown(text: str) -> bool:
+    """Whether the answer states the fact as explicitly unknown (vet ej)."""
+    return text.strip().lower() in UNKNOWN_WORDS
+
+
+def parse_answer(text: str, fact: Fact) -> Any:
+    """The value of `fact` the answer states, None for "vet ej"; GranskaError if unreadable."""
+    stripped = text.strip()
+    if not stripped:
+        raise GranskaError("empty answer", ANSWER_FILE)
+    if is_unknown(stripped):
+        return None
+    if fact.type == "text":
+        raw: Any = stripped
+    elif fact.type == "enum" and stripped not in fact.values and stripped.isdigit() \
+            and 1 <= int(stripped) <= len(fact.values):
+        raw = fact.values[int(stripped) - 1]
+    else:
+        if fact.type in ("number", "percent", "integer"):
+            stripped = _DECIMAL_COMMA.sub(r"\1.\2", stripped.removesuffix("%").strip())
+        raw = parse_yaml(stripped, ANSWER_FILE)
+        if raw is None:
+            raise GranskaError("no value", ANSWER_FILE)
+    return read_value(Node(raw, ANSWER_FILE), fact)
+
+
+def parse_choice(text: str, choices: tuple[str, ...]) -> str:
+    """One of `choices`, given by name or by its number from 1; GranskaError otherwise."""
+    stripped = text.strip()
+    if stripped in choices:
+        return stripped
+    if stripped.isdigit() and 1 <= int(stripped) <= len(choices):
+        return choices[int(stripped) - 1]
+    raise GranskaError(f"expected one of {', '.join(choices)}", ANSWER_FILE)

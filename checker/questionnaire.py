@@ -1,0 +1,251 @@
+"""The interactive self-evaluation: a questionnaire generated from the fact catalogue.
+
+It asks for the case header (audit, kommun, period, granskningsdatum, the nämnd of each
+role), then the audit's facts grouped by area, skipping a question whose
+`relevant_when` is false. Every answer is saved at once (atomically), so an interrupted
+session resumes with the next unanswered question; "vet ej" is saved too and never asked
+again. The short route asks only what can still change a verdict, most decisive first.
+All texts come from vocabulary.yaml's `self_evaluation:` and reports/questionnaire.j2.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import click
+
+from checker import conditions
+from checker.answers import parse_answer, parse_choice
+from checker.audit_facts import audit_facts, decisive_order, is_relevant
+from checker.case import load_case, looks_like_personnummer
+from checker.casefile import Answer, Draft, read_draft, render_draft, write_case_text
+from checker.errors import GranskaError
+from checker.evaluate import evaluate_case
+from checker.model import RuleBase
+from checker.schema import parse_date
+from checker.texts import environment, text
+
+INTERRUPTED = 130  # the exit status of a program ended by Ctrl-C
+
+
+@dataclass(frozen=True)
+class Console:
+    """How the questionnaire talks: `ask` returns the typed line, `say` prints one."""
+
+    ask: Callable[[str], str]
+    say: Callable[[str], None]
+
+
+def terminal() -> Console:
+    """The terminal via click (Ctrl-C and end of input raise click.Abort)."""
+    return Console(
+        ask=lambda prompt: click.prompt(prompt, default="", show_default=False),
+        say=lambda line: click.echo(line))
+
+
+class Session:
+    """One run of the questionnaire over one case file."""
+
+    def __init__(self, rules: RuleBase, path: Path, console: Console, short: bool) -> None:
+        self.rules, self.path, self.console, self.short = rules, Path(path), console, short
+        self.draft = read_draft(self.path, rules) if self.path.exists() else Draft()
+        self.area: str | None = None
+
+    # --- helpers ----------------------------------------------------------------
+    def t(self, key: str, **values) -> str:
+        return text(self.rules, key, **values)
+
+    def save(self) -> None:
+        write_case_text(self.path, render_draft(self.rules, self.draft, "questionnaire"))
+
+    def answered(self) -> int:
+        return len(self.draft.facts)
+
+    def ask_text(self, prompt: str) -> str:
+        while True:
+            answer = self.console.ask(prompt).strip()
+            if not answer:
+                self.console.say(self.t("required"))
+            elif looks_like_personnummer(answer):
+                self.console.say(self.t("personnummer"))
+            else:
+                return answer
+
+    def ask_date(self, prompt: str, not_before: date | None = None) -> date:
+        while True:
+            answer = parse_date(self.console.ask(prompt).strip())
+            if answer is None:
+                self.console.say(self.t("invalid_date"))
+            elif not_before is not None and answer < not_before:
+                self.console.say(self.t("period_order"))
+            else:
+                return answer
+
+    def ask_choice(self, prompt: str, choices: tuple[str, ...], optional: bool) -> str:
+        while True:
+            answer = self.console.ask(prompt).strip()
+            if not answer and optional:
+                return ""
+            try:
+                return parse_choice(answer, choices)
+            except GranskaError:
+                self.console.say(self.t("invalid_choice", choices=", ".join(choices)))
+
+    # --- the header -------------------------------------------------------------
+    def choose_audit(self, audit_id: str | None) -> None:
+        draft = self.draft
+        if draft.audit is not None:
+            if audit_id is not None and audit_id != draft.audit:
+                raise GranskaError(f"--audit {audit_id} contradicts the file's audit "
+                                   f"{draft.audit!r}", str(self.path))
+            return
+        audits = sorted(self.rules.audits)
+        if audit_id is not None and audit_id not in audits:
+            raise GranskaError(f"unknown audit {audit_id!r}; known: {', '.join(audits)}")
+        if audit_id is None and len(audits) > 1:
+            for number, known in enumerate(audits, 1):
+                self.console.say(f"  {number}. {known}: {self.rules.audits[known].title}")
+            audit_id = self.ask_choice(self.t("choose_audit"), tuple(audits), optional=False)
+        draft.audit = audit_id or audits[0]
+        self.save()
+
+    def ask_header(self) -> None:
+        draft = self.draft
+        if draft.kommun is None:
+            draft.kommun = self.ask_text(self.t("kommun"))
+            self.save()
+        if draft.period_from is None:
+            draft.period_from = self.ask_date(self.t("period_from"))
+            self.save()
+        if draft.period_to is None:
+            draft.period_to = self.ask_date(self.t("period_to"), draft.period_from)
+            self.save()
+        if draft.granskningsdatum is None:
+            draft.granskningsdatum = self.ask_date(self.t("granskningsdatum"))
+            self.save()
+        for role in self.rules.audits[draft.audit].roles:
+            if role.id not in draft.assigned_roles():
+                draft.assign(self.ask_text(self.t("namnd", role=role.title)), role.id)
+                self.save()
+
+    # --- the facts --------------------------------------------------------------
+    def known(self) -> dict:
+        return {fact_id: (answer.value, answer.underlag)
+                for fact_id, answer in self.draft.facts.items() if answer.value is not None}
+
+    def context(self) -> conditions.Context:
+        draft = self.draft
+        return conditions.Context(draft.granskningsdatum, draft.period_from, draft.period_to)
+
+    def remaining(self, short: bool) -> list[str]:
+        """The facts still to ask, in the order they will be asked."""
+        audit = self.rules.audits[self.draft.audit]
+        known, context = self.known(), self.context()
+        if short:
+            order = [fact_id for fact_id in decisive_order(self.rules, audit)
+                     if fact_id in self.open_facts()]
+        else:
+            order = audit_facts(self.rules, audit)
+        return [fact_id for fact_id in order if fact_id not in self.draft.facts
+                and is_relevant(self.rules, fact_id, known, context)]
+
+    def open_facts(self) -> set[str]:
+        """The facts that can still change a verdict (of an undecided question)."""
+        result = evaluate_case(self.rules, load_case(self.path, self.rules),
+                               with_reasoning=False)
+        return {fact_id for question in result["questions"] if not question["decided"]
+                for fact_id in question["open_facts"]}
+
+    def ask_fact(self, fact_id: str, number: int, total: int) -> None:
+        fact, say = self.rules.facts[fact_id], self.console.say
+        if fact.area != self.area:
+            self.area = fact.area
+            title = self.rules.areas[fact.area]
+            say("")
+            say(click.style(title, bold=True))
+            say("-" * len(title))
+        say("")
+        say(click.style(self.t("progress", number=number, total=total, id=fact_id), dim=True))
+        say(fact.question)
+        if fact.help:
+            say(f"  {fact.help}")
+        for index, value in enumerate(fact.values, 1):
+            say(f"  {index}. {value}")
+        hint = self.t(f"hint_{fact.type}", values=", ".join(fact.values))
+        say(hint)
+        while True:
+            try:
+                value = parse_answer(self.console.ask(self.t("answer")), fact)
+            except GranskaError:
+                say(self.t("invalid", hint=hint))
+                continue
+            if isinstance(value, str) and looks_like_personnummer(value):
+                say(self.t("personnummer"))
+                continue
+            break
+        answer = Answer(value)
+        if value is not None:
+            källa = self.console.ask(self.t("kalla")).strip()
+            while looks_like_personnummer(källa):
+                say(self.t("personnummer"))
+                källa = self.console.ask(self.t("kalla")).strip()
+            underlag = self.rules.vocabulary.underlag
+            answer = Answer(value, källa, self.ask_choice(
+                self.t("underlag", choices=", ".join(underlag)), underlag, optional=True))
+        self.draft.facts[fact_id] = answer
+        self.save()
+
+    def ask_facts(self) -> None:
+        audit_ids = set(audit_facts(self.rules, self.rules.audits[self.draft.audit]))
+        while True:
+            remaining = self.remaining(self.short)
+            if not remaining:
+                return
+            done = len(audit_ids & set(self.draft.facts))
+            self.ask_fact(remaining[0], done + 1, done + len(remaining))
+
+    # --- the whole session ------------------------------------------------------
+    def run(self, audit_id: str | None) -> int:
+        resumed = self.path.exists()
+        try:
+            self.choose_audit(audit_id)
+            title = self.rules.audits[self.draft.audit].title
+            self.console.say(self.t("intro", audit=title, file=self.path))
+            if resumed:
+                self.console.say(self.t("resumed", answered=self.answered(), file=self.path))
+            self.ask_header()
+            self.ask_facts()
+        except (click.Abort, KeyboardInterrupt):
+            self.console.say("")
+            self.console.say(self.t("interrupted", answered=self.answered(), file=self.path))
+            return INTERRUPTED
+        self.show_result()
+        return 0
+
+    def show_result(self) -> None:
+        result = evaluate_case(self.rules, load_case(self.path, self.rules))
+        template = environment().get_template("questionnaire.j2")
+        self.console.say("")
+        audit = self.rules.audits[self.draft.audit]
+        self.console.say(template.render(
+            r=result, h=result["headings"],
+            labels={grade.id: grade.label for grade in audit.scale},
+            overall_labels={grade.id: grade.label for grade in audit.overall_scale},
+        ).rstrip("\n"))
+        self.console.say("")
+        if self.short and self.remaining(short=False):
+            self.console.say(self.t("short_done", file=self.path))
+        self.console.say(self.t("done", answered=self.answered(), file=self.path))
+
+
+def run_questionnaire(rules: RuleBase, path: Path | None = None, audit_id: str | None = None,
+                      short: bool = False, console: Console | None = None) -> int:
+    """Ask, save after every answer, show the verdicts; the exit status (130 if interrupted).
+
+    Without `path`, the case file is the vocabulary's `default_file` in the current directory.
+    """
+    path = Path(path) if path is not None else Path(text(rules, "default_file"))
+    return Session(rules, path, console or terminal(), short).run(audit_id)

@@ -1,0 +1,48 @@
+"""The self-evaluation's texts: vocabulary.yaml's `self_evaluation:` and its report templates."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from checker.errors import GranskaError
+from checker.evaluate import render_text
+from checker.model import RuleBase
+from checker.render import reports_dir
+
+
+def text(rules: RuleBase, key: str, **values: Any) -> str:
+    """The text `key` rendered with `values`, whitespace folded to single spaces."""
+    templates = rules.vocabulary.self_evaluation
+    if not templates:
+        raise GranskaError("the rules have no `self_evaluation:` texts, which the "
+                           "questionnaire, template and summary need",
+                           str(Path(rules.directory) / "vocabulary.yaml"))
+    return render_text(templates[key], **values)
+
+
+def environment() -> jinja2.Environment:
+    """The jinja2 environment of the self-evaluation's templates in reports/."""
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(reports_dir())), autoescape=False,
+        undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
+        keep_trailing_newline=True)
+    env.filters["comment"] = comment
+    env.filters["wrap"] = wrap
+    return env
+
+
+def wrap(content: str, width: int = 88, indent: str = "") -> str:
+    """Text folded to lines of at most `width` characters, each starting with `indent`."""
+    return textwrap.fill(" ".join(content.split()), width=width, initial_indent=indent,
+                         subsequent_indent=indent, break_on_hyphens=False)
+
+
+def comment(content: str, indent: str = "") -> str:
+    """Text as YAML comment lines of at most 88 characters."""
+    lines = textwrap.wrap(" ".join(content.split()), width=86 - len(indent),
+                          break_on_hyphens=False) or [""]
+    return "\n".join(f"{indent}# {line}".rstrip() for line in lines)

@@ -1,0 +1,60 @@
+"""Typed answers mean what the same text means in a case file."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from checker.answers import is_unknown, parse_answer, parse_choice
+from checker.errors import GranskaError
+from checker.model import Count, Fact
+
+
+def fact(kind: str, values: tuple[str, ...] = ()) -> Fact:
+    return Fact(id=f"test.{kind}", type=kind, title="t", question="q?", help="", area="test",
+                recipient="nämnd", values=values)
+
+
+@pytest.mark.parametrize(("kind", "typed", "expected"), [
+    ("bool", "ja", True), ("bool", "Nej", False), ("bool", "true", True),
+    ("date", "2021-10-20", date(2021, 10, 20)),
+    ("integer", "16", 16), ("number", "36,2", 36.2), ("number", " 12.5 ", 12.5),
+    ("percent", "36,2 %", 36.2), ("percent", "100", 100),
+    ("count", "9 av 16", Count(9, 16)), ("count", "9/16", Count(9, 16)),
+    ("text", "enligt rutin: se bilaga", "enligt rutin: se bilaga"),
+    ("bool", "vet ej", None), ("date", "Vet ej", None), ("count", " vet ej ", None),
+])
+def test_an_answer_reads_as_in_a_case_file(kind, typed, expected):
+    assert parse_answer(typed, fact(kind)) == expected
+
+
+def test_an_enum_value_is_given_by_name_or_number():
+    choices = fact("enum", ("nej", "delvis", "ja"))
+    assert parse_answer("delvis", choices) == "delvis"
+    assert parse_answer("3", choices) == "ja"
+    with pytest.raises(GranskaError):
+        parse_answer("4", choices)
+
+
+@pytest.mark.parametrize(("kind", "typed"), [
+    ("bool", "yes"), ("bool", "kanske"), ("date", "2021-02-30"), ("date", "20/10/2021"),
+    ("integer", "3,5"), ("percent", "120"), ("count", "17 av 16"), ("count", "9"),
+    ("number", "många"), ("bool", ""), ("bool", "   "), ("integer", "~"),
+])
+def test_an_unreadable_answer_is_refused(kind, typed):
+    with pytest.raises(GranskaError):
+        parse_answer(typed, fact(kind))
+
+
+def test_vet_ej_is_recognised():
+    assert is_unknown(" Vet ej") and not is_unknown("vet inte")
+
+
+def test_a_choice_is_given_by_name_or_number():
+    choices = ("styrdokument", "protokoll")
+    assert parse_choice("protokoll", choices) == "protokoll"
+    assert parse_choice("1", choices) == "styrdokument"
+    for wrong in ("3", "0", "intervju", ""):
+        with pytest.raises(GranskaError):
+            parse_choice(wrong, choices)

@@ -1,0 +1,232 @@
+"""The questionnaire, scripted: saving, resuming, skipping, re-prompting, the short route."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from pathlib import Path
+
+import click
+import pytest
+from click.testing import CliRunner
+
+from checker.audit_facts import audit_facts, decisive_order
+from checker.case import load_case
+from checker.casefile import Answer, fact_entry, scalar
+from checker.cli import main
+from checker.errors import GranskaError
+from checker.evaluate import evaluate_case
+from checker.questionnaire import INTERRUPTED, Console, run_questionnaire
+from checker.texts import text
+from checker.yamlio import load_yaml, parse_yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+AUDIT = "pwc-arbetsmarknadsinsatser"
+HEADER = {"kommun": "Exempelby kommun", "period_from": "2022-01-01",
+          "period_to": "2022-12-31", "granskningsdatum": "2022-12-22"}
+BEST = {"bool": "ja", "date": "2022-06-01", "count": "16 av 16", "integer": "10",
+        "number": "10", "percent": "100", "text": "ja"}
+WORST = {"bool": "nej", "date": "2000-01-01", "count": "0 av 16", "integer": "0",
+         "number": "0", "percent": "0", "text": "nej"}
+
+
+class Script:
+    """A console that answers like a person: header from HEADER, facts by `answer`."""
+
+    def __init__(self, rules, answer=None, limit: int | None = None, overrides=None):
+        self.rules, self.limit = rules, limit
+        self.answer = answer or (lambda fact: _value(fact, BEST))
+        self.overrides = dict(overrides or {})
+        self.lines: list[str] = []
+        self.asked: list[str] = []  # fact ids, in the order asked
+        self.answers = 0
+        prompts = {text(rules, key): value for key, value in HEADER.items()}
+        for role, name in zip(rules.audits[AUDIT].roles, ("Socialnämnden", "Arbetsmarknadsnämnden"),
+                              strict=True):
+            prompts[text(rules, "namnd", role=role.title)] = name
+        self.header = prompts
+        self.console = Console(self.ask, self.lines.append)
+
+    def ask(self, prompt: str) -> str:
+        if self.limit is not None and self.answers >= self.limit:
+            raise click.Abort
+        self.answers += 1
+        if prompt in self.header:
+            return self.header[prompt]
+        if prompt == text(self.rules, "answer"):
+            fact_id = self.current()
+            if fact_id not in self.asked:
+                self.asked.append(fact_id)
+            queued = self.overrides.get(fact_id)
+            if isinstance(queued, list) and queued:
+                return queued.pop(0)
+            return queued if isinstance(queued, str) else self.answer(self.rules.facts[fact_id])
+        return ""  # källa and underlag left out
+
+    def current(self) -> str:
+        for line in reversed(self.lines):
+            match = re.search(r"\(([a-z][a-z0-9_.]*)\)", click.unstyle(line))
+            if match and match.group(1) in self.rules.facts:
+                return match.group(1)
+        raise AssertionError("no question shown")
+
+
+def _value(fact, answers):
+    if fact.type == "enum":
+        return (fact.better or fact.values)[-1] if answers is BEST else (
+            fact.better or fact.values)[0]
+    return answers[fact.type]
+
+
+def run(rules, path, script, short=False, audit=AUDIT):
+    return run_questionnaire(rules, path, audit, short, script.console)
+
+
+def test_a_whole_session_writes_a_valid_case_and_shows_the_verdicts(rules, tmp_path):
+    path = tmp_path / "fall.yaml"
+    script = Script(rules)
+    assert run(rules, path, script) == 0
+    case = load_case(path, rules)
+    assert case.kommun == "Exempelby kommun" and case.audit == AUDIT
+    assert [n.roles for n in case.namnder] == [("socialnamnd",), ("arbetsmarknad",)]
+    assert set(case.facts) == set(script.asked)
+    result = evaluate_case(rules, case)
+    shown = " ".join(" ".join(script.lines).split())
+    for question in result["questions"]:
+        assert question["id"] in shown
+    assert result["disclaimer"] in shown
+
+
+def test_every_answer_is_saved_at_once(rules, tmp_path):
+    path = tmp_path / "fall.yaml"
+    for limit in range(1, 12):  # one prompt per answer: "vet ej" asks for no källa
+        script = Script(rules, answer=lambda _fact: "vet ej", limit=1)
+        assert run(rules, path, script) == INTERRUPTED
+        stated = load_yaml(path)
+        given = len([key for key in ("kommun", "granskningsdatum") if key in stated])
+        given += len(stated.get("granskningsperiod", {})) + len(stated.get("nämnder", []))
+        given += len(stated.get("facts", {}))
+        assert given == limit, f"after {limit} answers the file holds {given}"
+
+
+def test_vet_ej_is_recorded_and_never_asked_again(rules, tmp_path):
+    path = tmp_path / "fall.yaml"
+    first = audit_facts(rules, rules.audits[AUDIT])[0]
+    script = Script(rules, overrides={first: "vet ej"}, limit=len(HEADER) + 2 + 1)
+    assert run(rules, path, script) == INTERRUPTED
+    assert load_yaml(path)["facts"] == {first: "vet ej"}
+    again = Script(rules, limit=1)
+    run(rules, path, again)
+    assert again.asked and again.asked[0] != first
+    assert text(rules, "resumed", answered=1, file=path) in again.lines
+
+
+def test_a_follow_up_is_skipped_when_its_relevant_when_is_false(rules, tmp_path):
+    followups = [f for f in audit_facts(rules, rules.audits[AUDIT])
+                 if rules.facts[f].relevant_when is not None]
+    assert followups, "the audit has no follow-up questions to skip"
+    script = Script(rules, answer=lambda fact: _value(fact, WORST))
+    run(rules, tmp_path / "fall.yaml", script)
+    stated = load_case(tmp_path / "fall.yaml", rules).facts
+    skipped = [f for f in followups if f not in script.asked]
+    assert skipped, "answering every question negatively skipped no follow-up"
+    assert not set(skipped) & set(stated)
+
+
+def test_an_unreadable_answer_is_asked_again_with_its_hint(rules, tmp_path):
+    first = audit_facts(rules, rules.audits[AUDIT])[0]
+    fact = rules.facts[first]
+    script = Script(rules, overrides={first: ["kanske", "2021-02-30", _value(fact, BEST)]},
+                    limit=len(HEADER) + 2 + 5)
+    run(rules, tmp_path / "fall.yaml", script)
+    hint = text(rules, f"hint_{fact.type}", values=", ".join(fact.values))
+    assert script.lines.count(text(rules, "invalid", hint=hint)) == 2
+    assert first in load_yaml(tmp_path / "fall.yaml")["facts"]
+
+
+def test_the_period_cannot_end_before_it_starts(rules, tmp_path):
+    script = Script(rules, limit=5)
+    script.header[text(rules, "period_to")] = "2021-12-31"
+    run(rules, tmp_path / "fall.yaml", script)
+    assert text(rules, "period_order") in script.lines
+    assert "granskningsdatum" not in load_yaml(tmp_path / "fall.yaml")
+
+
+def test_a_personnummer_is_refused(rules, tmp_path):
+    script = Script(rules, limit=3)
+    script.header[text(rules, "kommun")] = "Kommun 19121212-1212"
+    run(rules, tmp_path / "fall.yaml", script)
+    assert text(rules, "personnummer") in script.lines
+    assert not (tmp_path / "fall.yaml").exists() or "kommun" not in load_yaml(
+        tmp_path / "fall.yaml")
+
+
+def test_the_short_route_asks_only_what_can_change_a_verdict(rules, tmp_path):
+    whole, short = Script(rules, answer=lambda f: _value(f, WORST)), \
+        Script(rules, answer=lambda f: _value(f, WORST))
+    run(rules, tmp_path / "whole.yaml", whole)
+    assert run(rules, tmp_path / "short.yaml", short, short=True) == 0
+    assert len(short.asked) < len(whole.asked)
+    order = decisive_order(rules, rules.audits[AUDIT])
+    assert short.asked == sorted(short.asked, key=order.index)
+    result = evaluate_case(rules, load_case(tmp_path / "short.yaml", rules))
+    assert all(question["decided"] for question in result["questions"])
+    assert text(rules, "short_done", file=tmp_path / "short.yaml") in short.lines
+
+
+def test_a_resumed_file_keeps_its_audit(rules, tmp_path):
+    path = tmp_path / "fall.yaml"
+    run(rules, path, Script(rules, limit=1))
+    with pytest.raises(GranskaError, match="contradicts"):
+        run(rules, path, Script(rules), audit="styrdokument-snabbkontroll")
+
+
+def test_the_command_line_runs_the_questionnaire(rules, tmp_path):
+    path = tmp_path / "fall.yaml"
+    lines = [*HEADER.values(), "Socialnämnden", "Kommunstyrelsen"]
+    runner = CliRunner()
+    partial = runner.invoke(main, ["questionnaire", "--audit", AUDIT, "-o", str(path)],
+                            input="\n".join([*lines, "ja", "Riktlinjer s. 4", "1"]) + "\n")
+    assert partial.exit_code == INTERRUPTED, partial.output
+    assert text(rules, "interrupted", answered=1, file=path) in partial.output
+    first = audit_facts(rules, rules.audits[AUDIT])[0]
+    assert load_yaml(path)["facts"][first] == {"värde": "ja", "källa": "Riktlinjer s. 4",
+                                              "underlag": rules.vocabulary.underlag[0]}
+    rest = "vet ej\n" * len(audit_facts(rules, rules.audits[AUDIT]))
+    finished = runner.invoke(main, ["questionnaire", "-o", str(path)], input=rest)
+    assert finished.exit_code == 0, finished.output
+    assert text(rules, "done", answered=len(load_case(path, rules).facts), file=path) \
+        in " ".join(finished.output.split())
+
+
+def test_resuming_a_hand_written_case_keeps_what_the_questionnaire_does_not_ask(rules,
+                                                                               tmp_path):
+    path = tmp_path / "heby.yaml"
+    path.write_text((ROOT / "examples" / "heby-2022.yaml").read_text(encoding="utf-8"),
+                    encoding="utf-8")
+    before = load_case(path, rules)
+    missing = [f for f in audit_facts(rules, rules.audits[before.audit])
+               if f not in before.facts]
+    assert missing, "the example states every fact; nothing to resume"
+    assert run(rules, path, Script(rules, answer=lambda _fact: "vet ej", limit=1),
+               audit=None) == INTERRUPTED
+    after = load_case(path, rules)
+    assert after.expected == before.expected and after.not_assessed == before.not_assessed
+    assert after.parameters == before.parameters and after.namnder == before.namnder
+    assert {f: after.facts[f] for f in before.facts} == {
+        f: replace(fact, line=after.facts[f].line) for f, fact in before.facts.items()}
+    assert set(after.facts) - set(before.facts) == {missing[0]}
+
+
+@pytest.mark.parametrize("källa", [
+    "Protokoll 2024-03-12, § 41", "a: b", "[bilaga]", "{x}", "# 4", "ja", "16", "vet ej",
+    " indrag", "citat \"så\" och 'så'", "rad\nbrytning", "true"])
+def test_a_källa_is_written_so_that_it_reads_back_the_same(källa):
+    content = "facts:\n  f: " + fact_entry(Answer("ja", källa, "protokoll")) + "\n"
+    assert load_yaml_text(content)["facts"]["f"] == {"värde": "ja", "källa": källa,
+                                                     "underlag": "protokoll"}
+    assert load_yaml_text(f"k: {scalar(källa)}\n")["k"] == källa
+
+
+def load_yaml_text(content: str):
+    return parse_yaml(content, "<test>")

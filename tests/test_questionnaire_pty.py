@@ -1,0 +1,150 @@
+"""The questionnaire driven through a pseudo-terminal, as a person would use it.
+
+A session interrupted with Ctrl-C after answer k resumes at answer k+1, and ends with
+a case file byte-identical to that of a session never interrupted.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from pathlib import Path
+
+import pytest
+
+from checker.load import load_rules
+from checker.texts import text
+
+pexpect = pytest.importorskip("pexpect")
+
+ROOT = Path(__file__).resolve().parent.parent
+RULES = load_rules(ROOT / "rules")
+AUDIT = "pwc-arbetsmarknadsinsatser"
+HEADER = [("kommun", "Heby kommun"), ("period_from", "2022-01-01"),
+          ("period_to", "2022-12-31"), ("granskningsdatum", "2022-12-22")]
+ANSWERS = {"bool": "ja", "enum": "2", "date": "2022-03-01", "count": "3 av 4",
+           "integer": "7", "number": "2,5", "percent": "40 %", "text": "enligt rutin"}
+
+
+def _prompt(key: str, **values) -> str:
+    return re.escape(text(RULES, key, **values))
+
+
+PROGRESS = re.compile(_prompt("progress", number="NUMBER", total="TOTAL", id="FACTID")
+                      .replace("NUMBER", r"\d+").replace("TOTAL", r"\d+")
+                      .replace("FACTID", r"(?P<id>[a-z][a-z0-9_.]*)"))
+
+
+def answer_for(fact_id: str) -> tuple[str, str, str]:
+    """The scripted (answer, källa, underlag) of a fact: the same in every session."""
+    fact = RULES.facts[fact_id]
+    number = sum(map(ord, fact_id))
+    if number % 3 == 0:
+        return "vet ej", "", ""
+    if number % 2 == 0:
+        return ANSWERS[fact.type], f"Dokument om {fact.title}", "styrdokument"
+    return ANSWERS[fact.type], "", ""
+
+
+def spawn(path: Path):
+    return pexpect.spawn(sys.executable, ["-m", "checker", "questionnaire", "--audit", AUDIT,
+                                          "-o", str(path)],
+                         cwd=str(path.parent), encoding="utf-8", timeout=60,
+                         dimensions=(50, 200))
+
+
+def answer_header(child) -> None:
+    for key, answer in HEADER:
+        child.expect(_prompt(key))
+        child.sendline(answer)
+    for role, name in zip(RULES.audits[AUDIT].roles,
+                          ("Vård- och omsorgsnämnden", "Kommunstyrelsen"), strict=True):
+        child.expect(_prompt("namnd", role=role.title))
+        child.sendline(name)
+
+
+def next_question(child) -> str | None:
+    """The id of the next fact asked, or None when the session shows its result."""
+    index = child.expect([PROGRESS, pexpect.EOF])
+    return child.match.group("id") if index == 0 else None
+
+
+def answer_question(child, fact_id: str, invalid_first: bool = False) -> None:
+    value, källa, underlag = answer_for(fact_id)
+    child.expect(_prompt("answer"))
+    if invalid_first:
+        child.sendline("kanske")
+        child.expect(re.escape(text(RULES, "invalid", hint="")[:20]))
+        child.expect(_prompt("answer"))
+    child.sendline(value)
+    if value != "vet ej":
+        child.expect(_prompt("kalla"))
+        child.sendline(källa)
+        child.expect(re.escape(text(RULES, "underlag", choices="")[:10]))
+        child.sendline(underlag)
+
+
+def finish(child, asked: list[str]) -> None:
+    while (fact_id := next_question(child)) is not None:
+        asked.append(fact_id)
+        answer_question(child, fact_id, invalid_first=len(asked) == 2)
+    child.close()
+    assert child.exitstatus == 0, child.before
+
+
+def uninterrupted(directory: Path) -> tuple[bytes, list[str]]:
+    path = directory / "fall.yaml"
+    child = spawn(path)
+    answer_header(child)
+    asked: list[str] = []
+    finish(child, asked)
+    return path.read_bytes(), asked
+
+
+@pytest.fixture(scope="module")
+def reference(tmp_path_factory):
+    return uninterrupted(tmp_path_factory.mktemp("whole"))
+
+
+def test_a_whole_session_answers_every_relevant_fact(reference):
+    content, asked = reference
+    assert len(asked) == len(set(asked)) > 10
+    for fact_id in asked:
+        assert f"  {fact_id}:".encode() in content
+    assert b"vet ej" in content and b"underlag: styrdokument" in content
+
+
+@pytest.mark.parametrize("k", [1, 4])
+@pytest.mark.parametrize("where", ["at the answer", "at the källa"])
+def test_an_interrupted_session_resumes_at_the_next_answer(tmp_path, reference, k, where):
+    expected_content, expected_asked = reference
+    if where == "at the källa":  # the next answer must be one that asks for its källa
+        k = next(index for index in range(k, len(expected_asked))
+                 if answer_for(expected_asked[index])[0] != "vet ej")
+    path = tmp_path / "fall.yaml"
+    child = spawn(path)
+    answer_header(child)
+    asked: list[str] = []
+    for _ in range(k):
+        asked.append(next_question(child))
+        answer_question(child, asked[-1], invalid_first=len(asked) == 2)
+    following = next_question(child)
+    child.expect(_prompt("answer"))
+    if where == "at the källa":
+        child.sendline(answer_for(following)[0])
+        child.expect(_prompt("kalla"))
+    child.sendintr()
+    child.expect(re.escape(text(RULES, "interrupted", answered=k, file=path)[:30]))
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 130
+
+    resumed = spawn(path)
+    resumed.expect(_prompt("resumed", answered=k, file=path))
+    first = next_question(resumed)
+    assert first == following == expected_asked[k], "resumed at the wrong question"
+    asked.append(first)
+    answer_question(resumed, first, invalid_first=len(asked) == 2)
+    finish(resumed, asked)
+    assert asked == expected_asked
+    assert path.read_bytes() == expected_content
