@@ -54,10 +54,19 @@ def main() -> None:
               help="Exit 1 when any question's verdict is at or below GRADE (e.g. delvis).")
 @click.option("--color/--no-color", default=None, help="Colour the text output.")
 @_OVERLAY_OPTION
+@click.option("--summary", is_flag=True,
+              help="CASE is a directory: evaluate every case in it, one row per kommun "
+                   "(-o FILE.md, .csv or .xlsx; Markdown on the terminal).")
 def check(case: Path, audit: str | None, rules_dir: Path | None, output_format: str | None,
           output: Path | None, fail_on: str | None, color: bool | None,
-          overlay: Path | None) -> None:
+          overlay: Path | None, summary: bool) -> None:
     """Evaluate CASE (a YAML or JSON case file) and show the verdict per revisionsfråga."""
+    if summary:
+        from checker.summary import run_summary
+
+        if output_format or fail_on:
+            raise GranskaError("--summary takes its format from -o's suffix, without --fail-on")
+        sys.exit(run_summary(case, rules_dir, overlay, audit, output, sys.stderr.isatty()))
     from checker.render import BINARY_FORMATS, format_for
 
     chosen = format_for(output_format, str(output) if output else None)
