@@ -134,6 +134,51 @@ def test_cases(cases: tuple[Path, ...], rules_dir: Path | None, overlay: Path | 
 
 
 @main.command()
+@click.option("--base", required=True, metavar="REF|DIR",
+              help="The rules to compare with: a git ref (e.g. main, HEAD~1) or a rules "
+                   "directory.")
+@click.option("--cases", "case_dirs", multiple=True, type=click.Path(path_type=Path),
+              help="A case file or directory (repeatable; default tests/cases and examples).")
+@_RULES_OPTION
+@_OVERLAY_OPTION
+@click.option("--format", "output_format", type=click.Choice(["text", "md", "json"]),
+              default="text", show_default=True,
+              help="md is fit for a pull-request comment.")
+@click.option("--jobs", type=click.IntRange(min=1),
+              help="Worker processes for large corpora (default: one per core).")
+def diff(base: str, case_dirs: tuple[Path, ...], rules_dir: Path | None,
+         overlay: Path | None, output_format: str, jobs: int | None) -> None:
+    """List every verdict the working rules move compared with the rules at --base, and
+    the criteria that moved it; exit 0 when nothing changed, 1 otherwise."""
+    from checker.diff import run_diff
+
+    text, code = run_diff(base, case_dirs, rules_dir, overlay, output_format, jobs)
+    click.echo(text, nl=False)
+    sys.exit(code)
+
+
+@main.command()
+@click.option("--n", "count", type=click.IntRange(min=1), required=True,
+              help="How many cases to write.")
+@click.option("--seed", type=int, default=0, show_default=True,
+              help="The same seed gives the same cases.")
+@click.option("-o", "--output", type=click.Path(file_okay=False, path_type=Path),
+              required=True, help="Directory to write case-00001.yaml, … into.")
+@click.option("--audit", help="Only cases of this audit template (default: each in turn).")
+@_RULES_OPTION
+@_OVERLAY_OPTION
+def generate(count: int, seed: int, output: Path, audit: str | None, rules_dir: Path | None,
+             overlay: Path | None) -> None:
+    """Write random but valid cases drawn from the fact catalogue (for benchmarks and
+    diff corpora)."""
+    from checker.corpusgen import generate_cases
+    from checker.load import load_rules
+
+    paths = generate_cases(load_rules(rules_dir, overlay), count, seed, output, audit)
+    click.echo(f"{len(paths)} cases written to {output}")
+
+
+@main.command()
 @click.option("--audit", help="Audit template id (asked for when there are several).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
               help="The case file to write, and to resume when it exists.")

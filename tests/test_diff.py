@@ -1,0 +1,113 @@
+"""`granska diff` on a git fixture: exactly the verdicts a rule change moves, and why."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from checker.cli import main
+from checker.corpusgen import generate_cases
+from checker.diff import diff_corpus
+from checker.load import load_rules
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURE = ROOT / "tests" / "diff_fixture"
+
+
+def _git(repo: Path, *args: str) -> None:
+    subprocess.run(["git", "-C", str(repo), "-c", "user.name=granska", "-c",
+                    "user.email=granska@example.invalid", *args], check=True,
+                   capture_output=True)
+
+
+@pytest.fixture(scope="module")
+def repo(tmp_path_factory) -> Path:
+    """A repository whose second commit renames a fact (with an alias), tightens a
+    threshold and adds a criterion (tests/diff_fixture/README.md)."""
+    repo = tmp_path_factory.mktemp("repo")
+    _git(repo, "init", "-q")
+    shutil.copytree(FIXTURE / "v1", repo / "rules")
+    for name in ("vocabulary.yaml", "sources.yaml"):
+        shutil.copy(ROOT / "rules" / name, repo / "rules" / name)
+    shutil.copytree(FIXTURE / "cases", repo / "cases")
+    _git(repo, "add", ".")
+    _git(repo, "commit", "-q", "-m", "first")
+    shutil.copytree(FIXTURE / "v2", repo / "rules", dirs_exist_ok=True)
+    _git(repo, "commit", "-q", "-am", "second")
+    return repo
+
+
+def _diff(repo: Path, *args: str):
+    return CliRunner().invoke(main, ["diff", "--rules", str(repo / "rules"), "--cases",
+                                     str(repo / "cases"), *args])
+
+
+def test_diff_reports_exactly_the_verdicts_that_move(repo):
+    result = _diff(repo, "--base", "HEAD~1", "--format", "json")
+    assert result.exit_code == 1, result.output
+    report = json.loads(result.output)
+    moved = {(Path(change["case"]).stem, change["subject"], change["before"], change["after"],
+              tuple((c["id"], c["before"], c["after"]) for c in change["criteria"]))
+             for change in report["changes"]}
+    assert moved == {
+        ("c1", "Q1", "ja", "delvis", (("plan.i-tid", "uppfyllt", "delvis"),)),
+        ("c1", "samlat Socialnämnden", "sakerstaller", "inte_helt", ()),
+        ("c2", "Q2", "ja", "delvis", (("plan.dokumenterad", None, "ej_uppfyllt"),)),
+        ("c2", "samlat Socialnämnden", "sakerstaller", "inte_helt", ()),
+    }
+    assert report["summary"] == {"cases": 4, "changed_cases": 2, "changed_verdicts": 4,
+                                 "per_question": {"Q1": 1, "Q2": 1, "samlat Socialnämnden": 2},
+                                 "errors": 0}
+    assert report["errors"] == []
+
+
+def test_text_and_markdown_name_case_question_and_criteria(repo):
+    text = _diff(repo, "--base", "HEAD~1").output
+    assert "c1.yaml: Q1 Ja → Delvis" in text
+    assert "  - Planer upprättas i tid (plan.i-tid): uppfyllt → delvis uppfyllt" in text
+    assert "c2.yaml: Q2 Ja → Delvis" in text
+    assert "Planerna är dokumenterade (plan.dokumenterad): – → ej uppfyllt" in text
+    assert "4 bedömningar ändras i 2 av 4 fall (Q1: 1, Q2: 1, samlat Socialnämnden: 2)." in text
+    markdown = _diff(repo, "--base", "HEAD~1", "--format", "md").output
+    assert markdown.startswith("### granska diff: 4 bedömningar ändras i 2 av 4 fall")
+    assert "| Fall | Fråga | Före | Efter | Kriterier som ändras |" in markdown
+    assert "| Q1 | Ja | **Delvis** | Planer upprättas i tid (`plan.i-tid`): uppfyllt → " \
+           "delvis uppfyllt |" in markdown
+
+
+def test_no_change_exits_0(repo):
+    result = _diff(repo, "--base", "HEAD")
+    assert result.exit_code == 0, result.output
+    assert "Ingen bedömning ändras i de 4 fallen." in result.output
+
+
+def test_a_rules_directory_can_be_the_base(repo, tmp_path):
+    subprocess.run(["git", "-C", str(repo), "archive", "HEAD~1", "rules", "-o",
+                    str(tmp_path / "v1.tar")], check=True)
+    shutil.unpack_archive(tmp_path / "v1.tar", tmp_path)
+    result = _diff(repo, "--base", str(tmp_path / "rules"), "--format", "json")
+    assert json.loads(result.output)["summary"]["changed_verdicts"] == 4
+
+
+def test_an_unknown_ref_is_a_clear_error(repo):
+    result = _diff(repo, "--base", "no-such-branch")
+    assert result.exit_code == 2
+    assert "--base no-such-branch is not a directory, and not a git ref" in result.output
+
+
+def test_worker_processes_give_the_sequential_outcome(repo, tmp_path):
+    base_dir = tmp_path / "base"
+    subprocess.run(["git", "-C", str(repo), "archive", "HEAD~1:rules", "-o",
+                    str(tmp_path / "v1.tar")], check=True)
+    shutil.unpack_archive(tmp_path / "v1.tar", base_dir)
+    base, working = load_rules(base_dir), load_rules(repo / "rules")
+    paths = generate_cases(working, 240, 7, tmp_path / "corpus")
+    sequential = diff_corpus(paths, base, working, jobs=1)
+    parallel = diff_corpus(paths, base, working, jobs=2)
+    assert parallel == sequential
+    assert any(entry["changes"] for entry in sequential)
