@@ -42,7 +42,7 @@ def main() -> None:
 
 
 @main.command()
-@click.argument("case", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("case", type=click.Path(path_type=Path))
 @click.option("--audit", help="Audit template id; must match the case's `audit`.")
 @_RULES_OPTION
 @click.option("--format", "output_format",
