@@ -162,7 +162,7 @@ def load_sources(path: Path, cited: dict[str, Source] | None = None
 
 # --- facts --------------------------------------------------------------------------
 _FACT_KEYS = ("type", "title", "question", "help", "recipient", "better", "values",
-              "relevant_when", "aliases")
+              "labels", "relevant_when", "aliases")
 
 
 def load_fact_files(directory: Path, vocabulary: Vocabulary):
@@ -203,12 +203,21 @@ def _fact(fact_id: str, area: str, node: Node, vocabulary: Vocabulary) -> Fact:
         values = fields["values"].text_list()
     elif "values" in fields:
         raise fields["values"].error("only enum facts have `values`")
+    labels = {}
+    if "labels" in fields:
+        if kind != "enum":
+            raise fields["labels"].error("only enum facts have `labels`")
+        labels = {value: label.text() for value, label in fields["labels"].items()}
+        for value in labels:
+            if value not in values:
+                raise fields["labels"].error(f"label for {value!r}, which is not one of the "
+                                             f"values{suggest(value, values)}")
     better = _better(fields.get("better"), kind, values)
     return Fact(
         id=fact_id, type=kind, title=fields["title"].text(), question=fields["question"].text(),
         help=fields["help"].text() if "help" in fields else "", area=area,
         recipient=fields["recipient"].choice(tuple(vocabulary.recipients)),
-        better=better, values=values,
+        better=better, values=values, labels=tuple(sorted(labels.items())),
         aliases=fields["aliases"].text_list() if "aliases" in fields else (),
         file=node.file, line=node.line or 0)
 

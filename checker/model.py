@@ -69,10 +69,15 @@ class Fact:
     recipient: str
     better: Any = None  # True/False, 'higher'/'lower', 'later'/'earlier', or enum order
     values: tuple[str, ...] = ()
+    labels: tuple[tuple[str, str], ...] = ()  # (enum value, how it is shown)
     relevant_when: Any = None  # a condition (conditions.Condition)
     aliases: tuple[str, ...] = ()
     file: str = ""
     line: int = 0
+
+    def label(self, value: str) -> str:
+        """How an enum value is shown: its label, else the id with spaces."""
+        return dict(self.labels).get(value, value.replace("_", " "))
 
 
 @dataclass(frozen=True)

@@ -86,6 +86,8 @@ def format_value(value: Any, fact: Fact | None, vocabulary: Vocabulary) -> str:
     if isinstance(value, (int, float)):
         suffix = "\u00a0%" if fact is not None and fact.type == "percent" else ""
         return format_number(value) + suffix
+    if fact is not None and fact.type == "enum":
+        return fact.label(value)
     return str(value)
 
 
