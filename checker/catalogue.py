@@ -26,6 +26,8 @@ def describe_rules(rules_dir: Path | None = None, audit_id: str | None = None,
             continue
         lines.append(f"{audit.id}: {audit.title}")
         lines.append("  scale: " + " / ".join(grade.label for grade in audit.scale))
+        if audit.followup is not None:
+            lines.append("  followup: " + " / ".join(g.label for g in audit.followup.scale))
         for question in audit.questions:
             lines.append(f"  {question.id} {question.text}")
             for spec in question.criteria:

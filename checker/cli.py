@@ -179,6 +179,31 @@ def generate(count: int, seed: int, output: Path, audit: str | None, rules_dir: 
 
 
 @main.command()
+@click.argument("old", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("new", type=click.Path(dir_okay=False, path_type=Path))
+@_RULES_OPTION
+@_OVERLAY_OPTION
+@click.option("--format", "output_format", type=click.Choice(["text", "md", "json"]),
+              help="Output format (default text, or inferred from -o's suffix).")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write to this file (atomically) instead of the terminal.")
+def compare(old: Path, new: Path, rules_dir: Path | None, overlay: Path | None,
+            output_format: str | None, output: Path | None) -> None:
+    """Show what moved between two results or cases of one kommun (e.g. last year's and
+    this year's): per question and criterion, and which recommendations were answered."""
+    from checker.compare import run_compare
+    from checker.load import load_rules
+    from checker.render import format_for
+
+    chosen = format_for(output_format, str(output) if output else None)
+    text = run_compare(old, new, load_rules(rules_dir, overlay), chosen)
+    if output is not None:
+        api.write_output(output, text)
+    else:
+        click.echo(text, nl=False)
+
+
+@main.command()
 @click.option("--audit", help="Audit template id (asked for when there are several).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
               help="The case file to write, and to resume when it exists.")

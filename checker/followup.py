@@ -19,7 +19,7 @@ import jinja2
 from checker import conditions
 from checker.case import load_case
 from checker.errors import GranskaError
-from checker.evaluate import audit_criteria
+from checker.evaluate import SCHEMA_VERSION, audit_criteria
 from checker.model import Audit, Fact, RuleBase
 from checker.render import reports_dir
 from checker.schema import Node, suggest
@@ -28,7 +28,6 @@ from checker.yamlio import load_yaml, write_atomically
 TEMPLATE = "followup-case.yaml.j2"
 _RESULT_KEYS = ("schema_version", "kommun", "granskningsdatum", "nämnder", "audit",
                 "recommendations", "rules_version")
-_SCHEMA_VERSION = 1
 
 
 def start_followup(rules: RuleBase, result_path: Path, output: Path,
@@ -77,9 +76,9 @@ def _read_result(path: Path) -> Node:
         raise root.error("not a granska result: expected the JSON written by `granska check "
                          "--format json`, with " + ", ".join(_RESULT_KEYS))
     fields = dict(root.items())
-    if fields["schema_version"].value != _SCHEMA_VERSION:
+    if fields["schema_version"].value != SCHEMA_VERSION:
         raise fields["schema_version"].error(
-            f"expected schema_version {_SCHEMA_VERSION}, got {fields['schema_version'].value!r}")
+            f"expected schema_version {SCHEMA_VERSION}, got {fields['schema_version'].value!r}")
     return root
 
 

@@ -111,6 +111,12 @@ def test_a_result_without_follow_up_is_unchanged_but_for_the_empty_list(rules):
         assert "Uppföljning av tidigare rekommendationer" not in RENDERERS[name](result)
 
 
+def test_the_rule_listing_shows_the_follow_up_scale():
+    listing = _run("rules", "--audit", AUDIT).output
+    assert "  followup: Åtgärdad / Delvis åtgärdad / Ej åtgärdad\n" in listing
+    assert "followup:" not in _run("rules", "--audit", "pwc-arbetsmarknadsinsatser").output
+
+
 @pytest.mark.parametrize("name", ["text", "md"])
 def test_text_and_markdown_show_the_follow_up(rules, name):
     output = RENDERERS[name](_result(rules, LUND))
