@@ -260,3 +260,22 @@ def schema(audit: str | None, output: Path | None, rules_dir: Path | None) -> No
         api.write_output(output, text)
     else:
         click.echo(text, nl=False)
+
+
+@main.command()
+@click.option("--dir", "cases_dir", type=click.Path(file_okay=False, path_type=Path),
+              default=Path("."), show_default=True, help="The folder of case files to serve.")
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
+              help="Port to listen on (0: any free port).")
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on; only loopback addresses without --allow-remote.")
+@click.option("--allow-remote", is_flag=True,
+              help="Allow an address other computers can reach (there is no login).")
+@_RULES_OPTION
+def serve(cases_dir: Path, port: int, host: str, allow_remote: bool,
+          rules_dir: Path | None) -> None:
+    """Self-evaluation in the browser: answer the questions, see the verdicts move,
+    download the report. Every answer is saved to the case file at once."""
+    from checker.web.server import serve as run
+
+    run(cases_dir, host, port, allow_remote, rules_dir, click.echo)

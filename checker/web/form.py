@@ -1,0 +1,146 @@
+"""The questionnaire of a case: its areas, which questions show, and reading the answers.
+
+Form fields are named `<fact id>.<part>`: `value`, `unknown` (the "vet ej" box), `count`
+and `total` (a count of a total), `kalla` and `underlag`. Reading a field gives a
+CaseFact, None for "not answered" (the fact is left out of the file), or an error code
+that the templates turn into a Swedish message next to the field.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from checker import conditions
+from checker.case import looks_like_personnummer
+from checker.errors import GranskaError
+from checker.evaluate import context_of, known_facts
+from checker.generate import audit_facts
+from checker.model import Case, CaseFact, Count, Fact, RuleBase
+from checker.schema import Node
+from checker.values import UNKNOWN_WORDS, case_text, read_value
+
+UNKNOWN = UNKNOWN_WORDS[0]
+PARTS = ("value", "unknown", "count", "total", "kalla", "underlag")
+_INTEGER = re.compile(r"^[+-]?\d+$")
+_DECIMAL = re.compile(r"^[+-]?\d+(?:[.,]\d+)?$")
+_FORM = "<formulär>"
+
+
+@dataclass(frozen=True)
+class Area:
+    id: str
+    title: str
+    facts: tuple[str, ...]
+
+
+@dataclass
+class Field:
+    """One question as shown: the fact, the inputs' text, and an error code if any."""
+
+    fact: Fact
+    inputs: dict[str, str]
+    error: str = ""
+    on_file: str = ""  # the file's current value, shown when it differs after a conflict
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def questionnaire_facts(rules: RuleBase, audit_id: str) -> list[str]:
+    """The facts an audit asks for and those deciding their relevance, in catalogue order."""
+    wanted = set(audit_facts(rules, audit_id))
+    pending = list(wanted)
+    while pending:
+        for prerequisite in conditions.facts_of(rules.facts[pending.pop()].relevant_when):
+            if prerequisite not in wanted:
+                wanted.add(prerequisite)
+                pending.append(prerequisite)
+    return [fact_id for fact_id in rules.facts if fact_id in wanted]
+
+
+def areas_of(rules: RuleBase, audit_id: str) -> list[Area]:
+    """The questionnaire's pages: one per area, in catalogue order."""
+    grouped: dict[str, list[str]] = {}
+    for fact_id in questionnaire_facts(rules, audit_id):
+        grouped.setdefault(rules.facts[fact_id].area, []).append(fact_id)
+    return [Area(area, rules.areas[area], tuple(facts)) for area, facts in grouped.items()]
+
+
+def shown(rules: RuleBase, case: Case, fact_id: str) -> bool:
+    """Whether a question shows: a follow-up only once the questions it follows are
+    answered (or "vet ej") and its `relevant_when` does not rule it out."""
+    relevant_when = rules.facts[fact_id].relevant_when
+    if relevant_when is None:
+        return True
+    if not conditions.facts_of(relevant_when) <= set(case.facts):
+        return False
+    return conditions.evaluate(relevant_when, rules.facts, known_facts(case),
+                               context_of(case)) is not False
+
+
+def inputs_from_case(fact: Fact, stated: CaseFact | None) -> dict[str, str]:
+    """The inputs' text for a fact as the case file states it."""
+    inputs = dict.fromkeys(PARTS, "")
+    if stated is None:
+        return inputs
+    inputs["kalla"], inputs["underlag"] = stated.källa, stated.underlag
+    if stated.value is None:
+        inputs["unknown"] = "1"
+        if fact.type in ("bool", "enum"):
+            inputs["value"] = UNKNOWN
+    elif isinstance(stated.value, Count):
+        inputs["count"], inputs["total"] = str(stated.value.count), str(stated.value.total)
+    else:
+        inputs["value"] = case_text(stated.value)
+    return inputs
+
+
+def inputs_from_form(fact: Fact, form: Any) -> dict[str, str]:
+    """The inputs' text for a fact as submitted."""
+    return {part: form.get(f"{fact.id}.{part}", "").strip() for part in PARTS}
+
+
+def read_inputs(fact: Fact, inputs: dict[str, str], underlag: tuple[str, ...]
+                ) -> tuple[CaseFact | None, str]:
+    """The answer the inputs give (None: not answered) and an error code ('' if none)."""
+    källa = " ".join(inputs["kalla"].split())
+    if inputs["underlag"] and inputs["underlag"] not in underlag:
+        return None, "underlag"
+    if looks_like_personnummer(källa) or looks_like_personnummer(inputs["value"]):
+        return None, "personnummer"
+    given = inputs["value"] or inputs["count"] or inputs["total"]
+    if inputs["unknown"] or inputs["value"] == UNKNOWN:
+        if given and inputs["value"] != UNKNOWN:
+            return None, "unknown_and_value"
+        return CaseFact(fact.id, None, källa, inputs["underlag"]), ""
+    if not given:
+        return None, "source_without_answer" if källa or inputs["underlag"] else ""
+    try:
+        value = read_value(Node(_raw(fact, inputs), _FORM, None, fact.id), fact)
+    except (GranskaError, ValueError):
+        return None, fact.type
+    return CaseFact(fact.id, value, källa, inputs["underlag"]), ""
+
+
+def _raw(fact: Fact, inputs: dict[str, str]) -> Any:
+    """The inputs as the value a case file would hold, for `read_value` to check."""
+    text = inputs["value"]
+    if fact.type == "count":
+        return f"{inputs['count']} av {inputs['total']}"
+    if fact.type == "integer" and _INTEGER.match(text):
+        return int(text)
+    if fact.type in ("number", "percent"):
+        text = text.removesuffix("%").strip()
+        if _INTEGER.match(text):
+            return int(text)
+        if _DECIMAL.match(text):
+            return float(text.replace(",", "."))
+        raise ValueError(text)
+    return text
+
+
+def same_answer(left: CaseFact | None, right: CaseFact | None) -> bool:
+    """Whether two answers state the same (value, källa, underlag)."""
+    if left is None or right is None:
+        return left is right
+    return (left.value, left.källa, left.underlag) == (right.value, right.källa, right.underlag)

@@ -1,0 +1,375 @@
+"""granska serve through Flask's test client: cases, answers, verdicts, and every safety."""
+
+from __future__ import annotations
+
+import pytest
+from web_support import QUICK_CASE, answer, csrf, hidden, make_client, verdict_texts
+
+from checker.api import check
+from checker.render import RENDERERS
+
+NEW_CASE = {"kommun": "Provby kommun", "audit": "styrdokument-snabbkontroll",
+            "from": "2024-01-01", "to": "2024-12-31", "granskningsdatum": "2024-11-15",
+            "role.socialnamnd": "Socialnämnden"}
+
+
+@pytest.fixture
+def web(tmp_path, rules):
+    return make_client(tmp_path, rules)
+
+
+def create(client, **changes) -> object:
+    return client.post("/new", data={"csrf_token": csrf(client), **NEW_CASE, **changes})
+
+
+# --- cases -------------------------------------------------------------------------
+def test_lists_the_case_files_of_the_folder(web):
+    client, cases = web
+    (cases / "notes.txt").write_text("not a case", encoding="utf-8")
+    page = client.get("/")
+    assert page.status_code == 200
+    assert QUICK_CASE.encode() in page.data and b"Exempelby kommun" in page.data
+    assert b"notes.txt" not in page.data
+
+
+def test_creates_a_valid_case_for_a_kommun_and_an_audit(web, rules):
+    client, cases = web
+    response = create(client)
+    assert response.status_code == 303
+    assert response.headers["Location"].endswith("/case/provby-kommun-2024.yaml")
+    result = check(cases / "provby-kommun-2024.yaml", rules=rules)
+    assert result["kommun"] == "Provby kommun"
+    assert result["audit"]["id"] == "styrdokument-snabbkontroll"
+    assert [n["namn"] for n in result["nämnder"]] == ["Socialnämnden"]
+    assert create(client).headers["Location"].endswith("/case/provby-kommun-2024-2.yaml")
+
+
+def test_a_new_case_with_bad_fields_says_which_and_writes_nothing(web):
+    client, cases = web
+    response = create(client, kommun="", to="2023-12-31", granskningsdatum="2024-02-30",
+                      **{"role.socialnamnd": ""})
+    assert response.status_code == 422
+    page = response.data.decode()
+    assert page.count('class="field-error"') == 4
+    assert "Ange ett datum som finns" in page and "ligger före den första" in page
+    assert sorted(path.name for path in cases.iterdir()) == [QUICK_CASE]
+
+
+# --- answering ---------------------------------------------------------------------
+def test_answers_are_saved_and_move_the_verdicts(web, rules):
+    client, cases = web
+    name = create(client).headers["Location"].rsplit("/", 1)[1]
+    before = client.get(f"/case/{name}")
+    assert verdict_texts(before.data) == ["Grön", "Röd", "Grön", "Röd"]  # both still open
+    response = answer(client, name, "delegation", {
+        "delegation.ordning_finns": {"value": "ja", "kalla": "Delegationsordning, s. 2",
+                                     "underlag": "styrdokument"}})
+    assert response.status_code == 303
+    assert answer(client, name, "delegation", {
+        "delegation.aterrapportering": {"value": "nej"}}).status_code == 303
+    response = answer(client, name, "rutiner", {
+        "rutiner.kanda_och_tillgangliga": {"value": "nej"}})
+    after = client.get(response.headers["Location"])
+    assert "Sparat i ärendefilen".encode() in after.data
+    assert verdict_texts(after.data) == ["Grön", "Röd", "Röd"]  # S2 now decided: Röd
+    assert check(cases / name, rules=rules)["questions"][1]["verdict"] == "rod"
+    assert b'value="nej" checked' in client.get(f"/case/{name}?area=delegation").data
+    text = (cases / name).read_text(encoding="utf-8")
+    assert 'delegation.ordning_finns: {värde: ja, källa: "Delegationsordning, s. 2", ' \
+           'underlag: styrdokument}' in text
+    assert "delegation.aterrapportering: nej" in text
+
+
+def test_typed_values_and_vet_ej_are_written_as_a_case_file_states_them(web, rules):
+    client, cases = web
+    name = create(client).headers["Location"].rsplit("/", 1)[1]
+    answer(client, name, "riktlinjer", {"riktlinjer.finns": {"value": "ja"}})
+    response = answer(client, name, "riktlinjer", {
+        "riktlinjer.beslutsdatum": {"value": "2024-03-12"},
+        "riktlinjer.antagna_av_namnd": {"value": "vet ej"}})
+    assert response.status_code == 303
+    case = check(cases / name, rules=rules)
+    facts = {f["id"]: f for q in case["questions"] for c in q["criteria"] for f in c["facts"]}
+    assert facts["riktlinjer.beslutsdatum"]["value"] == "2024-03-12"
+    assert facts["riktlinjer.antagna_av_namnd"]["known"] is False
+    assert "riktlinjer.antagna_av_namnd: vet ej" in (cases / name).read_text(encoding="utf-8")
+
+
+def test_follow_up_questions_show_only_when_relevant(web):
+    client, _cases = web
+    name = create(client).headers["Location"].rsplit("/", 1)[1]
+    follow_up = b"Vilket datum antogs eller reviderades riktlinjerna senast?"
+
+    def asked() -> bool:
+        page = client.get(f"/case/{name}?area=riktlinjer").data
+        return follow_up in page.split(b'class="verdict-panel"')[0]
+
+    assert not asked()
+    # nor is it among the most decisive questions, which link only to questions asked
+    assert follow_up not in client.get(f"/case/{name}?area=riktlinjer").data
+    answer(client, name, "riktlinjer", {"riktlinjer.finns": {"value": "nej"}})
+    assert not asked()
+    answer(client, name, "riktlinjer", {"riktlinjer.finns": {"value": "ja"}})
+    assert asked()
+
+
+@pytest.mark.parametrize(("fact_id", "parts", "message"), [
+    ("riktlinjer.beslutsdatum", {"value": "2021-02-30"}, "Ange ett datum som finns"),
+    ("delegation.ordning_finns", {"value": "kanske"}, "Välj ja, nej eller vet ej"),
+    ("delegation.aterrapportering", {"value": "varje_dag"}, "Välj ett av alternativen"),
+    ("riktlinjer.beslutsdatum", {"value": "2021-03-01", "unknown": "1"},
+     "både angett ett svar och kryssat i vet ej"),
+    ("delegation.ordning_finns", {"value": "", "kalla": "Protokoll § 4"},
+     "frågan är inte besvarad"),
+    ("delegation.ordning_finns", {"value": "ja", "kalla": "Beslut om 19121212-1212"},
+     "personnummer"),
+    ("delegation.ordning_finns", {"value": "ja", "underlag": "rykte"},
+     "Välj ett av underlagen"),
+])
+def test_a_bad_answer_is_shown_next_to_its_field_and_nothing_is_written(
+        web, fact_id, parts, message):
+    client, cases = web
+    before = (cases / QUICK_CASE).read_bytes()
+    area = fact_id.split(".")[0]
+    response = answer(client, QUICK_CASE, area, {fact_id: parts})
+    assert response.status_code == 422
+    page = response.data.decode()
+    anchor = f'id="q-{fact_id.replace(".", "-")}"'
+    question = page.split(anchor, 1)[1].split('<div class="question', 1)[0]
+    assert 'class="field-error"' in question and message in question
+    assert 'aria-invalid="true"' in question
+    assert (cases / QUICK_CASE).read_bytes() == before
+
+
+def test_numbers_accept_a_decimal_comma_and_refuse_out_of_range(tmp_path, rules):
+    from checker.model import Fact
+    from checker.web.form import inputs_from_case, read_inputs
+
+    fact = Fact("prov.andel", "percent", "andel", "Hur stor andel?", "", "prov", "nämnd")
+    count = next(f for f in rules.facts.values() if f.type == "count")
+    inputs = {**inputs_from_case(fact, None), "value": "36,2 %"}
+    assert read_inputs(fact, inputs, ())[0].value == 36.2
+    assert read_inputs(fact, {**inputs, "value": "150"}, ()) == (None, "percent")
+    counted = {**inputs_from_case(count, None), "count": "9", "total": "16"}
+    assert (read_inputs(count, counted, ())[0].value.count, 16) == (9, 16)
+    assert read_inputs(count, {**counted, "count": "17"}, ()) == (None, "count")
+
+
+def test_a_hand_edit_shows_on_reload(web):
+    client, cases = web
+    path = cases / QUICK_CASE
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("värde: varje_sammantrade", "värde: nej"), encoding="utf-8")
+    page = client.get(f"/case/{QUICK_CASE}?area=delegation").data
+    assert b'value="nej" checked' in page
+
+
+def test_the_next_most_decisive_questions_are_the_open_facts_most_read(rules):
+    from checker.web.ranking import next_questions
+
+    result = {"questions": [
+        {"decided": False, "open_facts": ["riktlinjer.finns", "delegation.ordning_finns"]},
+        {"decided": False, "open_facts": ["delegation.ordning_finns"]},
+        {"decided": True, "open_facts": []}]}
+    assert next_questions(rules, result) == ["delegation.ordning_finns", "riktlinjer.finns"]
+
+
+# --- reports -----------------------------------------------------------------------
+@pytest.mark.skipif("html" not in RENDERERS, reason="no HTML renderer in checker.render")
+def test_the_report_page_is_the_html_report(web):
+    client, _cases = web
+    response = client.get(f"/report/{QUICK_CASE}")
+    assert response.status_code == 200
+    assert b"Exempelby kommun" in response.data
+    assert "förbedömning".encode() in response.data.lower()
+
+
+@pytest.mark.skipif("docx" not in RENDERERS, reason="no DOCX renderer in checker.render")
+def test_the_docx_report_downloads_as_an_attachment(web):
+    client, _cases = web
+    response = client.get(f"/download/docx/{QUICK_CASE}")
+    assert response.status_code == 200
+    assert response.data[:2] == b"PK"
+    assert response.headers["Content-Disposition"] == \
+        'attachment; filename="snabbkontroll-2024.docx"'
+
+
+# --- safety ------------------------------------------------------------------------
+@pytest.mark.parametrize("url", [
+    "/case/../outside.yaml", "/case/..%2Foutside.yaml", "/case/%2e%2e/outside.yaml",
+    "/case/sub/../../outside.yaml", "/case//tmp/outside.yaml", "/case/%2Ftmp%2Foutside.yaml",
+    "/report/../outside.yaml",
+    "/download/docx/..%2Foutside.yaml", "/case/.hidden.yaml", "/case/link.yaml",
+])
+def test_case_names_cannot_leave_the_cases_folder(web, url):
+    client, cases = web
+    outside = cases.parent / "outside.yaml"
+    outside.write_bytes((cases / QUICK_CASE).read_bytes())
+    (cases / "link.yaml").symlink_to(outside)
+    response = client.get(url)
+    assert response.status_code == 400
+    assert b"Exempelby" not in response.data
+
+
+def test_a_post_to_a_name_outside_the_folder_is_refused(web):
+    client, cases = web
+    outside = cases.parent / "outside.yaml"
+    outside.write_bytes((cases / QUICK_CASE).read_bytes())
+    before = outside.read_bytes()
+    page = client.get(f"/case/{QUICK_CASE}?area=delegation").data
+    response = client.post("/case/../outside.yaml", data={
+        "csrf_token": hidden(page, "csrf_token"), "digest": hidden(page, "digest"),
+        "area": "delegation", "fact": ["delegation.ordning_finns"],
+        "delegation.ordning_finns.value": "nej"})
+    assert response.status_code == 400
+    assert outside.read_bytes() == before
+
+
+def test_a_post_without_a_valid_csrf_token_is_refused(web):
+    client, cases = web
+    before = (cases / QUICK_CASE).read_bytes()
+    for token in ("", "forged"):
+        response = answer(client, QUICK_CASE, "delegation",
+                          {"delegation.ordning_finns": {"value": "nej"}}, token=token)
+        assert response.status_code == 400
+        assert "säkerhetstoken".encode() in response.data
+    assert (cases / QUICK_CASE).read_bytes() == before
+    assert answer(client, QUICK_CASE, "delegation",
+                  {"delegation.ordning_finns": {"value": "nej"}}).status_code == 303
+
+
+def test_an_oversize_body_is_refused(web):
+    client, cases = web
+    before = (cases / QUICK_CASE).read_bytes()
+    page = client.get(f"/case/{QUICK_CASE}?area=delegation").data
+    response = client.post(f"/case/{QUICK_CASE}", data={
+        "csrf_token": hidden(page, "csrf_token"), "digest": hidden(page, "digest"),
+        "area": "delegation", "fact": ["delegation.ordning_finns"],
+        "delegation.ordning_finns.value": "nej",
+        "delegation.ordning_finns.kalla": "x" * 400_000})
+    assert response.status_code == 413
+    assert (cases / QUICK_CASE).read_bytes() == before
+
+
+def test_a_concurrent_edit_is_detected_by_the_hash_and_loses_nothing(web, rules):
+    client, cases = web
+    path = cases / QUICK_CASE
+    page = client.get(f"/case/{QUICK_CASE}?area=delegation").data
+    stale = hidden(page, "digest")
+    edited = path.read_text(encoding="utf-8").replace("värde: varje_sammantrade",
+                                                       "värde: nej")
+    path.write_text(edited, encoding="utf-8")  # someone edits the file meanwhile
+    response = answer(client, QUICK_CASE, "delegation", {
+        "delegation.aterrapportering": {"value": "ibland", "kalla": "Mitt svar"}},
+        digest=stale)
+    assert response.status_code == 409
+    assert path.read_text(encoding="utf-8") == edited
+    conflict = response.data.decode()
+    assert "har ändrats sedan sidan visades" in conflict
+    assert 'value="ibland" checked' in conflict and 'value="Mitt svar"' in conflict
+    assert "I filen nu: <span>nej" in conflict
+    retry = client.post(f"/case/{QUICK_CASE}", data={
+        "csrf_token": hidden(response.data, "csrf_token"),
+        "digest": hidden(response.data, "digest"), "area": "delegation",
+        "fact": ["delegation.aterrapportering"],
+        "delegation.aterrapportering.value": "ibland",
+        "delegation.aterrapportering.kalla": "Mitt svar"})
+    assert retry.status_code == 303
+    text = path.read_text(encoding="utf-8")
+    assert 'delegation.aterrapportering: {värde: ibland, källa: "Mitt svar"}' in text
+
+
+def test_a_malformed_case_file_gives_a_clear_message_and_is_left_alone(web):
+    client, cases = web
+    path = cases / QUICK_CASE
+    page = client.get(f"/case/{QUICK_CASE}?area=delegation").data
+    broken = path.read_text(encoding="utf-8").replace("audit: styrdokument-snabbkontroll",
+                                                      "audit: [styrdokument")
+    path.write_text(broken, encoding="utf-8")
+    shown = client.get(f"/case/{QUICK_CASE}")
+    assert shown.status_code == 200 and "kan inte läsas".encode() in shown.data
+    assert f"{QUICK_CASE}:".encode() in shown.data  # the error names file and line
+    response = client.post(f"/case/{QUICK_CASE}", data={
+        "csrf_token": hidden(page, "csrf_token"), "digest": hidden(page, "digest"),
+        "area": "delegation", "fact": ["delegation.ordning_finns"],
+        "delegation.ordning_finns.value": "nej",
+        "delegation.ordning_finns.kalla": "Svar som inte får försvinna"})
+    assert response.status_code == 409
+    assert "Svar som inte får försvinna".encode() in response.data
+    assert path.read_text(encoding="utf-8") == broken
+    assert "kan inte läsas".encode() in client.get("/").data
+
+
+def test_every_value_is_escaped(web):
+    client, cases = web
+    path = cases / QUICK_CASE
+    script = "<script>alert(1)</script>"
+    text = path.read_text(encoding="utf-8")
+    text = text.replace("kommun: Exempelby kommun", f'kommun: "Exempelby {script}"')
+    text = text.replace('källa: "Delegationsordning för socialnämnden"',
+                        'källa: "<img src=x onerror=alert(2)>"')
+    path.write_text(text, encoding="utf-8")
+    pages = [client.get("/").data, client.get(f"/case/{QUICK_CASE}?area=delegation").data]
+    if "html" in RENDERERS:
+        pages.append(client.get(f"/report/{QUICK_CASE}").data)
+    for page in pages:
+        assert script.encode() not in page and b"<img src=x" not in page
+        assert b"&lt;script&gt;" in page
+    assert b"&lt;img src=x onerror=alert(2)&gt;" in pages[1]
+
+
+def test_requests_for_another_host_name_are_refused(web):
+    client, _cases = web
+    assert client.get("/", headers={"Host": "attacker.example"}).status_code == 400
+    assert client.get("/", headers={"Host": "127.0.0.1:8000"}).status_code == 200
+
+
+def test_pages_forbid_framing_and_foreign_scripts(web):
+    client, _cases = web
+    headers = client.get("/").headers
+    assert "script-src 'self'" in headers["Content-Security-Policy"]
+    assert headers["X-Frame-Options"] == "DENY"
+
+
+def test_a_non_loopback_address_is_refused_without_allow_remote(tmp_path):
+    from click.testing import CliRunner
+
+    from checker.cli import main
+    from checker.web.server import announcement, check_binding
+
+    for host in ("0.0.0.0", "192.168.1.10", "example.org", "::"):
+        with pytest.raises(Exception, match="--allow-remote"):
+            check_binding(host, allow_remote=False)
+    for host in ("127.0.0.1", "localhost", "::1", "127.0.0.2"):
+        check_binding(host, allow_remote=False)
+    check_binding("0.0.0.0", allow_remote=True)
+    result = CliRunner().invoke(main, ["serve", "--dir", str(tmp_path), "--host", "0.0.0.0"])
+    assert result.exit_code == 2 and "--allow-remote" in result.output
+    assert "VARNING" in announcement("0.0.0.0", 8000, tmp_path)
+    assert "endast från den här datorn" in announcement("127.0.0.1", 8000, tmp_path)
+
+
+def test_the_store_refuses_a_save_over_a_changed_file(web, rules):
+    from checker.web.store import CaseStore, Conflict
+
+    _client, cases = web
+    store = CaseStore(cases, rules)
+    snapshot = store.read(QUICK_CASE)
+    (cases / QUICK_CASE).write_text(snapshot.text + "# en kommentar\n", encoding="utf-8")
+    with pytest.raises(Conflict):
+        store.save(QUICK_CASE, snapshot.digest, snapshot.text)
+    assert (cases / QUICK_CASE).read_text(encoding="utf-8").endswith("# en kommentar\n")
+
+
+def test_the_store_never_writes_an_invalid_case(web, rules):
+    from checker.errors import GranskaError
+    from checker.web.store import CaseStore
+
+    _client, cases = web
+    store = CaseStore(cases, rules)
+    snapshot = store.read(QUICK_CASE)
+    with pytest.raises(GranskaError, match="personnummer"):
+        store.save(QUICK_CASE, snapshot.digest,
+                   snapshot.text.replace("Intervju med enhetschef", "Intervju 19121212-1212"))
+    assert (cases / QUICK_CASE).read_text(encoding="utf-8") == snapshot.text
+    assert sorted(path.name for path in cases.iterdir()) == [QUICK_CASE]
