@@ -34,6 +34,21 @@ class FactEffect:
     criteria: tuple[str, ...]  # the criteria whose status it can move
 
 
+@dataclass(frozen=True)
+class Graded:
+    """Something graded on a scale by a policy over criteria: a question, or a followed-up
+    recommendation of a follow-up audit."""
+
+    kind: str  # "question" or "followup"
+    id: str
+    scope: Scope
+    folder: Folder
+    grades: tuple[str, ...]  # grade ids, worst first
+
+
+QUESTION, FOLLOWUP = "question", "followup"
+
+
 class Analysis:
     """Exact bounds of one case; grade ranks count from 0, the worst grade."""
 
@@ -41,29 +56,38 @@ class Analysis:
                  context: conditions.Context) -> None:
         self.rules, self.case = rules, case
         self.audit: Audit = rules.audits[case.audit]
+        lists = [(QUESTION, q.id, q.criteria, self.audit.policy, self.audit.scale)
+                 for q in self.audit.questions]
+        if self.audit.followup is not None:
+            lists += [(FOLLOWUP, item.id, item.criteria, self.audit.followup.policy,
+                       self.audit.followup.scale) for item in case.followup]
         criteria: dict[str, Any] = {}
-        for question in self.audit.questions:
-            for spec in question.criteria:
+        for _kind, _id, specs, _policy, _scale in lists:
+            for spec in specs:
                 if spec.criterion not in case.not_assessed:
                     criteria.setdefault(spec.criterion, rules.criteria[spec.criterion])
         self.problem = Problem(rules, criteria.values(), parameters, case.facts, context)
+        self.graded: dict[tuple[str, str], Graded] = {}
+        for kind, graded_id, specs, policy, scale in lists:
+            grades = tuple(grade.id for grade in reversed(scale))
+            ranks = {grade: rank for rank, grade in enumerate(grades)}
+            assessed = tuple(spec for spec in specs if spec.criterion not in case.not_assessed)
+            positions = tuple(self.problem.index[spec.criterion] for spec in assessed)
+            scope = Scope.of(self.problem, positions,
+                             question_aggregate(policy, assessed, ranks),
+                             policy_is_monotone(policy, STATUSES))
+            self.graded[(kind, graded_id)] = Graded(kind, graded_id, scope,
+                                                    Folder(policy, assessed, ranks), grades)
         self.grades = tuple(grade.id for grade in reversed(self.audit.scale))
         self.overall_grades = tuple(grade.id for grade in reversed(self.audit.overall_scale))
-        ranks = {grade: rank for rank, grade in enumerate(self.grades)}
-        monotone = policy_is_monotone(self.audit.policy, STATUSES)
-        self.questions: dict[str, Scope] = {}
-        self.folders: dict[str, Folder] = {}
-        for question in self.audit.questions:
-            specs = tuple(spec for spec in question.criteria
-                          if spec.criterion not in case.not_assessed)
-            positions = tuple(self.problem.index[spec.criterion] for spec in specs)
-            self.questions[question.id] = Scope.of(
-                self.problem, positions, question_aggregate(self.audit.policy, specs, ranks),
-                monotone)
-            self.folders[question.id] = Folder(self.audit.policy, specs, ranks)
-        self.namnder = [self._namnd_scope(namnd, monotone) for namnd in case.namnder]
+        self.namnder = [self._namnd_scope(namnd) for namnd in case.namnder]
         self._bounds: dict[tuple, tuple[int, int]] = {}
-        self._open: dict[str, list[str]] = {}
+        self._open: dict[tuple[str, str], list[str]] = {}
+
+    @property
+    def questions(self) -> dict[str, Scope]:
+        return {key[1]: graded.scope for key, graded in self.graded.items()
+                if key[0] == QUESTION}
 
     # --- scopes ---------------------------------------------------------------------
     def concerned(self, namnd: Namnd) -> list[Question]:
@@ -72,8 +96,8 @@ class Analysis:
             role in namnd.roles for spec in question.criteria
             for role in self.rules.criteria[spec.criterion].concerns)]
 
-    def _namnd_scope(self, namnd: Namnd, monotone: bool) -> Scope:
-        questions = [self.questions[q.id] for q in self.concerned(namnd)]
+    def _namnd_scope(self, namnd: Namnd) -> Scope:
+        questions = [self.graded[(QUESTION, q.id)].scope for q in self.concerned(namnd)]
         criteria = tuple(dict.fromkeys(c for scope in questions for c in scope.criteria))
         parts = [(scope.aggregate, tuple(criteria.index(c) for c in scope.criteria))
                  for scope in questions]
@@ -89,17 +113,29 @@ class Analysis:
                 memo[statuses] = overall[verdicts.grade(policy, items, order)]
             return memo[statuses]
 
-        return Scope.of(self.problem, criteria, aggregate,
-                        monotone and policy_is_monotone(policy, order))
+        monotone = all(scope.monotone for scope in questions) and policy_is_monotone(
+            policy, order)
+        return Scope.of(self.problem, criteria, aggregate, monotone)
 
     # --- bounds ---------------------------------------------------------------------
+    def bounds_of(self, key: tuple[str, str], extra: dict[str, int] | None = None
+                  ) -> tuple[int, int]:
+        """(lowest, highest) rank of a question or followed-up recommendation, optionally
+        with some facts set to classes."""
+        return self._scope_bounds(key, self.graded[key].scope, extra)
+
     def question_bounds(self, question_id: str, extra: dict[str, int] | None = None
                         ) -> tuple[int, int]:
-        """(lowest, highest) rank of a question, optionally with facts set to classes."""
-        return self._scope_bounds(("q", question_id), self.questions[question_id], extra)
+        return self.bounds_of((QUESTION, question_id), extra)
+
+    def bound_names(self, key: tuple[str, str]) -> tuple[str, str]:
+        """(lowest, highest) grade ids."""
+        low, high = self.bounds_of(key)
+        grades = self.graded[key].grades
+        return grades[low], grades[high]
 
     def namnd_bounds(self, number: int) -> tuple[int, int]:
-        return self._scope_bounds(("n", number), self.namnder[number], None)
+        return self._scope_bounds(("nämnd", str(number)), self.namnder[number], None)
 
     def _scope_bounds(self, name: tuple, scope: Scope, extra: dict[str, int] | None
                       ) -> tuple[int, int]:
@@ -122,26 +158,27 @@ class Analysis:
         return tuple(fact_id for fact_id in self.rules.facts
                      if fact_id in self.problem.domains and fact_id not in self.problem.base)
 
-    def open_facts(self, question_id: str) -> list[str]:
-        """The unknown facts the question's verdict depends on, in catalogue order."""
-        if question_id not in self._open:
-            scope = self.questions[question_id]
-            low, high = self.question_bounds(question_id)
-            self._open[question_id] = [] if low == high else [
-                fact_id for fact_id in self.unknown_facts if fact_id in scope.readers
-                and moves(self.problem, scope.criteria, self.folders[question_id],
+    def open_facts(self, key: tuple[str, str]) -> list[str]:
+        """The unknown facts the verdict depends on, in catalogue order."""
+        if key not in self._open:
+            graded = self.graded[key]
+            low, high = self.bounds_of(key)
+            self._open[key] = [] if low == high else [
+                fact_id for fact_id in self.unknown_facts if fact_id in graded.scope.readers
+                and moves(self.problem, graded.scope.criteria, graded.folder,
                           self.problem.base, fact_id)]
-        return self._open[question_id]
+        return self._open[key]
 
     def effect(self, fact_id: str) -> FactEffect:
         """What learning `fact_id` (unknown) can change in questions and criteria."""
         problem, base = self.problem, self.problem.base
         questions = []
         for question_id in self.questions:
-            if fact_id not in self.open_facts(question_id):
+            key = (QUESTION, question_id)
+            if fact_id not in self.open_facts(key):
                 continue
-            current = self.question_bounds(question_id)
-            outcomes = tuple(self.question_bounds(question_id, {fact_id: index})
+            current = self.bounds_of(key)
+            outcomes = tuple(self.bounds_of(key, {fact_id: index})
                              for index in range(problem.size(fact_id)))
             decided = [low == high for low, high in outcomes]
             questions.append(QuestionEffect(question_id, outcomes, all(decided), any(decided),

@@ -66,6 +66,7 @@ class Problem:
         self._statuses: list[dict[tuple, int]] = [{} for _ in self.criteria]
         self._ranges: dict[tuple, frozenset[int]] = {}
         self._pointwise: dict[tuple, frozenset[int]] = {}
+        self._dominated: dict[tuple, bool] = {}
 
     def size(self, fact_id: str) -> int:
         return len(self.domains[fact_id].classes)
@@ -130,6 +131,27 @@ class Problem:
                     break
             self._pointwise[memo_key] = frozenset(chosen)
         return self._pointwise[memo_key]
+
+    def dominated(self, criterion: int, fact_id: str, worse: int, better: int) -> bool:
+        """Whether class `worse` of the fact never gives the criterion a better status than
+        class `better`, whatever the criterion's other facts are."""
+        memo_key = (criterion, fact_id, worse, better)
+        if memo_key not in self._dominated:
+            facts = self.criteria[criterion].facts
+            position = facts.index(fact_id)
+            key: list[int | None] = [None] * len(facts)
+            key[position] = 0
+            result = True
+            for full in self.completions(criterion, tuple(key)):
+                row = list(full)
+                row[position] = worse
+                low = self.status(criterion, tuple(row))
+                row[position] = better
+                if low > self.status(criterion, tuple(row)):
+                    result = False
+                    break
+            self._dominated[memo_key] = result
+        return self._dominated[memo_key]
 
     def depends(self, criterion: int, fact_id: str, assignment: Assignment) -> bool:
         """Whether the criterion's status can depend on `fact_id` given `assignment`."""

@@ -12,12 +12,12 @@ from typing import Any
 import jinja2
 
 from checker import conditions, verdicts
+from checker.analysis import FOLLOWUP, QUESTION, Analysis
 from checker.citations import cite
 from checker.engine import Engine
 from checker.errors import GranskaError
 from checker.model import (
     NOT_ASSESSED,
-    STATUSES,
     Audit,
     Case,
     Criterion,
@@ -25,6 +25,7 @@ from checker.model import (
     Question,
     RuleBase,
 )
+from checker.raising import to_raise
 from checker.values import format_value, to_json
 
 SCHEMA_VERSION = 1
@@ -119,17 +120,21 @@ def evaluate_case(rules: RuleBase, case: Case, use_engine: bool = True,
     parameters = parameters_for(rules, audit, case)
     forms = criterion_forms(rules, case, use_engine)
     known = known_facts(case)
+    analysis = Analysis(rules, case, parameters, context_of(case))
     criteria = {}
     for criterion in case_criteria(rules, case):
         if criterion.id in case.not_assessed:
             possible: tuple[str, ...] = (NOT_ASSESSED,)
         else:
             possible = verdicts.possible_statuses(forms[criterion.id])
+            if len(possible) > 1:  # three-valued logic is not exact: ask the analysis
+                possible = analysis.criterion_possible(criterion.id)
         criteria[criterion.id] = _criterion_result(rules, case, criterion, possible,
                                                    parameters, with_reasoning, known)
-    questions = [_question_result(rules, audit, question, criteria, with_reasoning)
+    questions = [_question_result(rules, audit, question, criteria, with_reasoning, analysis,
+                                  (QUESTION, question.id))
                  for question in audit.questions]
-    followup = _followup(rules, audit, case, criteria, with_reasoning)
+    followup = _followup(rules, audit, case, criteria, with_reasoning, analysis)
     return {
         "schema_version": SCHEMA_VERSION,
         "kommun": case.kommun,
@@ -152,7 +157,7 @@ def evaluate_case(rules: RuleBase, case: Case, use_engine: bool = True,
         },
         "questions": questions,
         "followup": followup,
-        "overall": _overall(rules, audit, case, questions),
+        "overall": _overall(rules, audit, case, questions, analysis),
         "recommendations": _recommendations(rules, audit, case, criteria, questions),
         "parameters": {name: parameters[name]
                        for name in sorted(_used_parameters(rules, audit, case))},
@@ -244,18 +249,13 @@ def _criterion_result(rules: RuleBase, case: Case, criterion: Criterion,
 
 
 def _question_result(rules: RuleBase, audit: Audit | FollowUp, question: Any, criteria: dict,
-                     with_reasoning: bool) -> dict:
+                     with_reasoning: bool, analysis: Analysis, key: tuple[str, str]) -> dict:
     # A FollowUp grades like an audit: it has its own scale, policy and question_reasoning.
     assessed = [(spec, criteria[spec.criterion]) for spec in question.criteria
                 if criteria[spec.criterion]["status"] != NOT_ASSESSED]
-    order = list(STATUSES)
-
-    def at(end: str) -> str:
-        items = [verdicts.Item(result["status_range"][end], spec.weight, spec.essential)
-                 for spec, result in assessed]
-        return verdicts.grade(audit.policy, items, order)
-
-    lowest, highest = at("lowest"), at("highest")
+    lowest, highest = analysis.bound_names(key)  # exact over the unknown facts
+    open_facts = analysis.open_facts(key)
+    raises, not_raisable = to_raise(analysis, key) if with_reasoning else ([], [])
     decided = lowest == highest
     verdict = lowest if decided else None
     labels = {grade.id: grade.label for grade in audit.scale}
@@ -273,7 +273,10 @@ def _question_result(rules: RuleBase, audit: Audit | FollowUp, question: Any, cr
         "id": question.id, "title": question.title, "text": question.text,
         "verdict": verdict, "verdict_label": labels.get(verdict),
         "bounds": {"lowest": lowest, "highest": highest}, "decided": decided,
-        "missing_facts": missing, "open_facts": missing,
+        "missing_facts": missing, "open_facts": open_facts,
+        "open_fact_titles": [rules.facts[fact_id].title for fact_id in open_facts],
+        "bounds_labels": {"lowest": labels[lowest], "highest": labels[highest]},
+        "to_raise": raises, "not_raisable": not_raisable,
         "criteria": results, "reasoning": reasoning,
         "weights": {spec.criterion: {"weight": spec.weight, "essential": spec.essential}
                     for spec in question.criteria},
@@ -281,7 +284,7 @@ def _question_result(rules: RuleBase, audit: Audit | FollowUp, question: Any, cr
 
 
 def _followup(rules: RuleBase, audit: Audit, case: Case, criteria: dict,
-              with_reasoning: bool) -> list[dict]:
+              with_reasoning: bool, analysis: Analysis) -> list[dict]:
     """Each followed-up recommendation graded, like a question, on the follow-up scale."""
     results = []
     for item in case.followup:
@@ -291,7 +294,7 @@ def _followup(rules: RuleBase, audit: Audit, case: Case, criteria: dict,
         text = render_text(audit.followup.text, rekommendation=item.text, nämnder=nämnder,
                            kommun=case.kommun)
         result = _question_result(rules, audit.followup, Question(item.id, text, item.criteria),
-                                  criteria, with_reasoning)
+                                  criteria, with_reasoning, analysis, (FOLLOWUP, item.id))
         results.append({**result, "wording": item.text, "recommendation": item.recommendation,
                         "källa": item.källa, "addressed_to": nämnder})
     return results
@@ -301,15 +304,15 @@ def _concerns(question: dict, roles: tuple[str, ...]) -> bool:
     return any(role in roles for result in question["criteria"] for role in result["concerns"])
 
 
-def _overall(rules: RuleBase, audit: Audit, case: Case, questions: list[dict]) -> list[dict]:
-    order = [grade.id for grade in reversed(audit.scale)]
+def _overall(rules: RuleBase, audit: Audit, case: Case, questions: list[dict],
+             analysis: Analysis) -> list[dict]:
     labels = {grade.id: grade.label for grade in audit.overall_scale}
     results = []
-    for namnd in case.namnder:
+    for number, namnd in enumerate(case.namnder):
         concerned = [q for q in questions if _concerns(q, namnd.roles)]
-        ends = {end: verdicts.grade(audit.overall_policy,
-                                    [verdicts.Item(q["bounds"][end]) for q in concerned], order)
-                for end in ("lowest", "highest")}
+        ranks = analysis.namnd_bounds(number)  # exact: questions share facts
+        ends = {"lowest": analysis.overall_grades[ranks[0]],
+                "highest": analysis.overall_grades[ranks[1]]}
         verdict = ends["lowest"] if ends["lowest"] == ends["highest"] else None
         text = ""
         if verdict is not None:
@@ -317,6 +320,7 @@ def _overall(rules: RuleBase, audit: Audit, case: Case, questions: list[dict]) -
                                kommun=case.kommun)
         results.append({"nämnd": namnd.name, "verdict": verdict,
                         "verdict_label": labels.get(verdict), "bounds": ends,
+                        "bounds_labels": {end: labels[grade] for end, grade in ends.items()},
                         "decided": verdict is not None, "text": text,
                         "questions": [q["id"] for q in concerned]})
     return results

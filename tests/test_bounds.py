@@ -76,7 +76,7 @@ def test_bounds_and_open_facts_equal_brute_force(rule_sets, blanks, rule_set, au
     for question in rules.audits[audit_id].questions:
         expected = oracle.question_bounds(question.id)
         assert names(analysis, analysis.question_bounds(question.id)) == expected, question.id
-        assert analysis.open_facts(question.id) == (
+        assert analysis.open_facts(("question", question.id)) == (
             oracle.open_facts(question.id) if expected[0] != expected[1] else []), question.id
     for criterion_id in analysis.problem.index:
         assert analysis.criterion_possible(criterion_id) == \
