@@ -373,3 +373,9 @@ def test_the_store_never_writes_an_invalid_case(web, rules):
                    snapshot.text.replace("Intervju med enhetschef", "Intervju 19121212-1212"))
     assert (cases / QUICK_CASE).read_text(encoding="utf-8") == snapshot.text
     assert sorted(path.name for path in cases.iterdir()) == [QUICK_CASE]
+
+
+def test_enum_choices_read_as_their_labels(web):
+    client, _cases = web
+    page = client.get(f"/case/{QUICK_CASE}?area=delegation").data.decode()
+    assert 'value="varje_sammantrade" checked> vid varje sammanträde</label>' in page
