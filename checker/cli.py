@@ -204,6 +204,24 @@ def compare(old: Path, new: Path, rules_dir: Path | None, overlay: Path | None,
 
 
 @main.command()
+@_RULES_OPTION
+@_OVERLAY_OPTION
+@click.option("--list-checks", is_flag=True,
+              help="List the checks, their level and what they find.")
+def lint(rules_dir: Path | None, overlay: Path | None, list_checks: bool) -> None:
+    """Check the rules statically, each finding as file:line: unknown or unused ids,
+    citations, templates, conditions never or always met; exit 1 on errors."""
+    from checker.lint import describe_checks, exit_code, render, run_lint
+
+    if list_checks:
+        click.echo(describe_checks(), nl=False)
+        return
+    findings = run_lint(rules_dir, overlay)
+    click.echo(render(findings), nl=False)
+    sys.exit(exit_code(findings))
+
+
+@main.command()
 @click.option("--audit", help="Audit template id (asked for when there are several).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
               help="The case file to write, and to resume when it exists.")

@@ -42,13 +42,14 @@ def test_every_deviation_of_the_example_is_recorded():
         ("provision", "lokal.revidering", "added"),
         ("fact", "lokal.plan_inom_en_manad", "added"),
         ("parameter", "riktlinjer_revidering_ar", "changed"),
+        ("parameter", "riktlinjer_tolerans_ar", "changed"),
         ("recommendation", "rek.lokal-plan-inom-en-manad", "added"),
         ("criterion", "lokal.plan-inom-en-manad", "added"),
         ("question", "pwc-arbetsmarknadsinsatser/RF5", "added"),
     ]
     parameter = next(d for d in rules.overlay.deviations if d.kind == "parameter")
     assert (parameter.before, parameter.after) == (1, 2)
-    assert parameter.file.endswith("criteria/riktlinjer.yaml") and parameter.line == 4
+    assert parameter.file.endswith("criteria/riktlinjer.yaml") and parameter.line == 6
     assert rules.version.startswith(load_rules(RULES).version + "+")
 
 
@@ -75,7 +76,7 @@ def test_every_output_format_lists_every_deviation(output_format):
         data = json.loads(result.output)
         assert data["overlay"]["uppdrag"] == "Exempel – kommunens egna riktlinjer som " \
                                              "revisionskriterium"
-        assert len(data["overlay"]["deviations"]) == 8
+        assert len(data["overlay"]["deviations"]) == 9
     else:
         assert "Avvikelser från de levererade reglerna" in text
         assert "riktlinjer_revidering_ar ändrad (1 → 2)" in text
