@@ -3,7 +3,7 @@
 An answer is parsed by the case file's YAML loader and then by `values.read_value`, so
 "ja", "2021-10-20", "9 av 16" or "vet ej" mean exactly what they mean in a case file.
 Two conveniences a terminal needs are added before that: a decimal comma (36,2) and a
-trailing per cent sign for numbers, and an enum's value chosen by its number.
+trailing per cent sign for numbers, and an enum's value chosen by its label or number.
 """
 
 from __future__ import annotations
@@ -35,9 +35,8 @@ def parse_answer(text: str, fact: Fact) -> Any:
         return None
     if fact.type == "text":
         raw: Any = stripped
-    elif fact.type == "enum" and stripped not in fact.values and stripped.isdigit() \
-            and 1 <= int(stripped) <= len(fact.values):
-        raw = fact.values[int(stripped) - 1]
+    elif fact.type == "enum" and _enum_value(stripped, fact) is not None:
+        raw = _enum_value(stripped, fact)
     else:
         if fact.type in ("number", "percent", "integer"):
             stripped = _DECIMAL_COMMA.sub(r"\1.\2", stripped.removesuffix("%").strip())
@@ -45,6 +44,18 @@ def parse_answer(text: str, fact: Fact) -> Any:
         if raw is None:
             raise GranskaError("no value", ANSWER_FILE)
     return read_value(Node(raw, ANSWER_FILE), fact)
+
+
+def _enum_value(text: str, fact: Fact) -> str | None:
+    """The enum value named by its id, its label (any case) or its number from 1."""
+    if text in fact.values:
+        return text
+    for value in fact.values:
+        if fact.label(value).casefold() == text.casefold():
+            return value
+    if text.isdigit() and 1 <= int(text) <= len(fact.values):
+        return fact.values[int(text) - 1]
+    return None
 
 
 def parse_choice(text: str, choices: tuple[str, ...]) -> str:

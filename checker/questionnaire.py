@@ -26,7 +26,7 @@ from checker.errors import GranskaError
 from checker.evaluate import evaluate_case
 from checker.model import RuleBase
 from checker.schema import parse_date
-from checker.texts import environment, text
+from checker.texts import environment, text, wrap
 
 INTERRUPTED = 130  # the exit status of a program ended by Ctrl-C
 
@@ -58,6 +58,10 @@ class Session:
     def t(self, key: str, **values) -> str:
         return text(self.rules, key, **values)
 
+    def tell(self, key: str, **values) -> None:
+        """Show the text `key`, folded to the width of a terminal."""
+        self.console.say(wrap(self.t(key, **values)))
+
     def save(self) -> None:
         write_case_text(self.path, render_draft(self.rules, self.draft, "questionnaire"))
 
@@ -68,9 +72,9 @@ class Session:
         while True:
             answer = self.console.ask(prompt).strip()
             if not answer:
-                self.console.say(self.t("required"))
+                self.tell("required")
             elif looks_like_personnummer(answer):
-                self.console.say(self.t("personnummer"))
+                self.tell("personnummer")
             else:
                 return answer
 
@@ -78,9 +82,9 @@ class Session:
         while True:
             answer = parse_date(self.console.ask(prompt).strip())
             if answer is None:
-                self.console.say(self.t("invalid_date"))
+                self.tell("invalid_date")
             elif not_before is not None and answer < not_before:
-                self.console.say(self.t("period_order"))
+                self.tell("period_order")
             else:
                 return answer
 
@@ -92,7 +96,7 @@ class Session:
             try:
                 return parse_choice(answer, choices)
             except GranskaError:
-                self.console.say(self.t("invalid_choice", choices=", ".join(choices)))
+                self.tell("invalid_choice", choices=", ".join(choices))
 
     # --- the header -------------------------------------------------------------
     def choose_audit(self, audit_id: str | None) -> None:
@@ -169,28 +173,28 @@ class Session:
             say("-" * len(title))
         say("")
         say(click.style(self.t("progress", number=number, total=total, id=fact_id), dim=True))
-        say(fact.question)
+        say(wrap(fact.question))
         if fact.help:
-            say(f"  {fact.help}")
+            say(wrap(fact.help, indent="  "))
         for index, value in enumerate(fact.values, 1):
-            say(f"  {index}. {value}")
-        hint = self.t(f"hint_{fact.type}", values=", ".join(fact.values))
-        say(hint)
+            say(f"  {index}. {fact.label(value)}")
+        hint = self.t(f"hint_{fact.type}", values=", ".join(map(fact.label, fact.values)))
+        say(wrap(hint))
         while True:
             try:
                 value = parse_answer(self.console.ask(self.t("answer")), fact)
             except GranskaError:
-                say(self.t("invalid", hint=hint))
+                self.tell("invalid", hint=hint)
                 continue
             if isinstance(value, str) and looks_like_personnummer(value):
-                say(self.t("personnummer"))
+                self.tell("personnummer")
                 continue
             break
         answer = Answer(value)
         if value is not None:
             källa = self.console.ask(self.t("kalla")).strip()
             while looks_like_personnummer(källa):
-                say(self.t("personnummer"))
+                self.tell("personnummer")
                 källa = self.console.ask(self.t("kalla")).strip()
             underlag = self.rules.vocabulary.underlag
             answer = Answer(value, källa, self.ask_choice(
@@ -213,14 +217,14 @@ class Session:
         try:
             self.choose_audit(audit_id)
             title = self.rules.audits[self.draft.audit].title
-            self.console.say(self.t("intro", audit=title, file=self.path))
+            self.tell("intro", audit=title, file=self.path)
             if resumed:
-                self.console.say(self.t("resumed", answered=self.answered(), file=self.path))
+                self.tell("resumed", answered=self.answered(), file=self.path)
             self.ask_header()
             self.ask_facts()
         except (click.Abort, KeyboardInterrupt):
             self.console.say("")
-            self.console.say(self.t("interrupted", answered=self.answered(), file=self.path))
+            self.tell("interrupted", answered=self.answered(), file=self.path)
             return INTERRUPTED
         self.show_result()
         return 0
@@ -237,8 +241,8 @@ class Session:
         ).rstrip("\n"))
         self.console.say("")
         if self.short and self.remaining(short=False):
-            self.console.say(self.t("short_done", file=self.path))
-        self.console.say(self.t("done", answered=self.answered(), file=self.path))
+            self.tell("short_done", file=self.path)
+        self.tell("done", answered=self.answered(), file=self.path)
 
 
 def run_questionnaire(rules: RuleBase, path: Path | None = None, audit_id: str | None = None,

@@ -36,13 +36,14 @@ def environment() -> jinja2.Environment:
 
 
 def wrap(content: str, width: int = 88, indent: str = "") -> str:
-    """Text folded to lines of at most `width` characters, each starting with `indent`."""
+    """Text folded to lines of `width` characters (a longer word, a path, stays whole)."""
     return textwrap.fill(" ".join(content.split()), width=width, initial_indent=indent,
-                         subsequent_indent=indent, break_on_hyphens=False)
+                         subsequent_indent=indent, break_on_hyphens=False,
+                         break_long_words=False)
 
 
 def comment(content: str, indent: str = "") -> str:
     """Text as YAML comment lines of at most 88 characters."""
     lines = textwrap.wrap(" ".join(content.split()), width=86 - len(indent),
-                          break_on_hyphens=False) or [""]
+                          break_on_hyphens=False, break_long_words=False) or [""]
     return "\n".join(f"{indent}# {line}".rstrip() for line in lines)

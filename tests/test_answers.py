@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 import pytest
@@ -29,9 +30,11 @@ def test_an_answer_reads_as_in_a_case_file(kind, typed, expected):
     assert parse_answer(typed, fact(kind)) == expected
 
 
-def test_an_enum_value_is_given_by_name_or_number():
-    choices = fact("enum", ("nej", "delvis", "ja"))
-    assert parse_answer("delvis", choices) == "delvis"
+def test_an_enum_value_is_given_by_name_label_or_number():
+    choices = replace(fact("enum", ("nej", "under_inforande", "ja")),
+                      labels=(("under_inforande", "under införande"),))
+    assert parse_answer("under_inforande", choices) == "under_inforande"
+    assert parse_answer("Under införande", choices) == "under_inforande"
     assert parse_answer("3", choices) == "ja"
     with pytest.raises(GranskaError):
         parse_answer("4", choices)

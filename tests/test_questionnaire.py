@@ -30,6 +30,11 @@ WORST = {"bool": "nej", "date": "2000-01-01", "count": "0 av 16", "integer": "0"
          "number": "0", "percent": "0", "text": "nej"}
 
 
+def shown(lines: list[str]) -> str:
+    """What the console showed, with line breaks and runs of spaces as single spaces."""
+    return " ".join(" ".join(lines).split())
+
+
 class Script:
     """A console that answers like a person: header from HEADER, facts by `answer`."""
 
@@ -91,10 +96,10 @@ def test_a_whole_session_writes_a_valid_case_and_shows_the_verdicts(rules, tmp_p
     assert [n.roles for n in case.namnder] == [("socialnamnd",), ("arbetsmarknad",)]
     assert set(case.facts) == set(script.asked)
     result = evaluate_case(rules, case)
-    shown = " ".join(" ".join(script.lines).split())
+    output = shown(script.lines)
     for question in result["questions"]:
-        assert question["id"] in shown
-    assert result["disclaimer"] in shown
+        assert question["id"] in output
+    assert result["disclaimer"] in output
 
 
 def test_every_answer_is_saved_at_once(rules, tmp_path):
@@ -118,7 +123,7 @@ def test_vet_ej_is_recorded_and_never_asked_again(rules, tmp_path):
     again = Script(rules, limit=1)
     run(rules, path, again)
     assert again.asked and again.asked[0] != first
-    assert text(rules, "resumed", answered=1, file=path) in again.lines
+    assert text(rules, "resumed", answered=1, file=path) in shown(again.lines)
 
 
 def test_a_follow_up_is_skipped_when_its_relevant_when_is_false(rules, tmp_path):
@@ -140,7 +145,7 @@ def test_an_unreadable_answer_is_asked_again_with_its_hint(rules, tmp_path):
                     limit=len(HEADER) + 2 + 5)
     run(rules, tmp_path / "fall.yaml", script)
     hint = text(rules, f"hint_{fact.type}", values=", ".join(fact.values))
-    assert script.lines.count(text(rules, "invalid", hint=hint)) == 2
+    assert shown(script.lines).count(text(rules, "invalid", hint=hint)) == 2
     assert first in load_yaml(tmp_path / "fall.yaml")["facts"]
 
 
@@ -148,7 +153,7 @@ def test_the_period_cannot_end_before_it_starts(rules, tmp_path):
     script = Script(rules, limit=5)
     script.header[text(rules, "period_to")] = "2021-12-31"
     run(rules, tmp_path / "fall.yaml", script)
-    assert text(rules, "period_order") in script.lines
+    assert text(rules, "period_order") in shown(script.lines)
     assert "granskningsdatum" not in load_yaml(tmp_path / "fall.yaml")
 
 
@@ -156,7 +161,7 @@ def test_a_personnummer_is_refused(rules, tmp_path):
     script = Script(rules, limit=3)
     script.header[text(rules, "kommun")] = "Kommun 19121212-1212"
     run(rules, tmp_path / "fall.yaml", script)
-    assert text(rules, "personnummer") in script.lines
+    assert text(rules, "personnummer") in shown(script.lines)
     assert not (tmp_path / "fall.yaml").exists() or "kommun" not in load_yaml(
         tmp_path / "fall.yaml")
 
@@ -171,7 +176,7 @@ def test_the_short_route_asks_only_what_can_change_a_verdict(rules, tmp_path):
     assert short.asked == sorted(short.asked, key=order.index)
     result = evaluate_case(rules, load_case(tmp_path / "short.yaml", rules))
     assert all(question["decided"] for question in result["questions"])
-    assert text(rules, "short_done", file=tmp_path / "short.yaml") in short.lines
+    assert text(rules, "short_done", file=tmp_path / "short.yaml") in shown(short.lines)
 
 
 def test_a_resumed_file_keeps_its_audit(rules, tmp_path):
@@ -188,7 +193,7 @@ def test_the_command_line_runs_the_questionnaire(rules, tmp_path):
     partial = runner.invoke(main, ["questionnaire", "--audit", AUDIT, "-o", str(path)],
                             input="\n".join([*lines, "ja", "Riktlinjer s. 4", "1"]) + "\n")
     assert partial.exit_code == INTERRUPTED, partial.output
-    assert text(rules, "interrupted", answered=1, file=path) in partial.output
+    assert text(rules, "interrupted", answered=1, file=path) in shown([partial.output])
     first = audit_facts(rules, rules.audits[AUDIT])[0]
     assert load_yaml(path)["facts"][first] == {"värde": "ja", "källa": "Riktlinjer s. 4",
                                               "underlag": rules.vocabulary.underlag[0]}
@@ -196,7 +201,7 @@ def test_the_command_line_runs_the_questionnaire(rules, tmp_path):
     finished = runner.invoke(main, ["questionnaire", "-o", str(path)], input=rest)
     assert finished.exit_code == 0, finished.output
     assert text(rules, "done", answered=len(load_case(path, rules).facts), file=path) \
-        in " ".join(finished.output.split())
+        in shown([finished.output])
 
 
 def test_resuming_a_hand_written_case_keeps_what_the_questionnaire_does_not_ask(rules,
