@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import re
+from html.parser import HTMLParser
+
 import pytest
-from web_support import QUICK_CASE, answer, csrf, hidden, make_client, verdict_texts
+from web_support import QUICK_CASE, ROOT, answer, csrf, hidden, make_client, verdict_texts
 
 from checker.api import check
 from checker.render import RENDERERS
@@ -379,3 +382,66 @@ def test_enum_choices_read_as_their_labels(web):
     client, _cases = web
     page = client.get(f"/case/{QUICK_CASE}?area=delegation").data.decode()
     assert 'value="varje_sammantrade" checked> vid varje sammanträde</label>' in page
+
+
+class _Controls(HTMLParser):
+    """Collects a page's form controls, the ids labels point at, and wrapping labels."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.controls: list[dict[str, str]] = []
+        self.label_for: set[str] = set()
+        self.open_labels = 0
+
+    def handle_starttag(self, tag, attrs):
+        attributes = {key: value or "" for key, value in attrs}
+        if tag == "label":
+            self.open_labels += 1
+            self.label_for.add(attributes.get("for", ""))
+        elif tag in ("input", "select", "textarea") and attributes.get("type") != "hidden":
+            self.controls.append({**attributes, "wrapped": str(self.open_labels > 0)})
+
+    def handle_endtag(self, tag):
+        if tag == "label":
+            self.open_labels -= 1
+
+
+@pytest.mark.parametrize("url", ["/", f"/case/{QUICK_CASE}?area=delegation",
+                                 f"/case/{QUICK_CASE}?area=riktlinjer"])
+def test_every_input_has_a_label(web, url):
+    client, _cases = web
+    parser = _Controls()
+    parser.feed(client.get(url).data.decode())
+    assert len(parser.controls) > 3
+    unlabelled = [control for control in parser.controls if control["wrapped"] == "False"
+                  and control.get("id", "-") not in parser.label_for]
+    assert unlabelled == []
+
+
+def _luminance(colour: str) -> float:
+    channels = [int(colour[i:i + 2], 16) / 255 for i in (1, 3, 5)]
+    linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def test_text_colours_have_sufficient_contrast_on_white(rules):
+    from checker.render import reports_dir
+
+    css = (reports_dir() / "web" / "static" / "web.css").read_text(encoding="utf-8")
+    colours = dict(re.findall(r"--(text|muted|accent|error|ok): (#[0-9a-f]{6})", css))
+    assert set(colours) == {"text", "muted", "accent", "error", "ok"}
+    for name, colour in colours.items():
+        ratio = 1.05 / (_luminance(colour) + 0.05)
+        assert ratio >= 4.5, f"--{name} {colour} has contrast {ratio:.1f} on white (WCAG AA 4.5)"
+
+
+def test_the_rest_of_granska_starts_without_the_web_framework():
+    import subprocess
+    import sys
+
+    code = ("import sys; from click.testing import CliRunner; from checker.cli import main; "
+            "CliRunner().invoke(main, ['check', 'examples/snabbkontroll-2024.yaml']); "
+            "print(sorted(m for m in ('flask', 'werkzeug', 'ruamel') if m in sys.modules))")
+    output = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            check=True, cwd=ROOT).stdout
+    assert output.strip() == "[]"
