@@ -123,7 +123,7 @@ def _entry(analysis: Analysis, key: tuple[str, str], target: str, changes: froze
     problem, scope = analysis.problem, analysis.graded[key].scope
     base, changed = problem.base, {**problem.base, **dict(changes)}
     raised = [problem.criteria[c].id for c in dict.fromkeys(scope.criteria)
-              if min(problem.possible(c, changed)) > min(problem.possible(c, base))]
+              if problem.possible(c, changed) != problem.possible(c, base)]
     recommendations = list(dict.fromkeys(
         analysis.rules.criteria[c].recommendation for c in raised
         if analysis.rules.criteria[c].recommendation))

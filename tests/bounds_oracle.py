@@ -9,17 +9,26 @@ every test of the fact alike are kept once, as they cannot differ in any conditi
 
 from __future__ import annotations
 
+import atexit
+import functools
 import itertools
 import math
+import shutil
+import tempfile
 from dataclasses import dataclass, replace
 from datetime import timedelta
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
+from hypothesis import HealthCheck, settings
+from hypothesis import strategies as st
+
 from checker import conditions, verdicts
+from checker.analysis import Analysis
 from checker.case import load_case
 from checker.evaluate import context_of, parameters_for
+from checker.load import load_rules
 from checker.model import STATUSES, Case, CaseFact, Count, RuleBase
 
 HEADER = """kommun: Provkommun
@@ -120,28 +129,36 @@ class Oracle:
                 self.criteria[criterion.id] = (u, d, sorted(conditions.facts_of(u)
                                                             | conditions.facts_of(d)))
         self.known = {f: (v.value, v.underlag) for f, v in case.facts.items() if v.known}
-        self.candidates = {}
+        self.tests = tests
+        self.all_candidates = {}
         for fact_id, fact_tests in tests.items():
-            if fact_id in self.known:
-                continue
             seen = {}
             kinds = ("", *rules.vocabulary.underlag)
             for value in _raw_values(rules.facts[fact_id], fact_tests, self.context):
                 for kind in kinds:
-                    signature = tuple(conditions.evaluate(t, rules.facts, {fact_id: (value, kind)},
-                                                          self.context) for t in fact_tests)
-                    seen.setdefault(signature, (value, kind))
-            self.candidates[fact_id] = list(seen.values())
+                    seen.setdefault(self.signature(fact_id, (value, kind)), (value, kind))
+            self.all_candidates[fact_id] = list(seen.values())
+        self.candidates = {f: c for f, c in self.all_candidates.items() if f not in self.known}
+        self._statuses: dict[tuple, str] = {}
         self.grades = [g.id for g in reversed(self.audit.scale)]
         self.overall_grades = [g.id for g in reversed(self.audit.overall_scale)]
 
+    def signature(self, fact_id: str, pair: tuple[Any, str]) -> tuple:
+        """How every test of the fact judges one (value, underlag)."""
+        return tuple(conditions.evaluate(test, self.rules.facts, {fact_id: pair}, self.context)
+                     for test in self.tests[fact_id])
+
     def status(self, criterion_id: str, values: dict[str, tuple[Any, str]]) -> str:
-        u, d, _facts = self.criteria[criterion_id]
-        if conditions.evaluate(u, self.rules.facts, values, self.context):
-            return "uppfyllt"
-        if conditions.evaluate(d, self.rules.facts, values, self.context):
-            return "delvis"
-        return "ej_uppfyllt"
+        u, d, facts = self.criteria[criterion_id]
+        key = (criterion_id, *(values[f] for f in facts))
+        if key not in self._statuses:
+            if conditions.evaluate(u, self.rules.facts, values, self.context):
+                self._statuses[key] = "uppfyllt"
+            elif conditions.evaluate(d, self.rules.facts, values, self.context):
+                self._statuses[key] = "delvis"
+            else:
+                self._statuses[key] = "ej_uppfyllt"
+        return self._statuses[key]
 
     def unknown(self, criterion_ids) -> list[str]:
         read = {f for c in criterion_ids for f in self.criteria[c][2]}
@@ -211,3 +228,87 @@ class Oracle:
 
     def namnd_unknowns(self, namnd) -> int:
         return len(self.unknown(self.concerned(namnd)[1]))
+
+    def minimal_raises(self, question_id: str, target: str, max_changes: int = 3) -> set:
+        """Every minimal set of at most `max_changes` fact changes after which the
+        question's lowest bound is at least `target`, as {(fact, signature)}."""
+        question = next(q for q in self.audit.questions if q.id == question_id)
+        read = [f for f in self.rules.facts
+                if f in {f for s in self.assessed(question) for f in self.criteria[s.criterion][2]}]
+        options = {}
+        for fact_id in read:
+            current = self.signature(fact_id, self.known[fact_id]) \
+                if fact_id in self.known else None
+            options[fact_id] = [pair for pair in self.all_candidates[fact_id]
+                                if self.signature(fact_id, pair) != current]
+        goal = self.grades.index(target)
+        working = set()
+        for size in range(1, max_changes + 1):
+            for chosen in itertools.combinations(read, size):
+                for pairs in itertools.product(*(options[f] for f in chosen)):
+                    fixed = dict(zip(chosen, pairs, strict=True))
+                    lowest = self.question_bounds(question_id, fixed)[0]
+                    if self.grades.index(lowest) >= goal:
+                        working.add(frozenset((f, self.signature(f, p)) for f, p in fixed.items()))
+        return {changes for changes in working
+                if not any(other < changes for other in working)}
+
+
+# --- shared by the bounds tests: rule sets, blank cases, drawn cases ----------------
+ROOT = Path(__file__).resolve().parent.parent
+SHIPPED = load_rules(ROOT / "rules")
+NONMONOTONE = ("prov-icke-monoton", "prov-omvand-policy")
+AUDITS = [("shipped", audit_id) for audit_id in sorted(SHIPPED.audits)] + [
+    ("nonmonotone", audit_id) for audit_id in NONMONOTONE]
+SETTINGS = settings(max_examples=12, deadline=None,
+                    suppress_health_check=[HealthCheck.too_slow])
+
+
+@functools.cache
+def rule_set(name: str) -> RuleBase:
+    """The shipped rules, or the test rules in tests/data/nonmonotone (with the shipped
+    vocabulary and sources), read once."""
+    if name == "shipped":
+        return SHIPPED
+    directory = Path(tempfile.mkdtemp(prefix="granska-nonmonotone-"))
+    atexit.register(shutil.rmtree, directory, ignore_errors=True)
+    shutil.copytree(ROOT / "tests" / "data" / "nonmonotone", directory, dirs_exist_ok=True)
+    for file_name in ("vocabulary.yaml", "sources.yaml"):
+        shutil.copy(ROOT / "rules" / file_name, directory / file_name)
+    return load_rules(directory)
+
+
+@functools.cache
+def blank(name: str, audit_id: str) -> Case:
+    """A case of the audit stating no facts."""
+    directory = Path(tempfile.mkdtemp(prefix="granska-blank-"))
+    atexit.register(shutil.rmtree, directory, ignore_errors=True)
+    return blank_case(rule_set(name), audit_id, directory)
+
+
+def analyse(rules, case) -> Analysis:
+    return Analysis(rules, case, parameters_for(rules, rules.audits[case.audit], case),
+                    context_of(case))
+
+
+def draw_cases(data, rules, blank, max_unknown: int = 12, skip: bool = True):
+    """A complete case (values from the brute force's candidates) and a partial one."""
+    candidates = Oracle(rules, blank).candidates
+    facts = list(candidates)
+    full = {fact_id: data.draw(st.sampled_from(candidates[fact_id]), label=fact_id)
+            for fact_id in facts}
+    unknown = data.draw(st.sets(st.sampled_from(facts), max_size=min(max_unknown, len(facts))),
+                        label="unknown")
+    criteria = sorted({spec.criterion for q in rules.audits[blank.audit].questions
+                       for spec in q.criteria})
+    skipped = data.draw(st.lists(st.sampled_from(criteria), max_size=1 if skip else 0),
+                        label="ej granskat")
+    partial = with_facts(blank, {f: v for f, v in full.items() if f not in unknown},
+                         tuple(skipped))
+    return with_facts(blank, full, tuple(skipped)), partial
+
+
+def names(analysis: Analysis, bounds: tuple[int, int]) -> tuple[str, str]:
+    return analysis.grades[bounds[0]], analysis.grades[bounds[1]]
+
+
