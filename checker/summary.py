@@ -17,8 +17,9 @@ import os
 import sys
 import zipfile
 from collections.abc import Callable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor, as_completed
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
+from itertools import repeat
 from pathlib import Path
 
 import click
@@ -86,21 +87,23 @@ def _start_worker(rules_dir: Path | None, overlay: Path | None) -> None:
     _WORKER_RULES = load_rules(rules_dir, overlay)
 
 
-def _work(path: str, audit: str | None) -> Row | str:
+def _work(path: Path, audit: str | None) -> Row | str:
     try:
-        return evaluate_file(_WORKER_RULES, Path(path), audit)
+        return evaluate_file(_WORKER_RULES, path, audit)
     except GranskaError as error:
         return str(error)
 
 
 def evaluate_all(rules: RuleBase, files: list[Path], audit: str | None,
                  progress: Callable[[int], None], rules_dir: Path | None = None,
-                 overlay: Path | None = None) -> dict[Path, Row | str]:
+                 overlay: Path | None = None, workers: int | None = None
+                 ) -> dict[Path, Row | str]:
     """Each file's row, or its error message; on every core when there are several files.
 
-    The workers load the rules from `rules_dir` and `overlay`, as `rules` was loaded.
+    The workers (default: one per core) load the rules from `rules_dir` and `overlay`,
+    as `rules` was loaded.
     """
-    workers = min(len(files), os.cpu_count() or 1)
+    workers = min(len(files), workers or os.cpu_count() or 1)
     if workers <= 1:
         outcomes: dict[Path, Row | str] = {}
         for path in files:
@@ -113,11 +116,11 @@ def evaluate_all(rules: RuleBase, files: list[Path], audit: str | None,
     # spawn, not fork: a forked child would share the parent's durable-rules state
     with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"),
                              initializer=_start_worker, initargs=(rules_dir, overlay)) as pool:
-        futures: dict[Future, Path] = {pool.submit(_work, str(path), audit): path
-                                       for path in files}
         outcomes = {}
-        for future in as_completed(futures):
-            outcomes[futures[future]] = future.result()
+        chunk = max(1, len(files) // (workers * 8))
+        for path, outcome in zip(files, pool.map(_work, files, repeat(audit), chunksize=chunk),
+                                 strict=True):
+            outcomes[path] = outcome
             progress(1)
         return outcomes
 

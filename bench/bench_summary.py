@@ -1,0 +1,61 @@
+"""Benchmark of `granska check DIR --summary`: many generated cases, one and two processes.
+
+Prints figures; asserts nothing. `--quick` runs a smaller batch for CI.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from checker.casefile import draft_from_case, render_draft  # noqa: E402
+from checker.generate import random_case  # noqa: E402
+from checker.load import load_rules  # noqa: E402
+from checker.summary import case_files, evaluate_all  # noqa: E402
+
+AUDIT = "pwc-arbetsmarknadsinsatser"
+
+
+def write_cases(directory: Path, count: int) -> None:
+    rules = load_rules(ROOT / "rules")
+    rng = random.Random(3)
+    for number in range(count):
+        case = random_case(rules, AUDIT, rng, number, known_share=0.9)
+        text = render_draft(rules, draft_from_case(case, {}), "questionnaire")
+        (directory / f"kommun-{number:05d}.yaml").write_text(text, encoding="utf-8")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--quick", action="store_true", help="a smaller batch, for CI")
+    count = 100 if parser.parse_args().quick else 1000
+    rules = load_rules(ROOT / "rules")
+    with tempfile.TemporaryDirectory() as name:
+        directory = Path(name)
+        write_cases(directory, count)
+        files = case_files(directory)
+        for workers in (1, 2):
+            start = time.perf_counter()
+            evaluate_all(rules, files, None, lambda _done: None, workers=workers)
+            elapsed = time.perf_counter() - start
+            print(f"summary, {workers} process{'es' if workers > 1 else ''}: "
+                  f"{count / elapsed:,.0f} cases/s ({count} files read, validated and "
+                  f"evaluated in {elapsed:.2f} s, worker start-up included)")
+        start = time.perf_counter()
+        subprocess.run([sys.executable, "-m", "checker", "check", str(directory), "--summary",
+                        "-o", str(directory / "sammanstallning.xlsx")], check=True, cwd=ROOT)
+        print(f"granska check DIR --summary -o FILE.xlsx: {time.perf_counter() - start:.2f} s "
+              f"end to end for {count} cases on {os.cpu_count()} cores")
+
+
+if __name__ == "__main__":
+    main()
