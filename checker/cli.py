@@ -222,6 +222,22 @@ def lint(rules_dir: Path | None, overlay: Path | None, list_checks: bool) -> Non
 
 
 @main.command()
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write the catalogue here (atomically), e.g. docs/rules.md.")
+@_RULES_OPTION
+@_OVERLAY_OPTION
+def docs(output: Path | None, rules_dir: Path | None, overlay: Path | None) -> None:
+    """Generate the rule catalogue (Markdown) from the rules: templates and questions,
+    each criterion with its basis and questions, each fact with what reads it."""
+    from checker.load import load_rules
+    from checker.ruledocs import write_docs
+
+    text = write_docs(load_rules(rules_dir, overlay), output)
+    if output is None:
+        click.echo(text, nl=False)
+
+
+@main.command()
 @click.option("--audit", help="Audit template id (asked for when there are several).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
               help="The case file to write, and to resume when it exists.")
