@@ -177,6 +177,11 @@ def _parameter_value(node: Node, default: Any) -> Any:
     return node.value
 
 
+def read_facts(node: Node, rules: RuleBase) -> dict[str, CaseFact]:
+    """A mapping of fact: value (or {värde, källa, underlag}) read as a case's `facts:`."""
+    return _facts(node, rules)
+
+
 def _facts(node: Node, rules: RuleBase) -> dict[str, CaseFact]:
     facts: dict[str, CaseFact] = {}
     for given_id, fact_node in node.items():

@@ -104,14 +104,15 @@ def rules(audit: str | None, rules_dir: Path | None, overlay: Path | None) -> No
                    "granskningsdatum to it. Without it the dates are left to fill in.")
 @click.option("--force", is_flag=True, help="Overwrite an existing output file.")
 @_RULES_OPTION
+@_OVERLAY_OPTION
 def followup(result: Path, output: Path, audit: str | None, datum, force: bool,
-             rules_dir: Path | None) -> None:
+             rules_dir: Path | None, overlay: Path | None) -> None:
     """Start a follow-up case from RESULT (the JSON of `granska check`): its
     recommendations become the earlier recommendations the case follows up."""
     from checker.followup import start_followup
     from checker.load import load_rules
 
-    start_followup(load_rules(rules_dir), result, output, audit,
+    start_followup(load_rules(rules_dir, overlay), result, output, audit,
                    datum.date() if datum else None, force)
 
 
@@ -245,8 +246,9 @@ def docs(output: Path | None, rules_dir: Path | None, overlay: Path | None) -> N
               help="The short route: only questions that can still change a verdict, the "
                    "most decisive first.")
 @_RULES_OPTION
+@_OVERLAY_OPTION
 def questionnaire(audit: str | None, output: Path | None, short: bool,
-                  rules_dir: Path | None) -> None:
+                  rules_dir: Path | None, overlay: Path | None) -> None:
     """Answer the audit's questions in the terminal and see the verdicts (self-evaluation).
 
     Every answer is saved at once; run the command again with the same -o to continue
@@ -255,7 +257,7 @@ def questionnaire(audit: str | None, output: Path | None, short: bool,
     from checker.load import load_rules
     from checker.questionnaire import run_questionnaire
 
-    sys.exit(run_questionnaire(load_rules(rules_dir), output, audit, short))
+    sys.exit(run_questionnaire(load_rules(rules_dir, overlay), output, audit, short))
 
 
 @main.command()
@@ -268,13 +270,16 @@ def questionnaire(audit: str | None, output: Path | None, short: bool,
               help="Point editors at this JSON Schema (a yaml-language-server comment).")
 @click.option("--force", is_flag=True, help="Overwrite an existing output file.")
 @_RULES_OPTION
+@_OVERLAY_OPTION
 def template(audit: str, output: Path | None, kommun: str | None, year: int | None,
-             schema_ref: str | None, force: bool, rules_dir: Path | None) -> None:
+             schema_ref: str | None, force: bool, rules_dir: Path | None,
+             overlay: Path | None) -> None:
     """Write a blank case file: every fact of the audit as "vet ej" under its question."""
     from checker.casefile import write_template
     from checker.load import load_rules
 
-    text = write_template(load_rules(rules_dir), audit, output, year, kommun, schema_ref, force)
+    text = write_template(load_rules(rules_dir, overlay), audit, output, year, kommun,
+                          schema_ref, force)
     if output is None:
         click.echo(text, nl=False)
 
@@ -284,12 +289,14 @@ def template(audit: str, output: Path | None, kommun: str | None, year: int | No
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
               help="Write the schema here (atomically) instead of the terminal.")
 @_RULES_OPTION
-def schema(audit: str | None, output: Path | None, rules_dir: Path | None) -> None:
+@_OVERLAY_OPTION
+def schema(audit: str | None, output: Path | None, rules_dir: Path | None,
+           overlay: Path | None) -> None:
     """Print a JSON Schema of the case file, for completion and validation in editors."""
     from checker.case_schema import schema_text
     from checker.load import load_rules
 
-    text = schema_text(load_rules(rules_dir), audit)
+    text = schema_text(load_rules(rules_dir, overlay), audit)
     if output is not None:
         api.write_output(output, text)
     else:
@@ -306,10 +313,11 @@ def schema(audit: str | None, output: Path | None, rules_dir: Path | None) -> No
 @click.option("--allow-remote", is_flag=True,
               help="Allow an address other computers can reach (there is no login).")
 @_RULES_OPTION
+@_OVERLAY_OPTION
 def serve(cases_dir: Path, port: int, host: str, allow_remote: bool,
-          rules_dir: Path | None) -> None:
+          rules_dir: Path | None, overlay: Path | None) -> None:
     """Self-evaluation in the browser: answer the questions, see the verdicts move,
     download the report. Every answer is saved to the case file at once."""
     from checker.web.server import serve as run
 
-    run(cases_dir, host, port, allow_remote, rules_dir, click.echo)
+    run(cases_dir, host, port, allow_remote, rules_dir, click.echo, overlay)

@@ -79,6 +79,15 @@ class _Builder:
         self.document.add_heading(r["audit"]["title"], level=0)
         self._paragraph(f"{r['kommun']} · {r['granskningsdatum']}", style="Subtitle")
         self._paragraph(r["disclaimer"], style="Intense Quote")
+        if r.get("overlay"):
+            from checker.render import render_template
+
+            heading, intro, *deviations = render_template(
+                "overlay.lines.j2", overlay=r["overlay"]).splitlines()
+            self._paragraph(heading, style="Intense Quote")
+            self._paragraph(intro)
+            for deviation in deviations:
+                self._paragraph(deviation, style="List Bullet")
 
     def _summary(self) -> None:
         h = self.h

@@ -147,3 +147,25 @@ def test_an_overlay_directory_needs_its_manifest(tmp_path):
     result = _run("check", HEBY, "--overlay", tmp_path / "copy")
     assert result.exit_code == 2
     assert "an overlay directory has an overlay.yaml" in result.output
+
+
+@pytest.mark.parametrize("suffix", ["html", "docx"])
+def test_the_documents_list_every_deviation(tmp_path, suffix):
+    output = tmp_path / f"rapport.{suffix}"
+    result = _run("check", HEBY, "--overlay", EXAMPLE, "-o", output)
+    assert result.exit_code == 0, result.output
+    if suffix == "html":
+        text = output.read_text(encoding="utf-8")
+    else:
+        import docx
+
+        text = "\n".join(paragraph.text for paragraph in docx.Document(output).paragraphs)
+    assert "Avvikelser från de levererade reglerna" in text
+    for deviation in load_rules(RULES, EXAMPLE).overlay.deviations:
+        assert deviation.id in text
+
+
+def test_every_command_takes_an_overlay():
+    lacking = [name for name, command in main.commands.items()
+               if not any("--overlay" in getattr(param, "opts", ()) for param in command.params)]
+    assert lacking == [], f"add @_OVERLAY_OPTION to: {', '.join(lacking)}"

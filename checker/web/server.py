@@ -26,7 +26,8 @@ def announcement(host: str, port: int, cases_dir: Path) -> str:
 
 
 def serve(cases_dir: Path, host: str, port: int, allow_remote: bool,
-          rules_dir: Path | None, announce: Callable[[str], None]) -> None:
+          rules_dir: Path | None, announce: Callable[[str], None],
+          overlay: Path | None = None) -> None:
     """Serve the case files of `cases_dir` until interrupted (port 0: a free port)."""
     from werkzeug.serving import make_server
 
@@ -37,7 +38,7 @@ def serve(cases_dir: Path, host: str, port: int, allow_remote: bool,
     if not cases_dir.is_dir():
         raise GranskaError("no such directory (give --dir with an existing folder of cases)",
                            str(cases_dir))
-    app = create_app(cases_dir, load_rules(rules_dir), host, allow_remote)
+    app = create_app(cases_dir, load_rules(rules_dir, overlay), host, allow_remote)
     try:
         server = make_server(host, port, app, threaded=True)
     except OSError as error:

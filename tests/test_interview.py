@@ -1,0 +1,102 @@
+"""granska interview: unknown facts ranked by what their answers can decide."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from bounds_oracle import SHIPPED, blank
+from click.testing import CliRunner
+
+from checker.case import load_case
+from checker.cli import main
+from checker.interview import interview, render_interview
+
+ROOT = Path(__file__).resolve().parent.parent
+HEBY = ROOT / "examples" / "heby-2022.yaml"
+
+
+def _without(path: Path, facts: tuple[str, ...], tmp_path: Path) -> Path:
+    """A copy of a case file with some facts' entries removed (block entries only)."""
+    lines, skipping = [], False
+    for line in path.read_text(encoding="utf-8").splitlines(keepends=True):
+        if line.startswith("  ") and not line.startswith("   "):
+            skipping = line.strip().rstrip(":") in facts
+        if not skipping:
+            lines.append(line)
+    copy = tmp_path / path.name
+    copy.write_text("".join(lines), encoding="utf-8")
+    return copy
+
+
+def _key(entry: dict) -> tuple:
+    kinds = [w["kind"] for w in entry["why"]]
+    return (kinds.count("avgör"), kinds.count("avgör") + kinds.count("kan_avgöra"),
+            len(entry["why"]), len(entry["criteria"]))
+
+
+@pytest.mark.parametrize("audit_id", sorted(SHIPPED.audits))
+def test_an_empty_case_ranks_every_fact_with_question_reason_and_recipient(audit_id):
+    guide = interview(SHIPPED, blank("shipped", audit_id))
+    facts = guide["facts"]
+    assert facts and [entry["rank"] for entry in facts] == list(range(1, len(facts) + 1))
+    assert [_key(entry) for entry in facts] == sorted((_key(e) for e in facts), reverse=True)
+    for entry in facts:
+        fact = SHIPPED.facts[entry["fact"]]
+        assert entry["question"] == fact.question
+        assert entry["recipient_label"] == SHIPPED.vocabulary.recipients[fact.recipient]
+        assert entry["why"] or entry["criteria"]
+    grouped = [fact for group in guide["by_recipient"] for fact in group["facts"]]
+    assert sorted(grouped) == sorted(entry["fact"] for entry in facts)
+
+
+def test_a_fact_that_alone_decides_a_question_comes_first(tmp_path):
+    path = _without(HEBY, ("uppfoljning.rutin_ame_arenden",), tmp_path)
+    guide = interview(SHIPPED, load_case(path, SHIPPED))
+    first = guide["facts"][0]
+    assert first["fact"] == "uppfoljning.rutin_ame_arenden"
+    assert first["why"][0]["kind"] == "avgör" and first["why"][0]["question"] == "RF3"
+    text = render_interview(guide, "text")
+    assert "avgör RF3 mellan Delvis och Ja" in text
+    assert "Fråga till: arbetsmarknadsenheten" in text
+
+
+def test_an_irrelevant_fact_is_not_asked(tmp_path):
+    path = tmp_path / "utan-riktlinjer.yaml"
+    path.write_text(HEBY.read_text(encoding="utf-8").replace(
+        "  riktlinjer.finns:\n    värde: ja", "  riktlinjer.finns:\n    värde: nej"),
+        encoding="utf-8")
+    guide = interview(SHIPPED, load_case(path, SHIPPED))
+    asked = {entry["fact"] for entry in guide["facts"]} | {
+        entry["fact"] for entry in guide["not_affecting"]}
+    assert "riktlinjer.beslutsdatum" not in asked
+
+
+def test_markdown_is_a_printable_guide_by_recipient(tmp_path):
+    path = _without(HEBY, ("uppfoljning.rutin_ame_arenden", "samverkan.forum"), tmp_path)
+    output = tmp_path / "guide.md"
+    outcome = CliRunner().invoke(main, ["interview", str(path), "-o", str(output)])
+    assert outcome.exit_code == 0, outcome.output
+    text = output.read_text(encoding="utf-8")
+    assert text.startswith("# Intervjuguide: ")
+    assert "förbedömning" in text and "Regelversion" in text
+    assert "## Fråga till arbetsmarknadsenheten" in text
+    assert "## Fråga till förvaltningsledningen" in text
+    assert text.count("**Svar:**") == len(interview(SHIPPED, load_case(path, SHIPPED))["facts"])
+
+
+def test_json_output_and_a_case_with_nothing_left_to_ask():
+    outcome = CliRunner().invoke(main, ["interview", str(HEBY), "--format", "json"])
+    assert outcome.exit_code == 0, outcome.output
+    assert '"facts"' in outcome.output and '"rules_version"' in outcome.output
+    complete = ROOT / "examples" / "snabbkontroll-2024.yaml"
+    assert not interview(SHIPPED, load_case(complete, SHIPPED))["facts"]
+    outcome = CliRunner().invoke(main, ["interview", str(complete)])
+    assert outcome.exit_code == 0 and SHIPPED.vocabulary.headings["inga_okanda"] in \
+        outcome.output
+
+
+def test_interview_refuses_a_document_format(tmp_path):
+    outcome = CliRunner().invoke(main, ["interview", str(HEBY), "-o",
+                                        str(tmp_path / "guide.pdf")])
+    assert outcome.exit_code == 2 and "interview guides are" in outcome.output
