@@ -321,3 +321,49 @@ def serve(cases_dir: Path, port: int, host: str, allow_remote: bool,
     from checker.web.server import serve as run
 
     run(cases_dir, host, port, allow_remote, rules_dir, click.echo, overlay)
+
+
+@main.command()
+@click.argument("case", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--format", "output_format", type=click.Choice(["text", "md", "json"]),
+              help="Output format (default text, or inferred from -o's suffix).")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write to this file (atomically) instead of the terminal.")
+@_RULES_OPTION
+@_OVERLAY_OPTION
+def interview(case: Path, output_format: str | None, output: Path | None,
+              rules_dir: Path | None, overlay: Path | None) -> None:
+    """An interview guide for CASE: its unknown facts, those that can decide a verdict
+    first, each with the question to ask, why it matters and whom to ask."""
+    from checker.interview import FORMATS, interview_file, render_interview
+    from checker.render import format_for
+
+    chosen = format_for(output_format, str(output) if output else None)
+    if chosen not in FORMATS:
+        raise GranskaError(f"interview guides are {', '.join(FORMATS)}, not {chosen}")
+    text = render_interview(interview_file(case, rules_dir, overlay), chosen)
+    if output is not None:
+        api.write_output(output, text)
+    else:
+        click.echo(text, nl=False)
+
+
+@main.command()
+@click.argument("case", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("answers", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="The merged case file to write (atomically); may be CASE itself.")
+@click.option("--overwrite", is_flag=True,
+              help="Let answers replace facts the case states otherwise.")
+@_RULES_OPTION
+@_OVERLAY_OPTION
+def merge(case: Path, answers: Path, output: Path, overwrite: bool, rules_dir: Path | None,
+          overlay: Path | None) -> None:
+    """Merge ANSWERS (fact: value, or {värde, källa, underlag}) into CASE, keeping its
+    comments and order; a contradicting answer is refused unless --overwrite."""
+    from checker.load import load_rules
+    from checker.merge import merge as merge_answers
+
+    done = merge_answers(load_rules(rules_dir, overlay), case, answers, output, overwrite)
+    click.echo(f"{output}: {len(done.added)} facts added, {len(done.changed)} changed, "
+               f"{len(done.unchanged)} already stated", err=True)
