@@ -16,6 +16,7 @@ from pathlib import Path
 from checker.case import case_from_data
 from checker.errors import GranskaError
 from checker.evaluate import evaluate_case
+from checker.labels import grade_labels, label
 from checker.model import STATUSES, RuleBase
 from checker.render import render_template
 from checker.yamlio import load_yaml
@@ -55,8 +56,7 @@ def direction(before: tuple[str, str] | None, after: tuple[str, str] | None,
 def _label(ends: tuple[str, str] | None, labels: dict[str, str]) -> str | None:
     if ends is None:
         return None
-    low, high = (labels.get(end, end) for end in ends)
-    return low if low == high else f"{low}–{high}"
+    return label(ends[0] if ends[0] == ends[1] else "–".join(ends), labels)
 
 
 def _fact_changes(old: dict | None, new: dict | None) -> list[dict]:
@@ -98,9 +98,7 @@ def compare_results(old: dict, new: dict, old_name: str, new_name: str) -> dict:
         raise GranskaError(f"{old_name} uses audit {old['audit']['id']} and {new_name} "
                            f"{new['audit']['id']}; compare needs the same audit template")
     scale = [grade["id"] for grade in reversed(new["audit"]["scale"])]
-    labels = {grade["id"]: grade["label"] for grade in [
-        *old["audit"]["scale"], *new["audit"]["scale"],
-        *old["audit"].get("overall_scale", []), *new["audit"].get("overall_scale", [])]}
+    labels = {**grade_labels(old), **grade_labels(new)}
     statuses = {**old["audit"]["status_labels"], **new["audit"]["status_labels"]}
     before = {q["id"]: q for q in old["questions"]}
     after = {q["id"]: q for q in new["questions"]}

@@ -25,6 +25,7 @@ from typing import Any
 from checker.case import case_from_data
 from checker.errors import GranskaError
 from checker.evaluate import evaluate_case
+from checker.labels import grade_labels, label
 from checker.load import default_rules_dir, load_rules
 from checker.model import RuleBase
 from checker.render import render_template
@@ -131,17 +132,8 @@ def outcome(result: dict, aliases: dict[str, str]) -> dict:
                              for c in item["criteria"]}}
     for entry in result["overall"]:
         verdicts["samlat " + entry["nämnd"]] = {"verdict": _grade(entry), "criteria": {}}
-    audit = result["audit"]
-    labels = {grade["id"]: grade["label"] for grade in [
-        *audit["scale"], *audit.get("overall_scale", []),
-        *((audit.get("followup") or {}).get("scale", []))]}
-    return {"verdicts": verdicts, "labels": labels, "statuses": audit["status_labels"]}
-
-
-def _label(value: str | None, labels: dict[str, str]) -> str | None:
-    if value is None:
-        return None
-    return "–".join(labels.get(part, part) for part in value.split("–"))
+    return {"verdicts": verdicts, "labels": grade_labels(result),
+            "statuses": result["audit"]["status_labels"]}
 
 
 def compare_outcomes(case: str, before: dict | None, after: dict | None,
@@ -163,13 +155,13 @@ def compare_outcomes(case: str, before: dict | None, after: dict | None,
                 criteria.append({
                     "id": criterion, "title": titles.get(criterion, criterion),
                     "before": status_before, "after": status_after,
-                    "before_label": _label(status_before, before["statuses"] if before else {}),
-                    "after_label": _label(status_after, after["statuses"] if after else {})})
+                    "before_label": label(status_before, before["statuses"] if before else {}),
+                    "after_label": label(status_after, after["statuses"] if after else {})})
         changes.append({
             "case": case, "subject": subject,
             "before": was["verdict"] if was else None, "after": now["verdict"] if now else None,
-            "before_label": _label(was["verdict"], before["labels"]) if was else None,
-            "after_label": _label(now["verdict"], after["labels"]) if now else None,
+            "before_label": label(was["verdict"], before["labels"]) if was else None,
+            "after_label": label(now["verdict"], after["labels"]) if now else None,
             "criteria": criteria})
     return changes
 

@@ -19,6 +19,7 @@ from checker.corpus import case_files, default_case_dirs
 from checker.errors import GranskaError
 from checker.evaluate import evaluate_case
 from checker.expected import Check, compare
+from checker.labels import grade_labels, label
 from checker.model import RuleBase
 from checker.render import render_template
 from checker.values import format_number
@@ -70,15 +71,14 @@ def exit_code(runs: Sequence[CaseRun]) -> int:
 def _explain(run: CaseRun, check: Check) -> dict:
     """A failed or stale check, with the labels and criteria that decided it."""
     result = run.result
-    grades = {grade["id"]: grade["label"] for grade in result["audit"]["scale"]}
     statuses = result["audit"]["status_labels"]
-    questions = {question["id"]: question for question in result["questions"]}
-    labels = {**statuses, **grades}
+    labels = statuses if check.subject.startswith("kriterium ") else grade_labels(result)
+    items = {question["id"]: question for question in result["questions"]}
+    items.update({f"uppföljning {item['id']}": item for item in result.get("followup") or []})
     detail = {"subject": check.subject, "outcome": check.outcome,
-              "expected": labels.get(check.expected, check.expected),
-              "actual": labels.get(check.actual, check.actual), "accepted": check.accepted,
-              "criteria": []}
-    question = questions.get(check.subject)
+              "expected": label(check.expected, labels), "actual": label(check.actual, labels),
+              "accepted": check.accepted, "criteria": []}
+    question = items.get(check.subject)
     if question is not None:
         for criterion in question["criteria"]:
             weight = question["weights"][criterion["id"]]
