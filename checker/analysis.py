@@ -9,7 +9,14 @@ from functools import cached_property
 from typing import Any
 
 from checker import conditions, verdicts
-from checker.bounds import Problem, Scope, bounds, policy_is_monotone, question_aggregate
+from checker.bounds import (
+    Problem,
+    Scope,
+    bounds,
+    extreme,
+    policy_is_monotone,
+    question_aggregate,
+)
 from checker.model import STATUSES, Audit, Case, Namnd, Question, RuleBase
 from checker.sensitivity import Folder, moves
 
@@ -136,6 +143,11 @@ class Analysis:
 
     def namnd_bounds(self, number: int) -> tuple[int, int]:
         return self._scope_bounds(("nämnd", str(number)), self.namnder[number], None)
+
+    def lowest_of(self, key: tuple[str, str], extra: dict[str, int]) -> int:
+        """The lowest rank of a question with some facts set to classes (the way up)."""
+        return extreme(self.problem, self.graded[key].scope, {**self.problem.base, **extra},
+                       False)
 
     def _scope_bounds(self, name: tuple, scope: Scope, extra: dict[str, int] | None
                       ) -> tuple[int, int]:

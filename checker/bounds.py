@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from checker import conditions, verdicts
@@ -167,6 +167,7 @@ class Scope:
     aggregate: Callable[[tuple[int, ...]], int]
     monotone: bool
     readers: dict[str, tuple[int, ...]]  # fact -> the scope's criteria reading it
+    static: dict[bool, dict[str, int]] = field(default_factory=dict)
 
     @classmethod
     def of(cls, problem: Problem, criteria: tuple[int, ...],
@@ -181,6 +182,17 @@ class Scope:
     @property
     def facts(self) -> tuple[str, ...]:
         return tuple(self.readers)
+
+    def fixed(self, problem: Problem, best: bool) -> dict[str, int]:
+        """The facts with a best (worst) class for every criterion of the scope whatever
+        all other facts are: set once, without looking at a case's assignment."""
+        if best not in self.static:
+            self.static[best] = {}
+            for fact_id in self.readers:
+                chosen = pointwise_extreme(problem, self, fact_id, {}, best)
+                if chosen:
+                    self.static[best][fact_id] = max(chosen) if best else min(chosen)
+        return self.static[best]
 
     def grade(self, problem: Problem, assignment: Assignment) -> int:
         return self.aggregate(tuple(problem.status(c, problem.key(c, assignment))
@@ -243,21 +255,32 @@ def extreme(problem: Problem, scope: Scope, assignment: Assignment, best: bool) 
 def _substitute(problem: Problem, scope: Scope, assignment: dict[str, int], free: list[str],
                 best: bool) -> list[str]:
     """Fix every free fact that has a pointwise best (worst) class; the rest stay free."""
+    static = scope.fixed(problem, best)
+    for fact_id in [fact_id for fact_id in free if fact_id in static]:
+        assignment[fact_id] = static[fact_id]
+        free.remove(fact_id)
     progress = True
     while progress and free:
         progress = False
         for fact_id in list(free):
-            chosen = None
-            for criterion in scope.readers[fact_id]:
-                found = problem.pointwise(criterion, fact_id, assignment, best)
-                chosen = found if chosen is None else chosen & found
-                if not chosen:
-                    break
+            chosen = pointwise_extreme(problem, scope, fact_id, assignment, best)
             if chosen:
                 assignment[fact_id] = max(chosen) if best else min(chosen)
                 free.remove(fact_id)
                 progress = True
     return free
+
+
+def pointwise_extreme(problem: Problem, scope: Scope, fact_id: str, assignment: Assignment,
+            best: bool) -> frozenset[int]:
+    """The classes of the fact best (worst) for every criterion of the scope reading it."""
+    chosen: frozenset[int] | None = None
+    for criterion in scope.readers[fact_id]:
+        found = problem.pointwise(criterion, fact_id, assignment, best)
+        chosen = found if chosen is None else chosen & found
+        if not chosen:
+            break
+    return chosen or frozenset()
 
 
 def bounds(problem: Problem, scope: Scope, assignment: Assignment) -> tuple[int, int]:

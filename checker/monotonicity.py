@@ -22,7 +22,13 @@ from pathlib import Path
 from typing import Any
 
 from checker import conditions
-from checker.bounds import Problem, Scope, policy_is_monotone, question_aggregate
+from checker.bounds import (
+    Problem,
+    Scope,
+    pointwise_extreme,
+    policy_is_monotone,
+    question_aggregate,
+)
 from checker.domains import FactDomain
 from checker.model import STATUSES, Audit, Policy, RuleBase
 from checker.values import format_value
@@ -79,7 +85,8 @@ def _audit_findings(rules: RuleBase, audit: Audit) -> set[Finding]:
         scope = Scope.of(problem, positions,
                          question_aggregate(audit.policy, question.criteria, ranks), monotone)
         for fact_id in scope.readers:
-            if not all(_extreme(problem, scope, fact_id, best) for best in (True, False)):
+            if not all(pointwise_extreme(problem, scope, fact_id, {}, best)
+                       for best in (True, False)):
                 findings.add(Finding(audit.file, lines.get(index, 1), "question-splits", "info",
                                      f"{audit.id} {question.id}: its criteria use {fact_id} in "
                                      f"opposite directions; its bounds split on it"))
@@ -126,15 +133,6 @@ def _falls(problem: Problem, criterion: int, domain: FactDomain, rules: RuleBase
                          for index in (worse, better)]
                 return f"its status can fall when {fact.id} improves from {shown[0]} to {shown[1]}"
     return ""
-
-
-def _extreme(problem: Problem, scope: Scope, fact_id: str, best: bool) -> bool:
-    """Whether the fact has one class best (worst) for every criterion of the scope."""
-    chosen = None
-    for criterion in scope.readers[fact_id]:
-        found = problem.pointwise(criterion, fact_id, {}, best)
-        chosen = found if chosen is None else chosen & found
-    return bool(chosen)
 
 
 def _policies(audit: Audit) -> list[tuple[str, Policy, tuple[str, ...]]]:

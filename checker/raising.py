@@ -72,7 +72,7 @@ def minimal_raises(analysis: Analysis, key: tuple[str, str], target: int,
                 if any(frozenset(subset) in working for length in range(1, size)
                        for subset in itertools.combinations(changes, length)):
                     continue
-                if analysis.bounds_of(key, dict(changes))[0] >= target:
+                if analysis.lowest_of(key, dict(changes)) >= target:
                     working.add(changes)
                     found.append(changes)
         if enough is not None and len(found) >= enough:
