@@ -2,8 +2,7 @@
 
 An audit's facts are those its criteria read, together with the facts their
 `relevant_when` conditions read (so a follow-up is never asked before the question it
-follows). They are grouped by area, in the order the audit's questions come to them;
-the short route asks the most decisive facts first.
+follows). They are grouped by area, in the order the audit's questions come to them.
 """
 
 from __future__ import annotations
@@ -39,7 +38,8 @@ def prerequisites(rules: RuleBase, fact_id: str) -> frozenset[str]:
     return conditions.facts_of(rules.facts[fact_id].relevant_when)
 
 
-def _with_prerequisites_first(rules: RuleBase, ordered: Iterable[str]) -> list[str]:
+def with_prerequisites_first(rules: RuleBase, ordered: Iterable[str]) -> list[str]:
+    """The facts in the given order, each preceded by the facts its relevance depends on."""
     position = {fact_id: index for index, fact_id in enumerate(rules.facts)}
     result: list[str] = []
     placed: set[str] = set()
@@ -71,17 +71,4 @@ def audit_facts(rules: RuleBase, audit: Audit) -> list[str]:
     read = criteria_reading(rules, audit)
     ordered = sorted((fact_id for fact_id in rules.facts if fact_id in read),
                      key=lambda fact_id: area_rank[rules.facts[fact_id].area])
-    return _with_prerequisites_first(rules, ordered)
-
-
-def decisive_order(rules: RuleBase, audit: Audit) -> list[str]:
-    """The facts of an audit, most decisive first, for the short route.
-
-    Decisiveness is the number of the audit's criteria that read a fact (ties in
-    catalogue order). This is the seam for an interview ranking: a ranking that knows
-    more (how far an answer can move the verdicts) replaces this one function.
-    """
-    counts = criteria_reading(rules, audit)
-    catalogue = audit_facts(rules, audit)
-    ranked = sorted(catalogue, key=lambda fact_id: -counts[fact_id])
-    return _with_prerequisites_first(rules, ranked)
+    return with_prerequisites_first(rules, ordered)

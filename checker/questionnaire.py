@@ -4,7 +4,8 @@ It asks for the case header (audit, kommun, period, granskningsdatum, the nämnd
 role), then the audit's facts grouped by area, skipping a question whose
 `relevant_when` is false. Every answer is saved at once (atomically), so an interrupted
 session resumes with the next unanswered question; "vet ej" is saved too and never asked
-again. The short route asks only what can still change a verdict, most decisive first.
+again. The short route asks only what can still change a verdict, in the order of the
+interview ranking.
 All texts come from vocabulary.yaml's `self_evaluation:` and reports/questionnaire.j2.
 """
 
@@ -19,12 +20,13 @@ import click
 
 from checker import conditions
 from checker.answers import parse_answer, parse_choice
-from checker.audit_facts import audit_facts, decisive_order, is_relevant
+from checker.audit_facts import audit_facts, is_relevant, with_prerequisites_first
 from checker.case import load_case, looks_like_personnummer
 from checker.casefile import Answer, Draft, read_draft, render_draft, write_case_text
 from checker.errors import GranskaError
 from checker.evaluate import evaluate_case
-from checker.model import RuleBase
+from checker.interview import interview
+from checker.model import Case, RuleBase
 from checker.schema import parse_date
 from checker.texts import environment, text, wrap
 
@@ -149,19 +151,11 @@ class Session:
         audit = self.rules.audits[self.draft.audit]
         known, context = self.known(), self.context()
         if short:
-            order = [fact_id for fact_id in decisive_order(self.rules, audit)
-                     if fact_id in self.open_facts()]
+            order = short_route(self.rules, load_case(self.path, self.rules))
         else:
             order = audit_facts(self.rules, audit)
         return [fact_id for fact_id in order if fact_id not in self.draft.facts
                 and is_relevant(self.rules, fact_id, known, context)]
-
-    def open_facts(self) -> set[str]:
-        """The facts that can still change a verdict (of an undecided question)."""
-        result = evaluate_case(self.rules, load_case(self.path, self.rules),
-                               with_reasoning=False)
-        return {fact_id for question in result["questions"] if not question["decided"]
-                for fact_id in question["open_facts"]}
 
     def ask_fact(self, fact_id: str, number: int, total: int) -> None:
         fact, say = self.rules.facts[fact_id], self.console.say
@@ -243,6 +237,16 @@ class Session:
         if self.short and self.remaining(short=False):
             self.tell("short_done", file=self.path)
         self.tell("done", answered=self.answered(), file=self.path)
+
+
+def short_route(rules: RuleBase, case: Case) -> list[str]:
+    """The unknown facts whose answer can still change a verdict, most decisive first.
+
+    The order is the interview ranking (checker.interview), with a follow-up question
+    never asked before the question its relevance depends on.
+    """
+    ranked = [entry["fact"] for entry in interview(rules, case)["facts"] if entry["why"]]
+    return with_prerequisites_first(rules, ranked)
 
 
 def run_questionnaire(rules: RuleBase, path: Path | None = None, audit_id: str | None = None,
