@@ -100,16 +100,22 @@ def _renamed(mapping: Any, translate: Callable[[str], str | None]) -> Any:
     return renamed
 
 
-def for_version(data: Any, rules: RuleBase, other: RuleBase) -> Any:
-    """The parsed case, its facts, ej_granskat and parametrar named as `rules` knows them."""
+_SECTIONS = (("facts", "facts"), ("ej_granskat", "criteria"), ("parametrar", "parameters"))
+
+
+def for_version(data: Any, rules: RuleBase, other: RuleBase,
+                translators: dict[str, Callable[[str], str | None]] | None = None) -> Any:
+    """The parsed case, its facts, ej_granskat and parametrar named as `rules` knows them
+    (`translators` by kind, when already made for this pair of rule versions)."""
     if not isinstance(data, Located):
         return data
+    translators = translators or {kind: _translator(rules, other, kind)
+                                  for _key, kind in _SECTIONS}
     adapted = Located(data)
     adapted.line, adapted.key_lines = data.line, data.key_lines
-    for key, kind in (("facts", "facts"), ("ej_granskat", "criteria"),
-                      ("parametrar", "parameters")):
+    for key, kind in _SECTIONS:
         if key in data:
-            adapted[key] = _renamed(data[key], _translator(rules, other, kind))
+            adapted[key] = _renamed(data[key], translators[kind])
     return adapted
 
 
@@ -176,9 +182,9 @@ def _load_versions(base_dir: Path, working_dir: Path, overlay: Path | None) -> N
 
 
 def _evaluate(rules: RuleBase, other: RuleBase, data: Any, path: str,
-              aliases: dict[str, str]) -> tuple[dict | None, str]:
+              aliases: dict[str, str], translators: dict) -> tuple[dict | None, str]:
     try:
-        case = case_from_data(for_version(data, rules, other), path, rules)
+        case = case_from_data(for_version(data, rules, other, translators), path, rules)
         return outcome(evaluate_case(rules, case, with_reasoning=False), aliases), ""
     except GranskaError as error:
         return None, str(error)
@@ -191,6 +197,9 @@ def _diff_cases(paths: Sequence[str]) -> list[dict]:
                for alias in criterion.aliases}
     titles = {criterion_id: criterion.title for criterion_id, criterion in
               [*base.criteria.items(), *working.criteria.items()]}
+    translators = {side: {kind: _translator(rules, other, kind) for _key, kind in _SECTIONS}
+                   for side, rules, other in (("base", base, working),
+                                              ("working", working, base))}
     entries = []
     for path in paths:
         try:
@@ -198,8 +207,10 @@ def _diff_cases(paths: Sequence[str]) -> list[dict]:
         except GranskaError as error:
             entries.append({"case": path, "changes": [], "errors": {"both": str(error)}})
             continue
-        before, base_error = _evaluate(base, working, data, path, aliases)
-        after, working_error = _evaluate(working, base, data, path, aliases)
+        before, base_error = _evaluate(base, working, data, path, aliases,
+                                       translators["base"])
+        after, working_error = _evaluate(working, base, data, path, aliases,
+                                         translators["working"])
         errors = {side: message for side, message in
                   (("base", base_error), ("working", working_error)) if message}
         if base_error and working_error:
