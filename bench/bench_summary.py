@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import os
 import random
+import resource
 import subprocess
 import sys
 import tempfile
@@ -34,6 +35,12 @@ def write_cases(directory: Path, count: int) -> None:
         (directory / f"kommun-{number:05d}.yaml").write_text(text, encoding="utf-8")
 
 
+def _cpu_seconds() -> float:
+    """CPU time of this process and of its finished children."""
+    return sum(usage.ru_utime + usage.ru_stime for usage in (
+        resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--quick", action="store_true", help="a smaller batch, for CI")
@@ -43,13 +50,16 @@ def main() -> None:
         directory = Path(name)
         write_cases(directory, count)
         files = case_files(directory)
+        print(f"load average before: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores "
+              f"(other work on the machine slows the parallel run most)")
         for workers in (1, 2):
-            start = time.perf_counter()
+            cpu_before, start = _cpu_seconds(), time.perf_counter()
             evaluate_all(rules, files, None, lambda _done: None, workers=workers)
-            elapsed = time.perf_counter() - start
+            elapsed, cpu = time.perf_counter() - start, _cpu_seconds() - cpu_before
             print(f"summary, {workers} process{'es' if workers > 1 else ''}: "
                   f"{count / elapsed:,.0f} cases/s ({count} files read, validated and "
-                  f"evaluated in {elapsed:.2f} s, worker start-up included)")
+                  f"evaluated in {elapsed:.2f} s wall, {cpu:.2f} s CPU, worker start-up "
+                  f"included)")
         start = time.perf_counter()
         subprocess.run([sys.executable, "-m", "checker", "check", str(directory), "--summary",
                         "-o", str(directory / "sammanstallning.xlsx")], check=True, cwd=ROOT)
