@@ -35,6 +35,7 @@ from checker.yamlio import write_atomically
 
 CASE_SUFFIXES = (".yaml", ".yml", ".json")
 FORMATS = {".md": "md", ".csv": "csv", ".xlsx": "xlsx"}
+CASES_PER_WORKER = 200
 _WORKER_RULES: RuleBase | None = None
 
 
@@ -98,12 +99,14 @@ def evaluate_all(rules: RuleBase, files: list[Path], audit: str | None,
                  progress: Callable[[int], None], rules_dir: Path | None = None,
                  overlay: Path | None = None, workers: int | None = None
                  ) -> dict[Path, Row | str]:
-    """Each file's row, or its error message; on every core when there are several files.
+    """Each file's row, or its error message; on every core when there are many files.
 
-    The workers (default: one per core) load the rules from `rules_dir` and `overlay`,
-    as `rules` was loaded.
+    The workers (default: one per core, but one per CASES_PER_WORKER files, as starting a
+    worker costs as much as evaluating about a hundred cases) load the rules from
+    `rules_dir` and `overlay`, as `rules` was loaded.
     """
-    workers = min(len(files), workers or os.cpu_count() or 1)
+    workers = workers or min(os.cpu_count() or 1, len(files) // CASES_PER_WORKER)
+    workers = max(1, min(workers, len(files)))
     if workers <= 1:
         outcomes: dict[Path, Row | str] = {}
         for path in files:
