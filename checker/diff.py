@@ -19,6 +19,7 @@ import tarfile
 import tempfile
 from collections import Counter
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -27,7 +28,7 @@ from checker.errors import GranskaError
 from checker.evaluate import evaluate_case
 from checker.labels import grade_labels, label
 from checker.load import default_rules_dir, load_rules
-from checker.model import RuleBase
+from checker.model import Case, RuleBase
 from checker.render import render_template
 from checker.yamlio import Located, load_yaml
 
@@ -181,10 +182,47 @@ def _load_versions(base_dir: Path, working_dir: Path, overlay: Path | None) -> N
     _STATE.update(base=load_rules(base_dir), working=load_rules(working_dir, overlay))
 
 
-def _evaluate(rules: RuleBase, other: RuleBase, data: Any, path: str,
-              aliases: dict[str, str], translators: dict) -> tuple[dict | None, str]:
+def _read(rules: RuleBase, other: RuleBase, data: Any, path: str,
+          translators: dict) -> tuple[Case | None, str]:
     try:
-        case = case_from_data(for_version(data, rules, other, translators), path, rules)
+        return case_from_data(for_version(data, rules, other, translators), path, rules), ""
+    except GranskaError as error:
+        return None, str(error)
+
+
+def _carried(case: Case, rules: RuleBase, other: RuleBase, translators: dict) -> Case | None:
+    """`case`, read with the `other` rules, as `rules` read it: without validating it anew
+    when every part of it means the same in both (None otherwise)."""
+    audit = rules.audits.get(case.audit)
+    roles = {role for namnd in case.namnder for role in namnd.roles}
+    if case.followup or audit is None or not roles <= {role.id for role in audit.roles}:
+        return None
+    facts, fact_names = {}, _names(rules, "facts")
+    for fact_id, stated in case.facts.items():
+        name = translators["facts"](fact_id)
+        if name is None:
+            continue
+        mine, theirs = rules.facts[fact_names[name]], other.facts[fact_id]
+        if (mine.type, mine.values) != (theirs.type, theirs.values):
+            return None
+        facts[mine.id] = replace(stated, id=mine.id)
+    criterion_names = _names(rules, "criteria")
+    not_assessed = {criterion_names[name]: reason for criterion_id, reason
+                    in case.not_assessed.items()
+                    if (name := translators["criteria"](criterion_id)) is not None}
+    parameters = {name: value for name, value in case.parameters.items()
+                  if name in rules.parameters}
+    if any(type(rules.parameters[name].value) is not type(other.parameters[name].value)
+           for name in parameters):
+        return None
+    return replace(case, facts=facts, not_assessed=not_assessed, parameters=parameters)
+
+
+def _result(rules: RuleBase, case: Case | None, aliases: dict[str, str]
+            ) -> tuple[dict | None, str]:
+    if case is None:
+        return None, ""
+    try:
         return outcome(evaluate_case(rules, case, with_reasoning=False), aliases), ""
     except GranskaError as error:
         return None, str(error)
@@ -207,10 +245,15 @@ def _diff_cases(paths: Sequence[str]) -> list[dict]:
         except GranskaError as error:
             entries.append({"case": path, "changes": [], "errors": {"both": str(error)}})
             continue
-        before, base_error = _evaluate(base, working, data, path, aliases,
-                                       translators["base"])
-        after, working_error = _evaluate(working, base, data, path, aliases,
-                                         translators["working"])
+        after_case, working_error = _read(working, base, data, path, translators["working"])
+        before_case = after_case and _carried(after_case, base, working, translators["base"])
+        base_error = ""
+        if before_case is None:
+            before_case, base_error = _read(base, working, data, path, translators["base"])
+        before, error = _result(base, before_case, aliases)
+        base_error = base_error or error
+        after, error = _result(working, after_case, aliases)
+        working_error = working_error or error
         errors = {side: message for side, message in
                   (("base", base_error), ("working", working_error)) if message}
         if base_error and working_error:

@@ -12,8 +12,10 @@ from click.testing import CliRunner
 
 from checker.cli import main
 from checker.corpusgen import generate_cases
-from checker.diff import diff_corpus
+from checker.diff import _SECTIONS, _carried, _read, _translator, diff_corpus, outcome
+from checker.evaluate import evaluate_case
 from checker.load import load_rules
+from checker.yamlio import load_yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURE = ROOT / "tests" / "diff_fixture"
@@ -111,3 +113,22 @@ def test_worker_processes_give_the_sequential_outcome(repo, tmp_path):
     parallel = diff_corpus(paths, base, working, jobs=2)
     assert parallel == sequential
     assert any(entry["changes"] for entry in sequential)
+
+
+def test_a_case_carried_to_the_base_rules_reads_as_if_validated_anew(repo, tmp_path):
+    subprocess.run(["git", "-C", str(repo), "archive", "HEAD~1:rules", "-o",
+                    str(tmp_path / "v1.tar")], check=True)
+    shutil.unpack_archive(tmp_path / "v1.tar", tmp_path / "base")
+    base, working = load_rules(tmp_path / "base"), load_rules(repo / "rules")
+    to_base = {kind: _translator(base, working, kind) for _key, kind in _SECTIONS}
+    to_working = {kind: _translator(working, base, kind) for _key, kind in _SECTIONS}
+    paths = [*sorted((repo / "cases").glob("*.yaml")),
+             *generate_cases(working, 40, 11, tmp_path / "corpus")]
+    for path in paths:
+        data = load_yaml(path)
+        read, _error = _read(working, base, data, str(path), to_working)
+        carried = _carried(read, base, working, to_base)
+        anew, _error = _read(base, working, data, str(path), to_base)
+        assert carried is not None
+        assert outcome(evaluate_case(base, carried), {}) == \
+            outcome(evaluate_case(base, anew), {}), path.name
