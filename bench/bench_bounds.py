@@ -56,7 +56,7 @@ def _evaluations(rules: RuleBase, case: Case) -> int:
         analysis.namnd_bounds(number)
     for fact_id in analysis.unknown_facts:
         analysis.effect(fact_id)
-    return sum(len(memo) for memo in analysis.problem._statuses)
+    return sum(table.evaluations for table in analysis.problem.tables)
 
 
 def with_unknown(case: Case, count: int, rng: random.Random) -> Case:

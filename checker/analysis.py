@@ -17,8 +17,17 @@ from checker.bounds import (
     policy_is_monotone,
     question_aggregate,
 )
-from checker.model import STATUSES, Audit, Case, Namnd, Question, RuleBase
-from checker.sensitivity import Folder, moves
+from checker.model import (
+    STATUSES,
+    Audit,
+    Case,
+    Namnd,
+    Policy,
+    Question,
+    QuestionCriterion,
+    RuleBase,
+)
+from checker.sensitivity import Folder, folder_of, moves
 
 
 @dataclass(frozen=True)
@@ -41,7 +50,7 @@ class FactEffect:
     criteria: tuple[str, ...]  # the criteria whose status it can move
 
 
-@dataclass(frozen=True)
+@dataclass
 class Graded:
     """Something graded on a scale by a policy over criteria: a question, or a followed-up
     recommendation of a follow-up audit."""
@@ -49,8 +58,14 @@ class Graded:
     kind: str  # "question" or "followup"
     id: str
     scope: Scope
-    folder: Folder
+    policy: Policy
+    specs: tuple[QuestionCriterion, ...]  # the assessed criteria
     grades: tuple[str, ...]  # grade ids, worst first
+
+    @cached_property
+    def folder(self) -> Folder:
+        """The policy over summaries (built when dependence is first asked for)."""
+        return folder_of(self.policy, self.specs, self.grades)
 
 
 QUESTION, FOLLOWUP = "question", "followup"
@@ -83,8 +98,8 @@ class Analysis:
             scope = Scope.of(self.problem, positions,
                              question_aggregate(policy, assessed, ranks),
                              policy_is_monotone(policy, STATUSES))
-            self.graded[(kind, graded_id)] = Graded(kind, graded_id, scope,
-                                                    Folder(policy, assessed, ranks), grades)
+            self.graded[(kind, graded_id)] = Graded(kind, graded_id, scope, policy, assessed,
+                                                    grades)
         self.grades = tuple(grade.id for grade in reversed(self.audit.scale))
         self.overall_grades = tuple(grade.id for grade in reversed(self.audit.overall_scale))
         self.namnder = [self._namnd_scope(namnd) for namnd in case.namnder]
@@ -153,8 +168,8 @@ class Analysis:
                       ) -> tuple[int, int]:
         key = (name, tuple(sorted((extra or {}).items())))
         if key not in self._bounds:
-            self._bounds[key] = bounds(self.problem, scope, {**self.problem.base,
-                                                             **(extra or {})})
+            assignment = {**self.problem.base, **extra} if extra else self.problem.base
+            self._bounds[key] = bounds(self.problem, scope, assignment)
         return self._bounds[key]
 
     def criterion_possible(self, criterion_id: str) -> tuple[str, ...]:

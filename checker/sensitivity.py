@@ -82,6 +82,22 @@ class Folder:
         return self._grades[summary]
 
 
+_FOLDERS: dict[tuple, tuple[Policy, Folder]] = {}
+
+
+def folder_of(policy: Policy, specs: tuple[QuestionCriterion, ...],
+              grades: tuple[str, ...]) -> Folder:
+    """The Folder of a policy over these criteria, shared by every case that uses it."""
+    key = (id(policy), specs, grades)
+    cached = _FOLDERS.get(key)
+    if cached is None or cached[0] is not policy:
+        if len(_FOLDERS) > 1024:
+            _FOLDERS.clear()
+        cached = _FOLDERS[key] = (policy, Folder(policy, specs, {
+            grade: rank for rank, grade in enumerate(grades)}))
+    return cached[1]
+
+
 def outcomes(problem: Problem, criteria: tuple[int, ...], folder: Folder,
              assignment: Assignment, vary: str | None = None) -> set[tuple[int, ...]]:
     """For every completion of the facts not in `assignment` (other than `vary`), the
