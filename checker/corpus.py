@@ -17,7 +17,7 @@ def case_files(paths: Sequence[Path]) -> list[Path]:
     for path in paths:
         if path.is_dir():
             found.update(child for child in path.iterdir()
-                         if child.suffix in CASE_SUFFIXES and child.is_file()
+                         if child.suffix.lower() in CASE_SUFFIXES and child.is_file()
                          and not child.name.startswith("."))
         elif path.is_file():
             found.add(path)

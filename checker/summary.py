@@ -26,6 +26,8 @@ import click
 
 from checker.case import load_case
 from checker.collation import swedish_key
+from checker.corpus import CASE_SUFFIXES
+from checker.corpus import case_files as corpus_files
 from checker.errors import GranskaError
 from checker.evaluate import evaluate_case, render_text
 from checker.load import load_rules
@@ -67,8 +69,7 @@ def case_files(directory: Path) -> list[Path]:
     """The case files directly in `directory`, sorted by name (hidden files left out)."""
     if not directory.is_dir():
         raise GranskaError("not a directory", str(directory))
-    return sorted(path for path in directory.iterdir() if path.is_file()
-                  and path.suffix.lower() in CASE_SUFFIXES and not path.name.startswith("."))
+    return corpus_files([directory])
 
 
 def evaluate_file(rules: RuleBase, path: Path, audit: str | None) -> Row:
