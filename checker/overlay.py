@@ -64,29 +64,26 @@ def _title(node: Node | None) -> str:
     return value if isinstance(value, str) else ""
 
 
-def _located(item: Any, fallback: Path) -> tuple[str, int]:
-    return getattr(item, "file", "") or str(fallback), getattr(item, "line", 0) or 0
-
-
-def merge(shipped: Layer, extra: Layer, directory: Path) -> tuple[Layer, list[Deviation]]:
+def merge(shipped: Layer, extra: Layer) -> tuple[Layer, list[Deviation]]:
     """The shipped layer with the overlay's parts added or replacing, and the deviations."""
     deviations: list[Deviation] = []
 
-    def note(kind: str, key: str, title: str, known: dict, where: tuple[str, int],
-             before: Any = None, after: Any = None) -> None:
+    def note(kind: str, key: str, title: str, known: dict, item: Any, before: Any = None,
+             after: Any = None) -> None:
         change = "changed" if key in known else "added"
-        deviations.append(Deviation(kind, key, change, title, *where, before, after))
+        deviations.append(Deviation(kind, key, change, title, item.file, item.line or 0,
+                                    before, after))
 
     for key, source in extra.sources.items():
-        note("source", key, source.title, shipped.sources, _located(source, directory))
+        note("source", key, source.title, shipped.sources, source)
     for key, provision in extra.provisions.items():
-        note("provision", key, provision.text, shipped.provisions, _located(provision, directory))
+        note("provision", key, provision.text, shipped.provisions, provision)
     for key, (fact, _node) in extra.facts.items():
         if key in shipped.fact_aliases:
             raise GranskaError(f"fact {key!r} is an alias of the shipped fact "
                                f"{shipped.fact_aliases[key]!r}; override that id", fact.file,
                                fact.line)
-        note("fact", key, fact.title, shipped.facts, _located(fact, directory))
+        note("fact", key, fact.title, shipped.facts, fact)
     for alias, fact_id in extra.fact_aliases.items():
         if alias in shipped.facts and alias != fact_id:
             raise GranskaError(f"alias {alias!r} of {fact_id!r} is a shipped fact id",
@@ -94,12 +91,12 @@ def merge(shipped: Layer, extra: Layer, directory: Path) -> tuple[Layer, list[De
     for key, parameter in extra.parameters.items():
         before = shipped.parameters[key].value if key in shipped.parameters else None
         note("parameter", key, parameter.description, shipped.parameters,
-             _located(parameter, directory), before, parameter.value)
+             parameter, before, parameter.value)
     for key, recommendation in extra.recommendations.items():
         note("recommendation", key, recommendation.text, shipped.recommendations,
-             _located(recommendation, directory))
+             recommendation)
     for key, (_area, node) in extra.criteria.items():
-        note("criterion", key, _title(node), shipped.criteria, (node.file, node.line or 0))
+        note("criterion", key, _title(node), shipped.criteria, node)
     merged = Layer(*({**old, **new} for old, new in zip(shipped, extra, strict=True)))
     return merged, deviations
 
@@ -167,7 +164,7 @@ def apply(directory: Path, shipped_dir: Path, shipped: Layer,
     `read(directory, shipped_sources)` reads a layer with the loader's readers.
     """
     uppdrag, description = read_manifest(directory)
-    layer, deviations = merge(shipped, read(directory, shipped.sources), directory)
+    layer, deviations = merge(shipped, read(directory, shipped.sources))
     patches, audit_deviations = read_audit_patches(directory, shipped_dir / "audits",
                                                    layer.parameters)
     ordered = sorted(deviations + audit_deviations, key=lambda d: (KINDS.index(d.kind), d.id))
