@@ -10,7 +10,6 @@ from typing import Any
 
 from checker import conditions, verdicts
 from checker.bounds import (
-    Problem,
     Scope,
     bounds,
     extreme,
@@ -28,6 +27,7 @@ from checker.model import (
     RuleBase,
 )
 from checker.sensitivity import Folder, folder_of, moves
+from checker.tables import Problem
 
 
 @dataclass(frozen=True)

@@ -23,7 +23,6 @@ from typing import Any
 
 from checker import conditions
 from checker.bounds import (
-    Problem,
     Scope,
     pointwise_extreme,
     policy_is_monotone,
@@ -31,6 +30,7 @@ from checker.bounds import (
 )
 from checker.domains import FactDomain
 from checker.model import STATUSES, Audit, Policy, RuleBase
+from checker.tables import Problem
 from checker.values import format_value
 from checker.yamlio import load_yaml
 

@@ -15,8 +15,8 @@ import itertools
 import math
 from fractions import Fraction
 
-from checker.bounds import Assignment, Problem
 from checker.model import STATUSES, Policy, QuestionCriterion
+from checker.tables import Assignment, Problem
 
 
 class Folder:
