@@ -44,7 +44,7 @@ def test_every_check_has_a_fixture():
 def test_lint_finds_the_planted_defect_and_nothing_else(tmp_path, kind):
     directory = _rules(tmp_path, kind)
     findings = run_lint(directory)
-    found = [(Path(f.file).relative_to(directory).as_posix(), f.line, f.check, f.message)
+    found = [(Path(f.file).relative_to(directory).as_posix(), f.line, f.rule, f.message)
              for f in findings]
     expected = _expected(kind)
     assert len(found) == len(expected), found
@@ -78,14 +78,14 @@ def test_a_defect_in_an_overlay_is_located_in_the_overlay(tmp_path):
         "{fact: lokal.plan_inom_en_manader, equals: ja}"), encoding="utf-8")
     findings = run_lint(ROOT / "rules", overlay)
     errors = [f for f in findings if f.level == "error"]
-    assert [(Path(f.file), f.check) for f in errors] == [(criteria, "unknown-fact")]
+    assert [(Path(f.file), f.rule) for f in errors] == [(criteria, "unknown-fact")]
 
 
 def test_an_unreadable_file_is_an_error_with_its_line(tmp_path):
     directory = _rules(tmp_path)
     (directory / "facts" / "plan.yaml").write_text("area: plan\nfacts: [\n", encoding="utf-8")
     findings = run_lint(directory)
-    load = [f for f in findings if f.check == "load"]
+    load = [f for f in findings if f.rule == "load"]
     assert load and load[0].file.endswith("facts/plan.yaml") and load[0].line >= 2
     assert "YAML syntax error" in load[0].message
 

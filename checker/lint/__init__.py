@@ -11,6 +11,7 @@ rejects them. Errors make `granska lint` exit 1; warnings and notes do not.
 from __future__ import annotations
 
 import os
+from dataclasses import replace
 from pathlib import Path
 
 from checker.errors import GranskaError
@@ -18,6 +19,7 @@ from checker.lint import reachability, references, templates
 from checker.lint.index import read_index
 from checker.lint.model import LEVELS, Check, Finding, Subject
 from checker.load import default_rules_dir, load_rules
+from checker.monotonicity import monotonicity_findings
 
 CHECKS: tuple[Check, ...] = (
     Check("duplicate-id", "error",
@@ -67,14 +69,6 @@ CHECKS: tuple[Check, ...] = (
 )
 
 
-def _monotonicity(subject: Subject) -> list[Finding]:
-    """The places exact bounds must split on (checker.monotonicity), as findings."""
-    from checker.monotonicity import monotonicity_findings
-
-    return [Finding(found.file, found.line, found.rule, found.level, found.message)
-            for found in monotonicity_findings(subject.rules)]
-
-
 def run_lint(rules_dir: Path | None = None, overlay: Path | None = None) -> list[Finding]:
     """Every finding of every check on the rules (and overlay), sorted by place."""
     directory = Path(rules_dir) if rules_dir is not None else default_rules_dir()
@@ -95,7 +89,7 @@ def run_lint(rules_dir: Path | None = None, overlay: Path | None = None) -> list
                          f"{error.path + ': ' if error.path else ''}{error.message}")
                  for error in errors if (error.file, error.line) not in located}
     if rules is not None:
-        findings |= set(_monotonicity(subject))
+        findings |= set(monotonicity_findings(rules))
     return sorted(findings)
 
 
@@ -107,8 +101,7 @@ def _shown(file: str) -> str:
 
 def render(findings: list[Finding]) -> str:
     """Errors, then warnings, then notes, each by place; and a count of each."""
-    lines = [str(Finding(_shown(found.file), found.line, found.check, found.level,
-                         found.message))
+    lines = [str(replace(found, file=_shown(found.file)))
              for level in LEVELS for found in findings if found.level == level]
     counts = {level: sum(1 for found in findings if found.level == level) for level in LEVELS}
     lines.append(f"{counts['error']} errors, {counts['warning']} warnings, "

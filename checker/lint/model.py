@@ -7,22 +7,9 @@ from dataclasses import dataclass, field
 
 from checker.lint.index import Place, RuleIndex
 from checker.model import RuleBase
+from checker.monotonicity import Finding  # noqa: F401 - one finding type for all of lint
 
 LEVELS = ("error", "warning", "info")
-
-
-@dataclass(frozen=True, order=True)
-class Finding:
-    """One defect, located: printed `file:line: [level] message (check-id)`."""
-
-    file: str
-    line: int
-    check: str
-    level: str
-    message: str
-
-    def __str__(self) -> str:
-        return f"{self.file}:{self.line}: [{self.level}] {self.message} ({self.check})"
 
 
 @dataclass(frozen=True)
