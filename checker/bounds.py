@@ -2,13 +2,14 @@
 
 A case's criteria are status tables over finitely many fact classes (checker.tables).
 A *scope* is a set of criteria with a monotone aggregate: a question's verdict policy,
-or a nämnd's overall policy over its questions. Its extreme grade is found by search: a free fact that has a class at least
-as good (or as bad) as every other for each criterion of the scope, whatever the other
-facts are, is set to that class (by `better:` order this is its best or worst value,
-but the check is semantic, so a middle enum value or an `underlag:` requirement is
-handled too); facts left over, which the conditions use both ways, are split on
-jointly, with branch-and-bound on each criterion's own range. docs/bounds.md explains
-why this is exact and why it does not explode.
+or a nämnd's overall policy over its questions. Its extreme grade is found by search: a
+free fact that has a class at least as good (or as bad) as every other for each
+criterion of the scope, whatever the other facts are, is set to that class (by
+`better:` order this is its best or worst value, but the check is semantic, so a middle
+enum value or an `underlag:` requirement is handled too); facts left over, which the
+conditions use both ways, are split on jointly, with branch-and-bound on each
+criterion's own range. docs/bounds.md explains why this is exact and why it does not
+explode.
 """
 
 from __future__ import annotations
