@@ -35,7 +35,6 @@ from checker.model import RuleBase
 from checker.texts import text
 from checker.yamlio import write_atomically
 
-CASE_SUFFIXES = (".yaml", ".yml", ".json")
 FORMATS = {".md": "md", ".csv": "csv", ".xlsx": "xlsx"}
 CASES_PER_WORKER = 200
 _WORKER_RULES: RuleBase | None = None
