@@ -211,14 +211,21 @@ class Engine:
 
         The catch-all rule matches every message, so its absence means the engine lost
         the evaluation; that happens about once in a thousand asserts when the action
-        queue is walked this fast, always losing every match, so the case is asserted
-        again under a fresh state.
+        queue is walked this fast, always losing every match. More rarely the engine
+        reports an error while walking the queue (seen as code 307). Either way the case
+        is asserted again under a fresh state.
         """
+        failure: Exception | None = None
         for _attempt in range(_ATTEMPTS):
-            fired = self._matches(ruleset_name, {**message, "sid": str(next(self._sids))})
+            try:
+                fired = self._matches(ruleset_name, {**message, "sid": str(next(self._sids))})
+            except durable_rules_engine.error as error:
+                failure = error
+                continue
             if _CATCH_ALL in fired:
                 return fired
-        raise RuntimeError(f"durable-rules matched nothing in {_ATTEMPTS} attempts")
+        raise RuntimeError(f"durable-rules matched nothing in {_ATTEMPTS} attempts") \
+            from failure
 
     def _matches(self, ruleset_name: str, message: dict) -> list[str]:
         ruleset = self._host.get_ruleset(ruleset_name)
