@@ -12,6 +12,7 @@ from datetime import date, datetime, timezone
 
 from checker.errors import GranskaError
 from checker.report import report_view
+from checker.values import count_noun
 
 # Schema order matters to Word: an element placed after one of these prompts a repair.
 _RUN_SHADING_SUCCESSORS = ("w:fitText", "w:vertAlign", "w:rtl", "w:cs", "w:em", "w:lang",
@@ -230,8 +231,9 @@ class _Builder:
                 paragraph.add_run("–")
             _grade_run(paragraph, grade)
         if not item["decided"]:
-            paragraph.add_run(f" {self.h['beror_pa']} {len(item['question']['open_facts'])} "
-                              f"{self.h['okanda_uppgifter']}")
+            unknown = count_noun(len(item["question"]["open_facts"]), self.h["okand_uppgift"],
+                                 self.h["okanda_uppgifter"])
+            paragraph.add_run(f" {self.h['beror_pa']} {unknown}")
 
     def _observation(self, fact: dict) -> None:
         paragraph = self._paragraph(style="List Bullet")

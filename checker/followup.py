@@ -14,14 +14,12 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-import jinja2
-
 from checker import conditions
 from checker.case import load_case
 from checker.errors import GranskaError
 from checker.evaluate import SCHEMA_VERSION, audit_criteria
 from checker.model import Audit, Fact, RuleBase
-from checker.render import reports_dir
+from checker.render import template_environment
 from checker.schema import Node, suggest
 from checker.yamlio import load_yaml, write_atomically
 
@@ -104,10 +102,7 @@ def render_case(rules: RuleBase, audit: Audit, result: Node, datum: date | None)
     if datum is not None and datum <= fields["granskningsdatum"].date():
         raise GranskaError(f"--datum {datum} is not after the earlier granskningsdatum "
                            f"{fields['granskningsdatum'].date()}")
-    environment = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(reports_dir())), autoescape=False,
-        undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
-        keep_trailing_newline=True)
+    environment = template_environment()
     environment.filters["yaml"] = _scalar
     return environment.get_template(TEMPLATE).render(
         audit=audit, kommun=fields["kommun"].text(), nämnder=namnder, items=items,

@@ -27,8 +27,9 @@ from checker.errors import GranskaError
 from checker.evaluate import evaluate_case
 from checker.interview import interview
 from checker.model import Case, RuleBase
+from checker.render import wrap
 from checker.schema import parse_date
-from checker.texts import environment, text, wrap
+from checker.texts import environment, text
 
 INTERRUPTED = 130  # the exit status of a program ended by Ctrl-C
 

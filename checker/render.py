@@ -13,6 +13,7 @@ from checker.docx_report import render_docx
 from checker.errors import GranskaError
 from checker.pdf_report import render_pdf
 from checker.report import report_view
+from checker.values import count_noun
 
 ANSI = {"ja": "\033[32m", "delvis": "\033[33m", "nej": "\033[31m", "bold": "\033[1m",
         "dim": "\033[2m", "reset": "\033[0m"}
@@ -27,21 +28,22 @@ def reports_dir() -> Path:
     raise GranskaError("the report templates were not found (reports/text.j2)")
 
 
-def _environment(autoescape: bool) -> jinja2.Environment:
+def template_environment(autoescape: bool = False) -> jinja2.Environment:
+    """The jinja2 environment of the templates in reports/, with their shared filters."""
     environment = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(reports_dir())), autoescape=autoescape,
         undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
         keep_trailing_newline=True)
-    environment.filters["wrap"] = _wrap
-    environment.filters["sentence"] = sentence
-    environment.filters["md_code"] = lambda text: f"`{text}`"
-    environment.filters["first_upper"] = lambda text: text[:1].upper() + text[1:]
+    environment.filters.update(
+        wrap=wrap, sentence=sentence, count_noun=count_noun,
+        md_code=lambda text: f"`{text}`",
+        first_upper=lambda text: text[:1].upper() + text[1:])
     return environment
 
 
 def render_template(name: str, **context) -> str:
     """Render one template of reports/ (plain text, no escaping) with `context`."""
-    return _environment(False).get_template(name).render(**context)
+    return template_environment().get_template(name).render(**context)
 
 
 def sentence(clause: str) -> str:
@@ -52,9 +54,11 @@ def sentence(clause: str) -> str:
     return text if text.endswith((".", "!", "?")) else text + "."
 
 
-def _wrap(text: str, width: int = 88, indent: str = "") -> str:
-    return textwrap.fill(text, width=width, initial_indent=indent, subsequent_indent=indent,
-                         break_on_hyphens=False)
+def wrap(content: str, width: int = 88, indent: str = "") -> str:
+    """Text folded to lines of `width` characters (a longer word, a path, stays whole)."""
+    return textwrap.fill(" ".join(content.split()), width=width, initial_indent=indent,
+                         subsequent_indent=indent, break_on_hyphens=False,
+                         break_long_words=False)
 
 
 def render_json(result: dict, colour: bool = False) -> str:
@@ -63,7 +67,7 @@ def render_json(result: dict, colour: bool = False) -> str:
 
 def _template_renderer(name: str, autoescape: bool = False) -> Callable[[dict, bool], str]:
     def render(result: dict, colour: bool = False) -> str:
-        template = _environment(autoescape).get_template(name)
+        template = template_environment(autoescape).get_template(name)
         codes = ANSI if colour else {key: "" for key in ANSI}
         return template.render(r=result, c=codes, h=result["headings"])
     return render
@@ -71,7 +75,7 @@ def _template_renderer(name: str, autoescape: bool = False) -> Callable[[dict, b
 
 def render_html(result: dict, colour: bool = False) -> str:
     """The granskningsrapport as one self-contained, autoescaped HTML page."""
-    template = _environment(autoescape=True).get_template("html.j2")
+    template = template_environment(autoescape=True).get_template("html.j2")
     return template.render(r=result, h=result["headings"], v=report_view(result))
 
 

@@ -11,7 +11,7 @@ import jinja2
 from checker.errors import GranskaError
 from checker.evaluate import render_text
 from checker.model import RuleBase
-from checker.render import reports_dir
+from checker.render import template_environment
 
 
 def text(rules: RuleBase, key: str, **values: Any) -> str:
@@ -25,21 +25,10 @@ def text(rules: RuleBase, key: str, **values: Any) -> str:
 
 
 def environment() -> jinja2.Environment:
-    """The jinja2 environment of the self-evaluation's templates in reports/."""
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(reports_dir())), autoescape=False,
-        undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
-        keep_trailing_newline=True)
+    """The templates' environment with the YAML `comment` filter of case files."""
+    env = template_environment()
     env.filters["comment"] = comment
-    env.filters["wrap"] = wrap
     return env
-
-
-def wrap(content: str, width: int = 88, indent: str = "") -> str:
-    """Text folded to lines of `width` characters (a longer word, a path, stays whole)."""
-    return textwrap.fill(" ".join(content.split()), width=width, initial_indent=indent,
-                         subsequent_indent=indent, break_on_hyphens=False,
-                         break_long_words=False)
 
 
 def comment(content: str, indent: str = "") -> str:

@@ -73,6 +73,11 @@ def format_number(value: float | int, decimals: int = 1) -> str:
     return text.replace(",", "\u00a0").replace(".", ",")
 
 
+def count_noun(count: int, singular: str, plural: str) -> str:
+    """A count with its noun in the right number (the nouns come from the vocabulary)."""
+    return f"{count} {singular if count == 1 else plural}"
+
+
 def format_value(value: Any, fact: Fact | None, vocabulary: Vocabulary) -> str:
     """A fact value as shown in reasoning and reports."""
     if value is None:
