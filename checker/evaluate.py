@@ -82,6 +82,16 @@ def case_criteria(rules: RuleBase, case: Case) -> list[Criterion]:
     return list(seen.values())
 
 
+def case_header(case: Case) -> dict[str, Any]:
+    """The head of every document about a case: the kommun and the dates."""
+    return {
+        "kommun": case.kommun,
+        "granskningsperiod": {"från": case.period_from.isoformat(),
+                              "till": case.period_to.isoformat()},
+        "granskningsdatum": case.granskningsdatum.isoformat(),
+    }
+
+
 def context_of(case: Case) -> conditions.Context:
     return conditions.Context(case.granskningsdatum, case.period_from, case.period_to)
 
@@ -137,10 +147,7 @@ def evaluate_case(rules: RuleBase, case: Case, use_engine: bool = True,
     followup = _followup(rules, audit, case, criteria, with_reasoning, analysis)
     return {
         "schema_version": SCHEMA_VERSION,
-        "kommun": case.kommun,
-        "granskningsperiod": {"från": case.period_from.isoformat(),
-                              "till": case.period_to.isoformat()},
-        "granskningsdatum": case.granskningsdatum.isoformat(),
+        **case_header(case),
         "nämnder": [{"namn": n.name, "roller": list(n.roles)} for n in case.namnder],
         "audit": {
             "id": audit.id, "title": audit.title,

@@ -15,7 +15,13 @@ from typing import Any
 from checker.analysis import QUESTION, Analysis, FactEffect
 from checker.audit_facts import is_relevant
 from checker.case import load_case
-from checker.evaluate import context_of, known_facts, parameters_for, render_text
+from checker.evaluate import (
+    case_header,
+    context_of,
+    known_facts,
+    parameters_for,
+    render_text,
+)
 from checker.load import load_rules
 from checker.model import Case, RuleBase
 from checker.raising import describe_change
@@ -51,10 +57,7 @@ def interview(rules: RuleBase, case: Case) -> dict:
     recipients = list(dict.fromkeys(entry["recipient"] for entry in entries))
     return {
         "schema_version": SCHEMA_VERSION,
-        "kommun": case.kommun,
-        "granskningsperiod": {"från": case.period_from.isoformat(),
-                              "till": case.period_to.isoformat()},
-        "granskningsdatum": case.granskningsdatum.isoformat(),
+        **case_header(case),
         "audit": {"id": audit.id, "title": audit.title},
         "questions": questions,
         "facts": entries,
