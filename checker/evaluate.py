@@ -39,6 +39,17 @@ def template(text: str) -> jinja2.Template:
     return _ENVIRONMENT.from_string(text)
 
 
+@lru_cache(maxsize=4096)
+def _render_strings(text: str, context: tuple[tuple[str, Any], ...]) -> str:
+    return render_text(text, **dict(context))
+
+
+def render_strings(text: str, **context: str | tuple[str, ...]) -> str:
+    """`render_text` for a context of plain strings, remembered: such texts (the
+    disclaimer, recommendations, overall judgements) repeat across cases."""
+    return _render_strings(text, tuple(sorted(context.items())))
+
+
 def render_text(text: str, **context: Any) -> str:
     """Render a rule's jinja2 template; whitespace folded to single spaces."""
     try:
@@ -100,14 +111,26 @@ def known_facts(case: Case) -> dict[str, tuple[Any, str]]:
     return {fact.id: (fact.value, fact.underlag) for fact in case.facts.values() if fact.known}
 
 
+_BOUND: dict[tuple, list] = {}
+
+
+def _bound_criteria(key: tuple, criteria: list[Criterion], parameters: dict[str, Any]) -> list:
+    """(criterion, uppfyllt, delvis) with the parameters bound, once per rules and parameters."""
+    if key not in _BOUND:
+        _BOUND[key] = [(criterion, conditions.bind(criterion.uppfyllt, parameters),
+                        conditions.bind(criterion.delvis, parameters)) for criterion in criteria]
+    return _BOUND[key]
+
+
 def criterion_forms(rules: RuleBase, case: Case, use_engine: bool = True
                     ) -> dict[str, dict[str, bool]]:
     """Per criterion of the case's audit, which Kleene forms hold (see engine.py)."""
     audit = rules.audits[case.audit]
     parameters = parameters_for(rules, audit, case)
     criteria = case_criteria(rules, case)
-    bound = [(criterion, conditions.bind(criterion.uppfyllt, parameters),
-              conditions.bind(criterion.delvis, parameters)) for criterion in criteria]
+    key = (rules.version, rules.directory, audit.id, tuple(sorted(parameters.items())),
+           tuple(criterion.id for criterion in criteria))
+    bound = _bound_criteria(key, criteria, parameters)
     known, context = known_facts(case), context_of(case)
     if not use_engine:
         forms = {}
@@ -117,8 +140,6 @@ def criterion_forms(rules: RuleBase, case: Case, use_engine: bool = True
             forms[criterion.id] = {"UT": u is True, "UF": u is False,
                                    "DT": d is True, "DF": d is False}
         return forms
-    key = (rules.version, rules.directory, audit.id, tuple(sorted(parameters.items())),
-           tuple(criterion.id for criterion in criteria))
     compiled = engine().compile(key, rules.facts, bound)
     return engine().evaluate(compiled, known, context)
 
@@ -151,7 +172,7 @@ def evaluate_case(rules: RuleBase, case: Case, use_engine: bool = True,
         "nämnder": [{"namn": n.name, "roller": list(n.roles)} for n in case.namnder],
         "audit": {
             "id": audit.id, "title": audit.title,
-            "syfte": render_text(audit.syfte, nämnder=[n.name for n in case.namnder],
+            "syfte": render_strings(audit.syfte, nämnder=tuple(n.name for n in case.namnder),
                                  kommun=case.kommun),
             "scale": [{"id": g.id, "label": g.label, "colour": g.colour} for g in audit.scale],
             "overall_scale": [{"id": g.id, "label": g.label} for g in audit.overall_scale],
@@ -174,18 +195,25 @@ def evaluate_case(rules: RuleBase, case: Case, use_engine: bool = True,
         "sources": _sources_cited(questions + followup),
         "rules_version": rules.version,
         "overlay": rules.overlay.as_json() if rules.overlay else None,
-        "disclaimer": render_text(rules.vocabulary.disclaimer, version=rules.version,
+        "disclaimer": render_strings(rules.vocabulary.disclaimer, version=rules.version,
                                   audit=audit.title),
         "headings": dict(rules.vocabulary.headings),
     }
 
 
 def _used_parameters(rules: RuleBase, audit: Audit, case: Case) -> set[str]:
-    used = set(audit.parameters)
-    for criterion in case_criteria(rules, case):
-        for condition in (criterion.uppfyllt, criterion.delvis):
-            used |= _parameters_of(condition)
-    return used
+    criteria = case_criteria(rules, case)
+    key = (rules.version, rules.directory, audit.id, tuple(c.id for c in criteria))
+    if key not in _USED_PARAMETERS:
+        used = set(audit.parameters)
+        for criterion in criteria:
+            for condition in (criterion.uppfyllt, criterion.delvis):
+                used |= _parameters_of(condition)
+        _USED_PARAMETERS[key] = used
+    return _USED_PARAMETERS[key]
+
+
+_USED_PARAMETERS: dict[tuple, set[str]] = {}
 
 
 def _parameters_of(condition: Any) -> set[str]:
@@ -323,7 +351,7 @@ def _overall(rules: RuleBase, audit: Audit, case: Case, questions: list[dict],
         verdict = ends["lowest"] if ends["lowest"] == ends["highest"] else None
         text = ""
         if verdict is not None:
-            text = render_text(audit.overall_text, nämnd=namnd.name, label=labels[verdict],
+            text = render_strings(audit.overall_text, nämnd=namnd.name, label=labels[verdict],
                                kommun=case.kommun)
         results.append({"nämnd": namnd.name, "verdict": verdict,
                         "verdict_label": labels.get(verdict), "bounds": ends,
@@ -345,7 +373,7 @@ def _recommendations(rules: RuleBase, audit: Audit, case: Case, criteria: dict,
             recommendation = rules.recommendations[criterion.recommendation]
             entry = gathered.setdefault(recommendation.id, {
                 "id": recommendation.id,
-                "text": render_text(recommendation.text, kommun=case.kommun),
+                "text": render_strings(recommendation.text, kommun=case.kommun),
                 "addressed_to": [n.name for n in case.namnder
                                  if set(n.roles) & set(recommendation.addressed_to)],
                 "questions": [], "criteria": []})
