@@ -97,7 +97,7 @@ def _aggregate(policy: Policy, specs: tuple[QuestionCriterion, ...],
         if statuses not in memo:
             items = [verdicts.Item(STATUSES[status], spec.weight, spec.essential)
                      for status, spec in zip(statuses, specs, strict=True)]
-            memo[statuses] = ranks[verdicts.grade(policy, items, STATUSES)]
+            remember(memo, statuses, ranks[verdicts.grade(policy, items, STATUSES)])
         return memo[statuses]
 
     return aggregate

@@ -138,6 +138,10 @@ class CompiledAudit:
 class _Host(durable.engine.Host):
     """Registers rulesets; actions are never run through it (see Engine.evaluate)."""
 
+    def _run(self) -> None:
+        """Start no background dispatcher: durable's own timer thread would take matched
+        rules off a state's queue while Engine._matches is reading it."""
+
     def get_action(self, action_name: str):
         return lambda _context: None
 
@@ -210,10 +214,10 @@ class Engine:
         """The names of the rules the case message matches, each state used once.
 
         The catch-all rule matches every message, so its absence means the engine lost
-        the evaluation; that happens about once in a thousand asserts when the action
-        queue is walked this fast, always losing every match. More rarely the engine
-        reports an error while walking the queue (seen as code 307). Either way the case
-        is asserted again under a fresh state.
+        the evaluation, and an engine error while the queue is read (seen as code 307)
+        means the same. Both were seen while durable's background dispatcher ran (it no
+        longer does, see _Host); should either recur, the case is asserted again under a
+        fresh state.
         """
         failure: Exception | None = None
         for _attempt in range(_ATTEMPTS):
