@@ -167,14 +167,25 @@ def test_a_hand_edit_shows_on_reload(web):
     assert b'value="nej" checked' in page
 
 
-def test_the_next_most_decisive_questions_are_the_open_facts_most_read(rules):
-    from checker.web.ranking import next_questions
+def test_the_next_questions_follow_the_interview_ranking(web, rules):
+    import re
 
-    result = {"questions": [
-        {"decided": False, "open_facts": ["riktlinjer.finns", "delegation.ordning_finns"]},
-        {"decided": False, "open_facts": ["delegation.ordning_finns"]},
-        {"decided": True, "open_facts": []}]}
-    assert next_questions(rules, result) == ["delegation.ordning_finns", "riktlinjer.finns"]
+    from checker.case import load_case
+    from checker.interview import interview
+
+    client, cases = web
+    text = (cases / QUICK_CASE).read_text(encoding="utf-8")
+    for fact_id in ("riktlinjer.beslutsdatum", "delegation.aterrapportering",
+                    "rutiner.kanda_och_tillgangliga"):
+        text = re.sub(rf"(  {re.escape(fact_id)}:) .*", r"\1 vet ej", text)
+    (cases / "oppen.yaml").write_text(text, encoding="utf-8")
+    guide = interview(rules, load_case(cases / "oppen.yaml", rules))
+    ranked = [rules.facts[entry["fact"]].question for entry in guide["facts"]]
+    page = client.get("/case/oppen.yaml").data.decode("utf-8")
+    panel = page[page.index('<ol class="upcoming">'):]
+    shown = re.findall(r"<li><a [^>]*>([^<]*)</a></li>", panel[:panel.index("</ol>")])
+    assert shown and shown == [q for q in ranked if q in shown][:len(shown)]
+    assert shown[0] == ranked[0]
 
 
 # --- reports -----------------------------------------------------------------------

@@ -19,11 +19,11 @@ from werkzeug.routing import PathConverter
 
 from checker.errors import GranskaError
 from checker.evaluate import evaluate_case
+from checker.interview import interview
 from checker.model import RuleBase
 from checker.render import RENDERERS, reports_dir
 from checker.schema import parse_date
 from checker.web import form as questionnaire
-from checker.web.ranking import next_questions
 from checker.web.security import (
     CSRF_FIELD,
     MAX_BODY_BYTES,
@@ -196,7 +196,8 @@ def _case_page(rules: RuleBase, snapshot: Snapshot, area: questionnaire.Area,
     progress = {a.id: (sum(f in case.facts for f in _shown(rules, snapshot, a)),
                        len(_shown(rules, snapshot, a))) for a in areas}
     area_of = {fact_id: a.id for a in areas for fact_id in a.facts}
-    askable = [fact_id for fact_id in next_questions(rules, result)
+    ranked = [entry["fact"] for entry in interview(rules, case)["facts"]]
+    askable = [fact_id for fact_id in ranked
                if fact_id in area_of and questionnaire.shown(rules, case, fact_id)]
     upcoming = [(rules.facts[fact_id], area_of[fact_id]) for fact_id in askable[:UPCOMING]]
     following = areas[[a.id for a in areas].index(area.id) + 1:]
