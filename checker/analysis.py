@@ -38,7 +38,6 @@ class QuestionEffect:
     outcomes: tuple[tuple[int, int], ...]  # the bounds (ranks) for each class of the fact
     decides: bool  # decided whatever the answer
     can_decide: bool  # decided for some answer
-    narrows: bool  # some answer narrows the bounds
 
 
 @dataclass(frozen=True)
@@ -204,12 +203,10 @@ class Analysis:
             key = (QUESTION, question_id)
             if fact_id not in self.open_facts(key):
                 continue
-            current = self.bounds_of(key)
             outcomes = tuple(self.bounds_of(key, {fact_id: index})
                              for index in range(problem.size(fact_id)))
             decided = [low == high for low, high in outcomes]
-            questions.append(QuestionEffect(question_id, outcomes, all(decided), any(decided),
-                                            any(bound != current for bound in outcomes)))
+            questions.append(QuestionEffect(question_id, outcomes, all(decided), any(decided)))
         criteria = tuple(problem.criteria[c].id for c in range(len(problem.criteria))
                          if fact_id in problem.criteria[c].facts
                          and problem.depends(c, fact_id, base))

@@ -253,11 +253,6 @@ def cutoff(period: Period, context: Context) -> date:
     return shift_back(getattr(context, period.relative_to), period.amount, period.unit)
 
 
-def enum_at_least(fact: Fact, value: str) -> tuple[str, ...]:
-    """The values of an ordered enum at least as good as `value`."""
-    return fact.better[fact.better.index(value):]
-
-
 def test_value(test: Test, fact: Fact, value: Any, context: Context) -> bool:
     """Whether a known value passes a bound test (the underlag is checked separately)."""
     op, operand = test.op, test.operand

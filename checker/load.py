@@ -101,17 +101,15 @@ SELF_EVALUATION_KEYS = (
 
 def load_vocabulary(path: Path) -> Vocabulary:
     fields = _root(path).mapping(required=(
-        "status_labels", "underlag", "documentary_underlag", "recipients", "boolean_labels",
+        "status_labels", "underlag", "recipients", "boolean_labels",
         "unknown_label", "unknown_reasoning", "not_assessed_reasoning", "disclaimer",
         "headings"), optional=("self_evaluation",))
     labels = fields["status_labels"].mapping(required=(*STATUSES, "ej_granskat", "okänt"))
     underlag = fields["underlag"].text_list()
-    documentary = tuple(item.choice(underlag) for item in fields["documentary_underlag"].sequence())
     booleans = fields["boolean_labels"].mapping(required=("ja", "nej"))
     return Vocabulary(
         status_labels={key: node.text() for key, node in labels.items()},
         underlag=underlag,
-        documentary_underlag=documentary,
         recipients={key: node.text() for key, node in fields["recipients"].items()},
         boolean_labels={True: booleans["ja"].text(), False: booleans["nej"].text()},
         unknown_label=fields["unknown_label"].text(),
@@ -244,7 +242,7 @@ _CRITERION_KEYS = ("title", "basis", "concerns", "uppfyllt", "delvis", "reasonin
                    "recommendation", "recommend_when", "aliases")
 
 
-def load_criteria_files(directory: Path, known_roles_hint: Any = None):
+def load_criteria_files(directory: Path):
     """Raw criterion nodes, parameters and recommendations from rules/criteria/."""
     nodes: dict[str, tuple[str, Node]] = {}
     parameters: dict[str, Parameter] = {}

@@ -198,7 +198,6 @@ class Vocabulary:
 
     status_labels: dict[str, str]
     underlag: tuple[str, ...]
-    documentary_underlag: tuple[str, ...]
     recipients: dict[str, str]
     boolean_labels: dict[bool, str]
     unknown_label: str
