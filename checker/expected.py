@@ -85,7 +85,10 @@ def compare(case: Case, result: dict) -> list[Check]:
             raise value.error(f"criterion {criterion_id!r} is not part of this audit")
         checks.append(Check(f"kriterium {criterion_id}", value.text(), statuses[criterion_id]))
     given = {entry["id"] for entry in result["recommendations"]}
+    given_word = result["headings"]["rekommendation_ges"]
+    missing_word = result["headings"]["rekommendation_saknas"]
     for item in (fields["rekommendationer"].sequence() if "rekommendationer" in fields else ()):
         rec = item.text()
-        checks.append(Check(f"rekommendation {rec}", "ges", "ges" if rec in given else "saknas"))
+        checks.append(Check(f"rekommendation {rec}", given_word,
+                            given_word if rec in given else missing_word))
     return checks
