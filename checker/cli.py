@@ -89,9 +89,10 @@ def check(case: Path, audit: str | None, rules_dir: Path | None, output_format: 
 @_OVERLAY_OPTION
 def rules(audit: str | None, rules_dir: Path | None, overlay: Path | None) -> None:
     """List the audit templates, their questions and criteria with their basis."""
-    from checker.catalogue import describe_rules
+    from checker.load import load_rules
+    from checker.ruledocs import describe_rules
 
-    click.echo(describe_rules(rules_dir, audit, overlay), nl=False)
+    click.echo(describe_rules(load_rules(rules_dir, overlay), audit), nl=False)
 
 
 @main.command()

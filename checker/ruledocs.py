@@ -12,8 +12,10 @@ from pathlib import Path
 
 from checker import conditions
 from checker.api import write_output
+from checker.errors import GranskaError
 from checker.model import RuleBase
 from checker.render import render_template
+from checker.schema import suggest
 
 
 def catalogue(rules: RuleBase) -> dict:
@@ -28,8 +30,14 @@ def catalogue(rules: RuleBase) -> dict:
                     bears_on[spec.criterion].append(place)
         audits.append({"id": audit.id, "title": audit.title,
                        "scale": [grade.label for grade in audit.scale],
+                       "followup_scale": [grade.label for grade in audit.followup.scale]
+                       if audit.followup is not None else [],
                        "questions": [{"id": q.id, "title": q.title, "text": q.text,
-                                      "criteria": [spec.criterion for spec in q.criteria]}
+                                      "criteria": [spec.criterion for spec in q.criteria],
+                                      "weights": [{"id": spec.criterion,
+                                                   "weight": spec.weight,
+                                                   "essential": spec.essential}
+                                                  for spec in q.criteria]}
                                      for q in audit.questions]})
     read_by: dict[str, list[str]] = {}
     criteria = []
@@ -61,6 +69,20 @@ def _citations(rules: RuleBase, provision_id: str) -> dict:
         parts.append({"short": source.short, "ref": citation.ref,
                       "verified": citation.verified, "proposal": source.status == "förslag"})
     return {"id": provision_id, "citations": parts}
+
+
+def describe_rules(rules: RuleBase, audit_id: str | None = None) -> str:
+    """The plain-text listing of `granska rules`: audits, questions, criteria, basis."""
+    if audit_id is not None and audit_id not in rules.audits:
+        raise GranskaError(f"unknown audit {audit_id!r}{suggest(audit_id, rules.audits)}; "
+                           f"known: {', '.join(sorted(rules.audits))}")
+    data = catalogue(rules)
+    data["audits"] = [audit for audit in data["audits"]
+                      if audit_id is None or audit["id"] == audit_id]
+    return render_template("rules.text.j2", d=data, overlay=data["overlay"],
+                           directory=rules.directory,
+                           version=rules.version,
+                           criteria={c["id"]: c for c in data["criteria"]})
 
 
 def render_docs(rules: RuleBase) -> str:
