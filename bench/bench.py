@@ -17,9 +17,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from checker.evaluate import criterion_forms, evaluate_case  # noqa: E402
-from checker.generate import random_case  # noqa: E402
-from checker.load import load_rules  # noqa: E402
+from checker.casefiles.random_cases import random_case  # noqa: E402
+from checker.evaluation.evaluate import criterion_forms, evaluate_case  # noqa: E402
+from checker.loading.rules import load_rules  # noqa: E402
 
 AUDIT = "pwc-arbetsmarknadsinsatser"
 
@@ -35,11 +35,14 @@ def _median_seconds(command: list[str], runs: int) -> float:
 
 def cold_start(runs: int) -> None:
     bare = _median_seconds([sys.executable, "-c", "pass"], runs)
-    check = _median_seconds([sys.executable, "-m", "checker", "check",
-                             "examples/heby-2022.yaml"], runs)
-    print(f"cold start: granska check examples/heby-2022.yaml {check:.3f} s, "
-          f"python -c pass {bare:.3f} s, difference {check - bare:.3f} s "
-          f"(target <= 0.4 s; median of {runs})")
+    check = _median_seconds(
+        [sys.executable, "-m", "checker", "check", "examples/heby-2022.yaml"], runs
+    )
+    print(
+        f"cold start: granska check examples/heby-2022.yaml {check:.3f} s, "
+        f"python -c pass {bare:.3f} s, difference {check - bare:.3f} s "
+        f"(target <= 0.4 s; median of {runs})"
+    )
 
 
 def _cases(rules, count: int, seed: int = 1):
@@ -57,16 +60,20 @@ def throughput(count: int) -> None:
             evaluate_case(rules, case, with_reasoning=reasoning)
         elapsed = time.perf_counter() - start
         target = "" if reasoning else " (target >= 500)"
-        print(f"throughput, {label}: {count / elapsed:,.0f} cases/s "
-              f"({count} cases, {elapsed:.2f} s, one process){target}")
+        print(
+            f"throughput, {label}: {count / elapsed:,.0f} cases/s "
+            f"({count} cases, {elapsed:.2f} s, one process){target}"
+        )
     rates = {}
     for engine in (True, False):
         start = time.perf_counter()
         for case in cases:
             criterion_forms(rules, case, use_engine=engine)
         rates[engine] = count / (time.perf_counter() - start)
-    print(f"criteria only: durable-rules {rates[True]:,.0f} cases/s, reference interpreter "
-          f"{rates[False]:,.0f} cases/s, ratio {rates[True] / rates[False]:.2f}")
+    print(
+        f"criteria only: durable-rules {rates[True]:,.0f} cases/s, reference interpreter "
+        f"{rates[False]:,.0f} cases/s, ratio {rates[True] / rates[False]:.2f}"
+    )
 
 
 def memory_child(count: int) -> None:
@@ -80,8 +87,12 @@ def memory_child(count: int) -> None:
 def memory(sizes: list[int]) -> None:
     peaks = []
     for size in sizes:
-        output = subprocess.run([sys.executable, __file__, "--memory-child", str(size)],
-                                check=True, capture_output=True, text=True).stdout
+        output = subprocess.run(
+            [sys.executable, __file__, "--memory-child", str(size)],
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout
         peaks.append((size, int(output.split()[-1]) / 1024))
     print("peak memory: " + ", ".join(f"{size:,} cases {mib:.1f} MiB" for size, mib in peaks))
 

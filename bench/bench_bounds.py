@@ -21,10 +21,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from checker.evaluate import evaluate_case  # noqa: E402
-from checker.generate import audit_facts, random_case  # noqa: E402
+from checker.casefiles.random_cases import audit_facts, random_case  # noqa: E402
+from checker.evaluation.evaluate import evaluate_case  # noqa: E402
 from checker.interview import interview  # noqa: E402
-from checker.load import load_rules  # noqa: E402
+from checker.loading.rules import load_rules  # noqa: E402
 from checker.model import Case, RuleBase  # noqa: E402
 
 
@@ -45,11 +45,12 @@ def _timed(rules: RuleBase, case: Case, runs: int) -> tuple[float, int]:
 
 def _evaluations(rules: RuleBase, case: Case) -> int:
     """Criterion evaluations by the reference interpreter behind one full ranking."""
-    from checker.analysis import Analysis
-    from checker.evaluate import context_of, parameters_for
+    from checker.bounds.analysis import Analysis
+    from checker.evaluation.evaluate import context_of, parameters_for
 
-    analysis = Analysis(rules, case, parameters_for(rules, rules.audits[case.audit], case),
-                        context_of(case))
+    analysis = Analysis(
+        rules, case, parameters_for(rules, rules.audits[case.audit], case), context_of(case)
+    )
     for key in analysis.graded:
         analysis.bound_names(key)
     for number in range(len(case.namnder)):
@@ -77,29 +78,48 @@ def main() -> None:
     complete = random_case(rules, audit_id, rng, 0, known_share=1.0)
     empty = replace(complete, facts={})
     seconds, ranked = _timed(rules, empty, runs)
-    print(f"largest template: {audit_id} ({len(rules.audits[audit_id].questions)} questions, "
-          f"{facts} facts; {_evaluations(rules, empty)} criterion evaluations in all)")
-    print(f"empty case: bounds + full ranking {seconds:.3f} s ({ranked} facts ranked; "
-          f"target <= 2 s; median of {runs})")
-    half = [random_case(rules, audit_id, random.Random(seed), seed, known_share=0.5)
-            for seed in range(5)]
+    print(
+        f"largest template: {audit_id} ({len(rules.audits[audit_id].questions)} questions, "
+        f"{facts} facts; {_evaluations(rules, empty)} criterion evaluations in all)"
+    )
+    print(
+        f"empty case: bounds + full ranking {seconds:.3f} s ({ranked} facts ranked; "
+        f"target <= 2 s; median of {runs})"
+    )
+    half = [
+        random_case(rules, audit_id, random.Random(seed), seed, known_share=0.5)
+        for seed in range(5)
+    ]
     figures = [_timed(rules, case, runs)[0] for case in half]
-    print(f"half-known cases: bounds + full ranking median {statistics.median(figures):.3f} s, "
-          f"worst {max(figures):.3f} s (5 random cases; target <= 0.5 s)")
+    print(
+        f"half-known cases: bounds + full ranking median {statistics.median(figures):.3f} s, "
+        f"worst {max(figures):.3f} s (5 random cases; target <= 0.5 s)"
+    )
     start = time.perf_counter()
     evaluate_case(rules, empty)
-    print(f"granska check of the empty case (bounds, open facts, the way up, reasoning): "
-          f"{time.perf_counter() - start:.3f} s")
+    print(
+        f"granska check of the empty case (bounds, open facts, the way up, reasoning): "
+        f"{time.perf_counter() - start:.3f} s"
+    )
     print("growth with the number of unknown facts (median over 5 random cases):")
     print("  unknown   seconds   facts ranked")
     for count in sorted({0, 4, 8, 12, 16, 20, 24, 32, facts}):
         if count > facts:
             continue
-        samples = [_timed(rules, with_unknown(random_case(rules, audit_id, random.Random(s), s),
-                                              count, random.Random(s)), 3)
-                   for s in range(5)]
-        print(f"  {count:7d}   {statistics.median(t for t, _r in samples):7.3f}   "
-              f"{statistics.median(r for _t, r in samples):12.0f}")
+        samples = [
+            _timed(
+                rules,
+                with_unknown(
+                    random_case(rules, audit_id, random.Random(s), s), count, random.Random(s)
+                ),
+                3,
+            )
+            for s in range(5)
+        ]
+        print(
+            f"  {count:7d}   {statistics.median(t for t, _r in samples):7.3f}   "
+            f"{statistics.median(r for _t, r in samples):12.0f}"
+        )
 
 
 if __name__ == "__main__":

@@ -20,8 +20,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from checker.corpusgen import generate_cases  # noqa: E402
-from checker.load import load_rules  # noqa: E402
+from checker.loading.rules import load_rules  # noqa: E402
+from checker.regression.generate import generate_cases  # noqa: E402
 
 
 def _timed(command: list[str]) -> tuple[float, int]:
@@ -43,14 +43,17 @@ def main() -> None:
         generate_cases(load_rules(ROOT / "rules"), count, 1, Path(scratch))
         print(f"generate: {count} cases in {time.perf_counter() - start:.1f} s")
         seconds, code = _timed([*granska, "diff", "--base", options.base, "--cases", scratch])
-        print(f"diff: {count} generated cases, rules at {options.base} and working rules, "
-              f"{os.cpu_count()} cores: {seconds:.1f} s (exit {code}; "
-              f"{2 * count / seconds:.0f} evaluations/s; target for 5000: at most 15 s)")
-    corpus = [str(path) for path in (ROOT / "tests" / "cases", ROOT / "examples")
-              if path.is_dir()]
+        print(
+            f"diff: {count} generated cases, rules at {options.base} and working rules, "
+            f"{os.cpu_count()} cores: {seconds:.1f} s (exit {code}; "
+            f"{2 * count / seconds:.0f} evaluations/s; target for 5000: at most 15 s)"
+        )
+    corpus = [str(path) for path in (ROOT / "tests" / "cases", ROOT / "examples") if path.is_dir()]
     seconds, code = _timed([*granska, "test", *corpus])
-    print(f"test: the golden corpus ({', '.join(Path(p).name for p in corpus)}) in "
-          f"{seconds:.2f} s (exit {code}; target: under 2 s)")
+    print(
+        f"test: the golden corpus ({', '.join(Path(p).name for p in corpus)}) in "
+        f"{seconds:.2f} s (exit {code}; target: under 2 s)"
+    )
 
 
 if __name__ == "__main__":

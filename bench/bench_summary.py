@@ -18,9 +18,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from checker.casefile import draft_from_case, render_draft  # noqa: E402
-from checker.generate import random_case  # noqa: E402
-from checker.load import load_rules  # noqa: E402
+from checker.casefiles.drafts import draft_from_case, render_draft  # noqa: E402
+from checker.casefiles.random_cases import random_case  # noqa: E402
+from checker.loading.rules import load_rules  # noqa: E402
 from checker.summary import case_files, evaluate_all  # noqa: E402
 
 AUDIT = "pwc-arbetsmarknadsinsatser"
@@ -37,8 +37,13 @@ def write_cases(directory: Path, count: int) -> None:
 
 def _cpu_seconds() -> float:
     """CPU time of this process and of its finished children."""
-    return sum(usage.ru_utime + usage.ru_stime for usage in (
-        resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)))
+    return sum(
+        usage.ru_utime + usage.ru_stime
+        for usage in (
+            resource.getrusage(resource.RUSAGE_SELF),
+            resource.getrusage(resource.RUSAGE_CHILDREN),
+        )
+    )
 
 
 def main() -> None:
@@ -50,21 +55,39 @@ def main() -> None:
         directory = Path(name)
         write_cases(directory, count)
         files = case_files(directory)
-        print(f"load average before: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores "
-              f"(other work on the machine slows the parallel run most)")
+        print(
+            f"load average before: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores "
+            f"(other work on the machine slows the parallel run most)"
+        )
         for workers in (1, 2):
             cpu_before, start = _cpu_seconds(), time.perf_counter()
             evaluate_all(rules, files, None, lambda _done: None, workers=workers)
             elapsed, cpu = time.perf_counter() - start, _cpu_seconds() - cpu_before
-            print(f"summary, {workers} process{'es' if workers > 1 else ''}: "
-                  f"{count / elapsed:,.0f} cases/s ({count} files read, validated and "
-                  f"evaluated in {elapsed:.2f} s wall, {cpu:.2f} s CPU, worker start-up "
-                  f"included)")
+            print(
+                f"summary, {workers} process{'es' if workers > 1 else ''}: "
+                f"{count / elapsed:,.0f} cases/s ({count} files read, validated and "
+                f"evaluated in {elapsed:.2f} s wall, {cpu:.2f} s CPU, worker start-up "
+                f"included)"
+            )
         start = time.perf_counter()
-        subprocess.run([sys.executable, "-m", "checker", "check", str(directory), "--summary",
-                        "-o", str(directory / "sammanstallning.xlsx")], check=True, cwd=ROOT)
-        print(f"granska check DIR --summary -o FILE.xlsx: {time.perf_counter() - start:.2f} s "
-              f"end to end for {count} cases on {os.cpu_count()} cores")
+        subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "checker",
+                "check",
+                str(directory),
+                "--summary",
+                "-o",
+                str(directory / "sammanstallning.xlsx"),
+            ],
+            check=True,
+            cwd=ROOT,
+        )
+        print(
+            f"granska check DIR --summary -o FILE.xlsx: {time.perf_counter() - start:.2f} s "
+            f"end to end for {count} cases on {os.cpu_count()} cores"
+        )
 
 
 if __name__ == "__main__":

@@ -4,17 +4,21 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from checker.case import load_case
 from checker.errors import GranskaError
-from checker.evaluate import evaluate_case
-from checker.load import load_rules
+from checker.evaluation.evaluate import evaluate_case
+from checker.loading.cases import load_case
+from checker.loading.rules import load_rules
 from checker.model import RuleBase
-from checker.render import RENDERERS
-from checker.yamlio import write_atomically
+from checker.output.formats import RENDERERS
 
 
-def check(case_path: Path, rules_dir: Path | None = None, audit: str | None = None,
-          rules: RuleBase | None = None, overlay: Path | None = None) -> dict:
+def check(
+    case_path: Path,
+    rules_dir: Path | None = None,
+    audit: str | None = None,
+    rules: RuleBase | None = None,
+    overlay: Path | None = None,
+) -> dict:
     """Evaluate one case file (with a local overlay); the result is the JSON contract."""
     rules = rules or load_rules(rules_dir, overlay)
     return evaluate_case(rules, load_case(case_path, rules, audit))
@@ -24,20 +28,15 @@ def render(result: dict, output_format: str, colour: bool = False) -> str:
     return RENDERERS[output_format](result, colour)
 
 
-def write_output(path: Path, text: str) -> None:
-    """Write a rendered result atomically; a failed run leaves no partial file."""
-    try:
-        write_atomically(Path(path), text)
-    except OSError as error:
-        raise GranskaError(f"cannot write output: {error.strerror}", str(path)) from None
-
-
 def fails(result: dict, fail_on: str) -> bool:
     """Whether any question's lowest bound is at or below `fail_on` on the audit's scale."""
     order = [grade["id"] for grade in result["audit"]["scale"]]
     if fail_on not in order:
-        raise GranskaError(f"--fail-on {fail_on!r} is not a grade of this audit; expected one "
-                           f"of: {', '.join(order)}")
+        raise GranskaError(
+            f"--fail-on {fail_on!r} is not a grade of this audit; expected one "
+            f"of: {', '.join(order)}"
+        )
     limit = order.index(fail_on)
-    return any(order.index(question["bounds"]["lowest"]) >= limit
-               for question in result["questions"])
+    return any(
+        order.index(question["bounds"]["lowest"]) >= limit for question in result["questions"]
+    )

@@ -9,14 +9,20 @@ import click
 
 from checker import __version__, api
 from checker.errors import GranskaError
+from checker.files.atomic import write_file
 
 _RULES_OPTION = click.option(
-    "--rules", "rules_dir", type=click.Path(file_okay=False, path_type=Path),
-    help="Rules directory to use instead of the shipped rules.")
+    "--rules",
+    "rules_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Rules directory to use instead of the shipped rules.",
+)
 _OVERLAY_OPTION = click.option(
-    "--overlay", type=click.Path(file_okay=False, path_type=Path),
+    "--overlay",
+    type=click.Path(file_okay=False, path_type=Path),
     help="A local overlay directory: this uppdrag's own parameters, criteria or questions "
-         "on top of the rules; every deviation is listed in the output.")
+    "on top of the rules; every deviation is listed in the output.",
+)
 
 
 class _Group(click.Group):
@@ -45,21 +51,42 @@ def main() -> None:
 @click.argument("case", type=click.Path(path_type=Path))
 @click.option("--audit", help="Audit template id; must match the case's `audit`.")
 @_RULES_OPTION
-@click.option("--format", "output_format",
-              type=click.Choice(["text", "md", "json", "html", "docx", "pdf"]),
-              help="Output format (default text, or inferred from -o's suffix).")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
-              help="Write to this file (atomically) instead of the terminal.")
-@click.option("--fail-on", metavar="GRADE",
-              help="Exit 1 when any question's verdict is at or below GRADE (e.g. delvis).")
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "md", "json", "html", "docx", "pdf"]),
+    help="Output format (default text, or inferred from -o's suffix).",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write to this file (atomically) instead of the terminal.",
+)
+@click.option(
+    "--fail-on",
+    metavar="GRADE",
+    help="Exit 1 when any question's verdict is at or below GRADE (e.g. delvis).",
+)
 @click.option("--color/--no-color", default=None, help="Colour the text output.")
 @_OVERLAY_OPTION
-@click.option("--summary", is_flag=True,
-              help="CASE is a directory: evaluate every case in it, one row per kommun "
-                   "(-o FILE.md, .csv or .xlsx; Markdown on the terminal).")
-def check(case: Path, audit: str | None, rules_dir: Path | None, output_format: str | None,
-          output: Path | None, fail_on: str | None, color: bool | None,
-          overlay: Path | None, summary: bool) -> None:
+@click.option(
+    "--summary",
+    is_flag=True,
+    help="CASE is a directory: evaluate every case in it, one row per kommun "
+    "(-o FILE.md, .csv or .xlsx; Markdown on the terminal).",
+)
+def check(
+    case: Path,
+    audit: str | None,
+    rules_dir: Path | None,
+    output_format: str | None,
+    output: Path | None,
+    fail_on: str | None,
+    color: bool | None,
+    overlay: Path | None,
+    summary: bool,
+) -> None:
     """Evaluate CASE (a YAML or JSON case file) and show the verdict per revisionsfråga."""
     if summary:
         from checker.summary import run_summary
@@ -67,7 +94,7 @@ def check(case: Path, audit: str | None, rules_dir: Path | None, output_format: 
         if output_format or fail_on:
             raise GranskaError("--summary takes its format from -o's suffix, without --fail-on")
         sys.exit(run_summary(case, rules_dir, overlay, audit, output, sys.stderr.isatty()))
-    from checker.render import BINARY_FORMATS, format_for
+    from checker.output.formats import BINARY_FORMATS, format_for
 
     chosen = format_for(output_format, str(output) if output else None)
     if chosen in BINARY_FORMATS and output is None and sys.stdout.isatty():
@@ -76,7 +103,7 @@ def check(case: Path, audit: str | None, rules_dir: Path | None, output_format: 
     colour = (sys.stdout.isatty() and output is None) if color is None else color
     text = api.render(result, chosen, colour and chosen == "text")
     if output is not None:
-        api.write_output(output, text)
+        write_file(output, text)
     else:
         click.echo(text, nl=False)
     if fail_on is not None and api.fails(result, fail_on):
@@ -89,7 +116,7 @@ def check(case: Path, audit: str | None, rules_dir: Path | None, output_format: 
 @_OVERLAY_OPTION
 def rules(audit: str | None, rules_dir: Path | None, overlay: Path | None) -> None:
     """List the audit templates, their questions and criteria with their basis."""
-    from checker.load import load_rules
+    from checker.loading.rules import load_rules
     from checker.ruledocs import describe_rules
 
     click.echo(describe_rules(load_rules(rules_dir, overlay), audit), nl=False)
@@ -97,38 +124,63 @@ def rules(audit: str | None, rules_dir: Path | None, overlay: Path | None) -> No
 
 @main.command()
 @click.argument("result", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path),
-              help="The follow-up case file to write (atomically).")
+@click.option(
+    "-o",
+    "--output",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="The follow-up case file to write (atomically).",
+)
 @click.option("--audit", help="Follow-up template id (default: the only one there is).")
-@click.option("--datum", type=click.DateTime(formats=["%Y-%m-%d"]),
-              help="Date of the follow-up, YYYY-MM-DD; the period runs from the earlier "
-                   "granskningsdatum to it. Without it the dates are left to fill in.")
+@click.option(
+    "--datum",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    help="Date of the follow-up, YYYY-MM-DD; the period runs from the earlier "
+    "granskningsdatum to it. Without it the dates are left to fill in.",
+)
 @click.option("--force", is_flag=True, help="Overwrite an existing output file.")
 @_RULES_OPTION
 @_OVERLAY_OPTION
-def followup(result: Path, output: Path, audit: str | None, datum, force: bool,
-             rules_dir: Path | None, overlay: Path | None) -> None:
+def followup(
+    result: Path,
+    output: Path,
+    audit: str | None,
+    datum,
+    force: bool,
+    rules_dir: Path | None,
+    overlay: Path | None,
+) -> None:
     """Start a follow-up case from RESULT (the JSON of `granska check`): its
     recommendations become the earlier recommendations the case follows up."""
-    from checker.followup import start_followup
-    from checker.load import load_rules
+    from checker.casefiles.followup import start_followup
+    from checker.loading.rules import load_rules
 
-    start_followup(load_rules(rules_dir, overlay), result, output, audit,
-                   datum.date() if datum else None, force)
+    start_followup(
+        load_rules(rules_dir, overlay),
+        result,
+        output,
+        audit,
+        datum.date() if datum else None,
+        force,
+    )
 
 
 @main.command("test")
 @click.argument("cases", nargs=-1, type=click.Path(path_type=Path))
 @_RULES_OPTION
 @_OVERLAY_OPTION
-@click.option("--junit", type=click.Path(dir_okay=False, path_type=Path),
-              help="Also write the outcome as JUnit XML to this file, for CI systems.")
-def test_cases(cases: tuple[Path, ...], rules_dir: Path | None, overlay: Path | None,
-               junit: Path | None) -> None:
+@click.option(
+    "--junit",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Also write the outcome as JUnit XML to this file, for CI systems.",
+)
+def test_cases(
+    cases: tuple[Path, ...], rules_dir: Path | None, overlay: Path | None, junit: Path | None
+) -> None:
     """Run every case under CASES (default tests/cases and examples) that has a
     `förväntat:` block; exit 1 on any mismatch not accepted as an `avvikelse`."""
-    from checker.golden import run_tests
-    from checker.load import load_rules
+    from checker.loading.rules import load_rules
+    from checker.regression.test import run_tests
 
     text, code = run_tests(cases, load_rules(rules_dir, overlay), junit)
     click.echo(text, nl=False)
@@ -136,23 +188,45 @@ def test_cases(cases: tuple[Path, ...], rules_dir: Path | None, overlay: Path | 
 
 
 @main.command()
-@click.option("--base", required=True, metavar="REF|DIR",
-              help="The rules to compare with: a git ref (e.g. main, HEAD~1) or a rules "
-                   "directory.")
-@click.option("--cases", "case_dirs", multiple=True, type=click.Path(path_type=Path),
-              help="A case file or directory (repeatable; default tests/cases and examples).")
+@click.option(
+    "--base",
+    required=True,
+    metavar="REF|DIR",
+    help="The rules to compare with: a git ref (e.g. main, HEAD~1) or a rules directory.",
+)
+@click.option(
+    "--cases",
+    "case_dirs",
+    multiple=True,
+    type=click.Path(path_type=Path),
+    help="A case file or directory (repeatable; default tests/cases and examples).",
+)
 @_RULES_OPTION
 @_OVERLAY_OPTION
-@click.option("--format", "output_format", type=click.Choice(["text", "md", "json"]),
-              default="text", show_default=True,
-              help="md is fit for a pull-request comment.")
-@click.option("--jobs", type=click.IntRange(min=1),
-              help="Worker processes for large corpora (default: one per core).")
-def diff(base: str, case_dirs: tuple[Path, ...], rules_dir: Path | None,
-         overlay: Path | None, output_format: str, jobs: int | None) -> None:
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "md", "json"]),
+    default="text",
+    show_default=True,
+    help="md is fit for a pull-request comment.",
+)
+@click.option(
+    "--jobs",
+    type=click.IntRange(min=1),
+    help="Worker processes for large corpora (default: one per core).",
+)
+def diff(
+    base: str,
+    case_dirs: tuple[Path, ...],
+    rules_dir: Path | None,
+    overlay: Path | None,
+    output_format: str,
+    jobs: int | None,
+) -> None:
     """List every verdict the working rules move compared with the rules at --base, and
     the criteria that moved it; exit 0 when nothing changed, 1 otherwise."""
-    from checker.diff import run_diff
+    from checker.regression.diff import run_diff
 
     text, code = run_diff(base, case_dirs, rules_dir, overlay, output_format, jobs)
     click.echo(text, nl=False)
@@ -160,21 +234,34 @@ def diff(base: str, case_dirs: tuple[Path, ...], rules_dir: Path | None,
 
 
 @main.command()
-@click.option("--n", "count", type=click.IntRange(min=1), required=True,
-              help="How many cases to write.")
-@click.option("--seed", type=int, default=0, show_default=True,
-              help="The same seed gives the same cases.")
-@click.option("-o", "--output", type=click.Path(file_okay=False, path_type=Path),
-              required=True, help="Directory to write case-00001.yaml, … into.")
+@click.option(
+    "--n", "count", type=click.IntRange(min=1), required=True, help="How many cases to write."
+)
+@click.option(
+    "--seed", type=int, default=0, show_default=True, help="The same seed gives the same cases."
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(file_okay=False, path_type=Path),
+    required=True,
+    help="Directory to write case-00001.yaml, … into.",
+)
 @click.option("--audit", help="Only cases of this audit template (default: each in turn).")
 @_RULES_OPTION
 @_OVERLAY_OPTION
-def generate(count: int, seed: int, output: Path, audit: str | None, rules_dir: Path | None,
-             overlay: Path | None) -> None:
+def generate(
+    count: int,
+    seed: int,
+    output: Path,
+    audit: str | None,
+    rules_dir: Path | None,
+    overlay: Path | None,
+) -> None:
     """Write random but valid cases drawn from the fact catalogue (for benchmarks and
     diff corpora)."""
-    from checker.corpusgen import generate_cases
-    from checker.load import load_rules
+    from checker.loading.rules import load_rules
+    from checker.regression.generate import generate_cases
 
     paths = generate_cases(load_rules(rules_dir, overlay), count, seed, output, audit)
     click.echo(f"{len(paths)} cases written to {output}")
@@ -185,22 +272,36 @@ def generate(count: int, seed: int, output: Path, audit: str | None, rules_dir: 
 @click.argument("new", type=click.Path(dir_okay=False, path_type=Path))
 @_RULES_OPTION
 @_OVERLAY_OPTION
-@click.option("--format", "output_format", type=click.Choice(["text", "md", "json"]),
-              help="Output format (default text, or inferred from -o's suffix).")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
-              help="Write to this file (atomically) instead of the terminal.")
-def compare(old: Path, new: Path, rules_dir: Path | None, overlay: Path | None,
-            output_format: str | None, output: Path | None) -> None:
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "md", "json"]),
+    help="Output format (default text, or inferred from -o's suffix).",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write to this file (atomically) instead of the terminal.",
+)
+def compare(
+    old: Path,
+    new: Path,
+    rules_dir: Path | None,
+    overlay: Path | None,
+    output_format: str | None,
+    output: Path | None,
+) -> None:
     """Show what moved between two results or cases of one kommun (e.g. last year's and
     this year's): per question and criterion, and which recommendations were answered."""
-    from checker.compare import run_compare
-    from checker.load import load_rules
-    from checker.render import format_for
+    from checker.loading.rules import load_rules
+    from checker.output.formats import format_for
+    from checker.regression.compare import run_compare
 
     chosen = format_for(output_format, str(output) if output else None)
     text = run_compare(old, new, load_rules(rules_dir, overlay), chosen)
     if output is not None:
-        api.write_output(output, text)
+        write_file(output, text)
     else:
         click.echo(text, nl=False)
 
@@ -208,8 +309,9 @@ def compare(old: Path, new: Path, rules_dir: Path | None, overlay: Path | None,
 @main.command()
 @_RULES_OPTION
 @_OVERLAY_OPTION
-@click.option("--list-checks", is_flag=True,
-              help="List the checks, their level and what they find.")
+@click.option(
+    "--list-checks", is_flag=True, help="List the checks, their level and what they find."
+)
 def lint(rules_dir: Path | None, overlay: Path | None, list_checks: bool) -> None:
     """Check the rules statically, each finding as file:line: unknown or unused ids,
     citations, templates, conditions never or always met; exit 1 on errors."""
@@ -224,14 +326,18 @@ def lint(rules_dir: Path | None, overlay: Path | None, list_checks: bool) -> Non
 
 
 @main.command()
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
-              help="Write the catalogue here (atomically), e.g. docs/rules.md.")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the catalogue here (atomically), e.g. docs/rules.md.",
+)
 @_RULES_OPTION
 @_OVERLAY_OPTION
 def docs(output: Path | None, rules_dir: Path | None, overlay: Path | None) -> None:
     """Generate the rule catalogue (Markdown) from the rules: templates and questions,
     each criterion with its basis and questions, each fact with what reads it."""
-    from checker.load import load_rules
+    from checker.loading.rules import load_rules
     from checker.ruledocs import write_docs
 
     text = write_docs(load_rules(rules_dir, overlay), output)
@@ -241,21 +347,34 @@ def docs(output: Path | None, rules_dir: Path | None, overlay: Path | None) -> N
 
 @main.command()
 @click.option("--audit", help="Audit template id (asked for when there are several).")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
-              help="The case file to write, and to resume when it exists.")
-@click.option("--kort", "short", is_flag=True,
-              help="The short route: only questions that can still change a verdict, the "
-                   "most decisive first.")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="The case file to write, and to resume when it exists.",
+)
+@click.option(
+    "--kort",
+    "short",
+    is_flag=True,
+    help="The short route: only questions that can still change a verdict, the "
+    "most decisive first.",
+)
 @_RULES_OPTION
 @_OVERLAY_OPTION
-def questionnaire(audit: str | None, output: Path | None, short: bool,
-                  rules_dir: Path | None, overlay: Path | None) -> None:
+def questionnaire(
+    audit: str | None,
+    output: Path | None,
+    short: bool,
+    rules_dir: Path | None,
+    overlay: Path | None,
+) -> None:
     """Answer the audit's questions in the terminal and see the verdicts (self-evaluation).
 
     Every answer is saved at once; run the command again with the same -o to continue
     where you left off.
     """
-    from checker.load import load_rules
+    from checker.loading.rules import load_rules
     from checker.questionnaire import run_questionnaire
 
     sys.exit(run_questionnaire(load_rules(rules_dir, overlay), output, audit, short))
@@ -263,60 +382,105 @@ def questionnaire(audit: str | None, output: Path | None, short: bool,
 
 @main.command()
 @click.option("--audit", required=True, help="Audit template id.")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
-              help="Write the case file here (atomically) instead of the terminal.")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the case file here (atomically) instead of the terminal.",
+)
 @click.option("--kommun", help="The kommun's name (default: a placeholder).")
 @click.option("--year", type=int, help="The calendar year audited (default: last year).")
-@click.option("--schema", "schema_ref", metavar="PATH_OR_URL",
-              help="Point editors at this JSON Schema (a yaml-language-server comment).")
+@click.option(
+    "--schema",
+    "schema_ref",
+    metavar="PATH_OR_URL",
+    help="Point editors at this JSON Schema (a yaml-language-server comment).",
+)
 @click.option("--force", is_flag=True, help="Overwrite an existing output file.")
 @_RULES_OPTION
 @_OVERLAY_OPTION
-def template(audit: str, output: Path | None, kommun: str | None, year: int | None,
-             schema_ref: str | None, force: bool, rules_dir: Path | None,
-             overlay: Path | None) -> None:
+def template(
+    audit: str,
+    output: Path | None,
+    kommun: str | None,
+    year: int | None,
+    schema_ref: str | None,
+    force: bool,
+    rules_dir: Path | None,
+    overlay: Path | None,
+) -> None:
     """Write a blank case file: every fact of the audit as "vet ej" under its question."""
-    from checker.casefile import write_template
-    from checker.load import load_rules
+    from checker.casefiles.drafts import write_template
+    from checker.loading.rules import load_rules
 
-    text = write_template(load_rules(rules_dir, overlay), audit, output, year, kommun,
-                          schema_ref, force)
+    text = write_template(
+        load_rules(rules_dir, overlay), audit, output, year, kommun, schema_ref, force
+    )
     if output is None:
         click.echo(text, nl=False)
 
 
 @main.command()
 @click.option("--audit", help="Only this audit template's ids and roles.")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
-              help="Write the schema here (atomically) instead of the terminal.")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the schema here (atomically) instead of the terminal.",
+)
 @_RULES_OPTION
 @_OVERLAY_OPTION
-def schema(audit: str | None, output: Path | None, rules_dir: Path | None,
-           overlay: Path | None) -> None:
+def schema(
+    audit: str | None, output: Path | None, rules_dir: Path | None, overlay: Path | None
+) -> None:
     """Print a JSON Schema of the case file, for completion and validation in editors."""
-    from checker.case_schema import schema_text
-    from checker.load import load_rules
+    from checker.casefiles.json_schema import schema_text
+    from checker.loading.rules import load_rules
 
     text = schema_text(load_rules(rules_dir, overlay), audit)
     if output is not None:
-        api.write_output(output, text)
+        write_file(output, text)
     else:
         click.echo(text, nl=False)
 
 
 @main.command()
-@click.option("--dir", "cases_dir", type=click.Path(file_okay=False, path_type=Path),
-              default=Path("."), show_default=True, help="The folder of case files to serve.")
-@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
-              help="Port to listen on (0: any free port).")
-@click.option("--host", default="127.0.0.1", show_default=True,
-              help="Address to listen on; only loopback addresses without --allow-remote.")
-@click.option("--allow-remote", is_flag=True,
-              help="Allow an address other computers can reach (there is no login).")
+@click.option(
+    "--dir",
+    "cases_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("."),
+    show_default=True,
+    help="The folder of case files to serve.",
+)
+@click.option(
+    "--port",
+    type=click.IntRange(0, 65535),
+    default=8000,
+    show_default=True,
+    help="Port to listen on (0: any free port).",
+)
+@click.option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    help="Address to listen on; only loopback addresses without --allow-remote.",
+)
+@click.option(
+    "--allow-remote",
+    is_flag=True,
+    help="Allow an address other computers can reach (there is no login).",
+)
 @_RULES_OPTION
 @_OVERLAY_OPTION
-def serve(cases_dir: Path, port: int, host: str, allow_remote: bool,
-          rules_dir: Path | None, overlay: Path | None) -> None:
+def serve(
+    cases_dir: Path,
+    port: int,
+    host: str,
+    allow_remote: bool,
+    rules_dir: Path | None,
+    overlay: Path | None,
+) -> None:
     """Self-evaluation in the browser: answer the questions, see the verdicts move,
     download the report. Every answer is saved to the case file at once."""
     from checker.web.server import serve as run
@@ -326,25 +490,38 @@ def serve(cases_dir: Path, port: int, host: str, allow_remote: bool,
 
 @main.command()
 @click.argument("case", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--format", "output_format", type=click.Choice(["text", "md", "json"]),
-              help="Output format (default text, or inferred from -o's suffix).")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
-              help="Write to this file (atomically) instead of the terminal.")
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "md", "json"]),
+    help="Output format (default text, or inferred from -o's suffix).",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write to this file (atomically) instead of the terminal.",
+)
 @_RULES_OPTION
 @_OVERLAY_OPTION
-def interview(case: Path, output_format: str | None, output: Path | None,
-              rules_dir: Path | None, overlay: Path | None) -> None:
+def interview(
+    case: Path,
+    output_format: str | None,
+    output: Path | None,
+    rules_dir: Path | None,
+    overlay: Path | None,
+) -> None:
     """An interview guide for CASE: its unknown facts, those that can decide a verdict
     first, each with the question to ask, why it matters and whom to ask."""
     from checker.interview import FORMATS, interview_file, render_interview
-    from checker.render import format_for
+    from checker.output.formats import format_for
 
     chosen = format_for(output_format, str(output) if output else None)
     if chosen not in FORMATS:
         raise GranskaError(f"interview guides are {', '.join(FORMATS)}, not {chosen}")
     text = render_interview(interview_file(case, rules_dir, overlay), chosen)
     if output is not None:
-        api.write_output(output, text)
+        write_file(output, text)
     else:
         click.echo(text, nl=False)
 
@@ -352,19 +529,34 @@ def interview(case: Path, output_format: str | None, output: Path | None,
 @main.command()
 @click.argument("case", type=click.Path(dir_okay=False, path_type=Path))
 @click.argument("answers", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path),
-              help="The merged case file to write (atomically); may be CASE itself.")
-@click.option("--overwrite", is_flag=True,
-              help="Let answers replace facts the case states otherwise.")
+@click.option(
+    "-o",
+    "--output",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="The merged case file to write (atomically); may be CASE itself.",
+)
+@click.option(
+    "--overwrite", is_flag=True, help="Let answers replace facts the case states otherwise."
+)
 @_RULES_OPTION
 @_OVERLAY_OPTION
-def merge(case: Path, answers: Path, output: Path, overwrite: bool, rules_dir: Path | None,
-          overlay: Path | None) -> None:
+def merge(
+    case: Path,
+    answers: Path,
+    output: Path,
+    overwrite: bool,
+    rules_dir: Path | None,
+    overlay: Path | None,
+) -> None:
     """Merge ANSWERS (fact: value, or {värde, källa, underlag}) into CASE, keeping its
     comments and order; a contradicting answer is refused unless --overwrite."""
-    from checker.load import load_rules
-    from checker.merge import merge as merge_answers
+    from checker.casefiles.merge import merge as merge_answers
+    from checker.loading.rules import load_rules
 
     done = merge_answers(load_rules(rules_dir, overlay), case, answers, output, overwrite)
-    click.echo(f"{output}: {len(done.added)} facts added, {len(done.changed)} changed, "
-               f"{len(done.unchanged)} already stated", err=True)
+    click.echo(
+        f"{output}: {len(done.added)} facts added, {len(done.changed)} changed, "
+        f"{len(done.unchanged)} already stated",
+        err=True,
+    )

@@ -2,7 +2,7 @@
 
 First come the facts whose answer alone decides an open question whatever it is, then
 those that decide one for some answer, then by the number of questions and criteria
-whose outcome the answer can move (checker.analysis). Each entry carries the fact's
+whose outcome the answer can move (checker.bounds.analysis). Each entry carries the fact's
 question from the catalogue, why it matters per question, and whom to ask. Facts whose
 `relevant_when` is false given what is known are not asked.
 """
@@ -12,20 +12,21 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from checker.analysis import QUESTION, Analysis, FactEffect
-from checker.audit_facts import is_relevant
-from checker.case import load_case
-from checker.evaluate import (
+from checker.bounds.analysis import QUESTION, Analysis, FactEffect
+from checker.bounds.raising import describe_change
+from checker.casefiles.fact_order import is_relevant
+from checker.evaluation.evaluate import (
     case_header,
     context_of,
     known_facts,
     parameters_for,
     render_text,
 )
-from checker.load import load_rules
+from checker.loading.cases import load_case
+from checker.loading.rules import load_rules
 from checker.model import Case, RuleBase
-from checker.raising import describe_change
-from checker.render import render_json, render_template
+from checker.output.environment import render_template
+from checker.output.formats import render_json
 
 SCHEMA_VERSION = 1
 FORMATS = ("text", "md", "json")
@@ -41,17 +42,27 @@ def interview(rules: RuleBase, case: Case) -> dict:
     questions = []
     for question in audit.questions:
         low, high = analysis.bound_names((QUESTION, question.id))
-        questions.append({"id": question.id, "title": question.title, "text": question.text,
-                          "bounds": {"lowest": low, "highest": high},
-                          "bounds_labels": {"lowest": labels[low], "highest": labels[high]},
-                          "decided": low == high,
-                          "open_facts": analysis.open_facts((QUESTION, question.id))})
-    asked = [fact_id for fact_id in analysis.unknown_facts
-             if is_relevant(rules, fact_id, known, context)]
+        questions.append(
+            {
+                "id": question.id,
+                "title": question.title,
+                "text": question.text,
+                "bounds": {"lowest": low, "highest": high},
+                "bounds_labels": {"lowest": labels[low], "highest": labels[high]},
+                "decided": low == high,
+                "open_facts": analysis.open_facts((QUESTION, question.id)),
+            }
+        )
+    asked = [
+        fact_id for fact_id in analysis.unknown_facts if is_relevant(rules, fact_id, known, context)
+    ]
     effects = {fact_id: analysis.effect(fact_id) for fact_id in asked}
     ranked = sorted(asked, key=lambda fact_id: _rank(effects[fact_id], asked.index(fact_id)))
-    entries = [_entry(analysis, effects[fact_id], labels)
-               for fact_id in ranked if _matters(effects[fact_id])]
+    entries = [
+        _entry(analysis, effects[fact_id], labels)
+        for fact_id in ranked
+        if _matters(effects[fact_id])
+    ]
     for number, entry in enumerate(entries, start=1):
         entry["rank"] = number
     recipients = list(dict.fromkeys(entry["recipient"] for entry in entries))
@@ -61,15 +72,23 @@ def interview(rules: RuleBase, case: Case) -> dict:
         "audit": {"id": audit.id, "title": audit.title},
         "questions": questions,
         "facts": entries,
-        "by_recipient": [{"recipient": recipient,
-                          "label": rules.vocabulary.recipients[recipient],
-                          "facts": [e["fact"] for e in entries if e["recipient"] == recipient]}
-                         for recipient in recipients],
-        "not_affecting": [{"fact": fact_id, "title": rules.facts[fact_id].title}
-                          for fact_id in asked if not _matters(effects[fact_id])],
+        "by_recipient": [
+            {
+                "recipient": recipient,
+                "label": rules.vocabulary.recipients[recipient],
+                "facts": [e["fact"] for e in entries if e["recipient"] == recipient],
+            }
+            for recipient in recipients
+        ],
+        "not_affecting": [
+            {"fact": fact_id, "title": rules.facts[fact_id].title}
+            for fact_id in asked
+            if not _matters(effects[fact_id])
+        ],
         "rules_version": rules.version,
-        "disclaimer": render_text(rules.vocabulary.disclaimer, version=rules.version,
-                                  audit=audit.title),
+        "disclaimer": render_text(
+            rules.vocabulary.disclaimer, version=rules.version, audit=audit.title
+        ),
         "headings": dict(rules.vocabulary.headings),
     }
 
@@ -91,18 +110,33 @@ def _entry(analysis: Analysis, effect: FactEffect, labels: dict[str, str]) -> di
     for item in effect.questions:
         low, high = analysis.bounds_of((QUESTION, item.question))
         kind = DECIDES if item.decides else CAN_DECIDE if item.can_decide else MOVES
-        why.append({
-            "question": item.question, "kind": kind,
-            "lowest": grades[low], "highest": grades[high],
-            "lowest_label": labels[grades[low]], "highest_label": labels[grades[high]],
-            "outcomes": [{**describe_change(analysis, effect.fact, index),
-                          "lowest": grades[bounds[0]], "highest": grades[bounds[1]]}
-                         for index, bounds in enumerate(item.outcomes)]})
+        why.append(
+            {
+                "question": item.question,
+                "kind": kind,
+                "lowest": grades[low],
+                "highest": grades[high],
+                "lowest_label": labels[grades[low]],
+                "highest_label": labels[grades[high]],
+                "outcomes": [
+                    {
+                        **describe_change(analysis, effect.fact, index),
+                        "lowest": grades[bounds[0]],
+                        "highest": grades[bounds[1]],
+                    }
+                    for index, bounds in enumerate(item.outcomes)
+                ],
+            }
+        )
     return {
-        "fact": effect.fact, "title": fact.title, "question": fact.question, "help": fact.help,
+        "fact": effect.fact,
+        "title": fact.title,
+        "question": fact.question,
+        "help": fact.help,
         "recipient": fact.recipient,
         "recipient_label": rules.vocabulary.recipients[fact.recipient],
-        "why": why, "criteria": list(effect.criteria),
+        "why": why,
+        "criteria": list(effect.criteria),
         "criteria_titles": [rules.criteria[c].title for c in effect.criteria],
     }
 
@@ -114,8 +148,9 @@ def render_interview(guide: dict, output_format: str) -> str:
     return render_template(f"interview.{output_format}.j2", g=guide, h=guide["headings"])
 
 
-def interview_file(case_path: Path, rules_dir: Path | None = None,
-                   overlay: Path | None = None) -> dict:
+def interview_file(
+    case_path: Path, rules_dir: Path | None = None, overlay: Path | None = None
+) -> dict:
     """Load the rules and a case file, and make its interview guide."""
     rules = load_rules(rules_dir, overlay)
     return interview(rules, load_case(case_path, rules))

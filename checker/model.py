@@ -234,12 +234,25 @@ class Overlay:
 
     def as_json(self) -> dict:
         """The `overlay` field of the JSON contract."""
-        return {"directory": self.directory, "uppdrag": self.uppdrag,
-                "beskrivning": self.description, "version": self.version,
-                "deviations": [{"kind": d.kind, "id": d.id, "change": d.change,
-                                "title": d.title, "file": d.file, "line": d.line,
-                                "before": d.before, "after": d.after}
-                               for d in self.deviations]}
+        return {
+            "directory": self.directory,
+            "uppdrag": self.uppdrag,
+            "beskrivning": self.description,
+            "version": self.version,
+            "deviations": [
+                {
+                    "kind": d.kind,
+                    "id": d.id,
+                    "change": d.change,
+                    "title": d.title,
+                    "file": d.file,
+                    "line": d.line,
+                    "before": d.before,
+                    "after": d.after,
+                }
+                for d in self.deviations
+            ],
+        }
 
 
 @dataclass(frozen=True)

@@ -18,18 +18,18 @@ from pathlib import Path
 
 import click
 
-from checker import conditions
-from checker.answers import parse_answer, parse_choice
-from checker.audit_facts import audit_facts, is_relevant, with_prerequisites_first
-from checker.case import load_case, looks_like_personnummer
-from checker.casefile import Answer, Draft, read_draft, render_draft, write_case_text
+from checker.casefiles.answers import parse_answer, parse_choice
+from checker.casefiles.drafts import Answer, Draft, read_draft, render_draft, write_case_text
+from checker.casefiles.fact_order import audit_facts, is_relevant, with_prerequisites_first
 from checker.errors import GranskaError
-from checker.evaluate import evaluate_case
+from checker.evaluation.evaluate import evaluate_case
+from checker.files.nodes import parse_date
 from checker.interview import interview
+from checker.language import conditions
+from checker.loading.cases import load_case, looks_like_personnummer
 from checker.model import Case, RuleBase
-from checker.render import wrap
-from checker.schema import parse_date
-from checker.texts import environment, text
+from checker.output.environment import wrap
+from checker.output.self_evaluation_texts import environment, text
 
 INTERRUPTED = 130  # the exit status of a program ended by Ctrl-C
 
@@ -46,7 +46,8 @@ def terminal() -> Console:
     """The terminal via click (Ctrl-C and end of input raise click.Abort)."""
     return Console(
         ask=lambda prompt: click.prompt(prompt, default="", show_default=False),
-        say=lambda line: click.echo(line))
+        say=lambda line: click.echo(line),
+    )
 
 
 class Session:
@@ -106,8 +107,10 @@ class Session:
         draft = self.draft
         if draft.audit is not None:
             if audit_id is not None and audit_id != draft.audit:
-                raise GranskaError(f"--audit {audit_id} contradicts the file's audit "
-                                   f"{draft.audit!r}", str(self.path))
+                raise GranskaError(
+                    f"--audit {audit_id} contradicts the file's audit {draft.audit!r}",
+                    str(self.path),
+                )
             return
         audits = sorted(self.rules.audits)
         if audit_id is not None and audit_id not in audits:
@@ -140,8 +143,11 @@ class Session:
 
     # --- the facts --------------------------------------------------------------
     def known(self) -> dict:
-        return {fact_id: (answer.value, answer.underlag)
-                for fact_id, answer in self.draft.facts.items() if answer.value is not None}
+        return {
+            fact_id: (answer.value, answer.underlag)
+            for fact_id, answer in self.draft.facts.items()
+            if answer.value is not None
+        }
 
     def context(self) -> conditions.Context:
         draft = self.draft
@@ -155,8 +161,11 @@ class Session:
             order = short_route(self.rules, load_case(self.path, self.rules))
         else:
             order = audit_facts(self.rules, audit)
-        return [fact_id for fact_id in order if fact_id not in self.draft.facts
-                and is_relevant(self.rules, fact_id, known, context)]
+        return [
+            fact_id
+            for fact_id in order
+            if fact_id not in self.draft.facts and is_relevant(self.rules, fact_id, known, context)
+        ]
 
     def ask_fact(self, fact_id: str, number: int, total: int) -> None:
         fact, say = self.rules.facts[fact_id], self.console.say
@@ -192,8 +201,13 @@ class Session:
                 self.tell("personnummer")
                 källa = self.console.ask(self.t("kalla")).strip()
             underlag = self.rules.vocabulary.underlag
-            answer = Answer(value, källa, self.ask_choice(
-                self.t("underlag", choices=", ".join(underlag)), underlag, optional=True))
+            answer = Answer(
+                value,
+                källa,
+                self.ask_choice(
+                    self.t("underlag", choices=", ".join(underlag)), underlag, optional=True
+                ),
+            )
         self.draft.facts[fact_id] = answer
         self.save()
 
@@ -229,11 +243,14 @@ class Session:
         template = environment().get_template("questionnaire.j2")
         self.console.say("")
         audit = self.rules.audits[self.draft.audit]
-        self.console.say(template.render(
-            r=result, h=result["headings"],
-            labels={grade.id: grade.label for grade in audit.scale},
-            overall_labels={grade.id: grade.label for grade in audit.overall_scale},
-        ).rstrip("\n"))
+        self.console.say(
+            template.render(
+                r=result,
+                h=result["headings"],
+                labels={grade.id: grade.label for grade in audit.scale},
+                overall_labels={grade.id: grade.label for grade in audit.overall_scale},
+            ).rstrip("\n")
+        )
         self.console.say("")
         if self.short and self.remaining(short=False):
             self.tell("short_done", file=self.path)
@@ -250,8 +267,13 @@ def short_route(rules: RuleBase, case: Case) -> list[str]:
     return with_prerequisites_first(rules, ranked)
 
 
-def run_questionnaire(rules: RuleBase, path: Path | None = None, audit_id: str | None = None,
-                      short: bool = False, console: Console | None = None) -> int:
+def run_questionnaire(
+    rules: RuleBase,
+    path: Path | None = None,
+    audit_id: str | None = None,
+    short: bool = False,
+    console: Console | None = None,
+) -> int:
     """Ask, save after every answer, show the verdicts; the exit status (130 if interrupted).
 
     Without `path`, the case file is the vocabulary's `default_file` in the current directory.

@@ -10,12 +10,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from checker import conditions
-from checker.api import write_output
 from checker.errors import GranskaError
+from checker.files.atomic import write_file
+from checker.files.nodes import suggest
+from checker.language import conditions
 from checker.model import RuleBase
-from checker.render import render_template
-from checker.schema import suggest
+from checker.output.environment import render_template
 
 
 def catalogue(rules: RuleBase) -> dict:
@@ -28,37 +28,78 @@ def catalogue(rules: RuleBase) -> dict:
                 place = f"{audit.id} {question.id}"
                 if place not in bears_on.setdefault(spec.criterion, []):
                     bears_on[spec.criterion].append(place)
-        audits.append({"id": audit.id, "title": audit.title,
-                       "scale": [grade.label for grade in audit.scale],
-                       "followup_scale": [grade.label for grade in audit.followup.scale]
-                       if audit.followup is not None else [],
-                       "questions": [{"id": q.id, "title": q.title, "text": q.text,
-                                      "criteria": [spec.criterion for spec in q.criteria],
-                                      "weights": [{"id": spec.criterion,
-                                                   "weight": spec.weight,
-                                                   "essential": spec.essential}
-                                                  for spec in q.criteria]}
-                                     for q in audit.questions]})
+        audits.append(
+            {
+                "id": audit.id,
+                "title": audit.title,
+                "scale": [grade.label for grade in audit.scale],
+                "followup_scale": [grade.label for grade in audit.followup.scale]
+                if audit.followup is not None
+                else [],
+                "questions": [
+                    {
+                        "id": q.id,
+                        "title": q.title,
+                        "text": q.text,
+                        "criteria": [spec.criterion for spec in q.criteria],
+                        "weights": [
+                            {
+                                "id": spec.criterion,
+                                "weight": spec.weight,
+                                "essential": spec.essential,
+                            }
+                            for spec in q.criteria
+                        ],
+                    }
+                    for q in audit.questions
+                ],
+            }
+        )
     read_by: dict[str, list[str]] = {}
     criteria = []
     for criterion_id, criterion in sorted(rules.criteria.items()):
-        for fact_id in sorted(conditions.facts_of(criterion.uppfyllt)
-                              | conditions.facts_of(criterion.delvis)):
+        for fact_id in sorted(
+            conditions.facts_of(criterion.uppfyllt) | conditions.facts_of(criterion.delvis)
+        ):
             read_by.setdefault(fact_id, []).append(criterion_id)
-        criteria.append({"id": criterion_id, "title": criterion.title, "area": criterion.area,
-                         "basis": [_citations(rules, provision) for provision in criterion.basis],
-                         "questions": bears_on.get(criterion_id, [])})
+        criteria.append(
+            {
+                "id": criterion_id,
+                "title": criterion.title,
+                "area": criterion.area,
+                "basis": [_citations(rules, provision) for provision in criterion.basis],
+                "questions": bears_on.get(criterion_id, []),
+            }
+        )
     facts = []
     for fact_id, fact in sorted(rules.facts.items()):
-        questions = sorted({place for criterion_id in read_by.get(fact_id, [])
-                            for place in bears_on.get(criterion_id, [])})
-        facts.append({"id": fact_id, "type": fact.type, "title": fact.title,
-                      "question": fact.question, "area": fact.area,
-                      "values": list(fact.values), "aliases": list(fact.aliases),
-                      "criteria": read_by.get(fact_id, []), "questions": questions})
-    return {"audits": audits, "criteria": criteria, "facts": facts,
-            "areas": dict(sorted(rules.areas.items())),
-            "overlay": rules.overlay.as_json() if rules.overlay else None}
+        questions = sorted(
+            {
+                place
+                for criterion_id in read_by.get(fact_id, [])
+                for place in bears_on.get(criterion_id, [])
+            }
+        )
+        facts.append(
+            {
+                "id": fact_id,
+                "type": fact.type,
+                "title": fact.title,
+                "question": fact.question,
+                "area": fact.area,
+                "values": list(fact.values),
+                "aliases": list(fact.aliases),
+                "criteria": read_by.get(fact_id, []),
+                "questions": questions,
+            }
+        )
+    return {
+        "audits": audits,
+        "criteria": criteria,
+        "facts": facts,
+        "areas": dict(sorted(rules.areas.items())),
+        "overlay": rules.overlay.as_json() if rules.overlay else None,
+    }
 
 
 def _citations(rules: RuleBase, provision_id: str) -> dict:
@@ -66,23 +107,36 @@ def _citations(rules: RuleBase, provision_id: str) -> dict:
     parts = []
     for citation in rules.provisions[provision_id].citations:
         source = rules.sources[citation.source]
-        parts.append({"short": source.short, "ref": citation.ref,
-                      "verified": citation.verified, "proposal": source.status == "förslag"})
+        parts.append(
+            {
+                "short": source.short,
+                "ref": citation.ref,
+                "verified": citation.verified,
+                "proposal": source.status == "förslag",
+            }
+        )
     return {"id": provision_id, "citations": parts}
 
 
 def describe_rules(rules: RuleBase, audit_id: str | None = None) -> str:
     """The plain-text listing of `granska rules`: audits, questions, criteria, basis."""
     if audit_id is not None and audit_id not in rules.audits:
-        raise GranskaError(f"unknown audit {audit_id!r}{suggest(audit_id, rules.audits)}; "
-                           f"known: {', '.join(sorted(rules.audits))}")
+        raise GranskaError(
+            f"unknown audit {audit_id!r}{suggest(audit_id, rules.audits)}; "
+            f"known: {', '.join(sorted(rules.audits))}"
+        )
     data = catalogue(rules)
-    data["audits"] = [audit for audit in data["audits"]
-                      if audit_id is None or audit["id"] == audit_id]
-    return render_template("rules.text.j2", d=data, overlay=data["overlay"],
-                           directory=rules.directory,
-                           version=rules.version,
-                           criteria={c["id"]: c for c in data["criteria"]})
+    data["audits"] = [
+        audit for audit in data["audits"] if audit_id is None or audit["id"] == audit_id
+    ]
+    return render_template(
+        "rules.text.j2",
+        d=data,
+        overlay=data["overlay"],
+        directory=rules.directory,
+        version=rules.version,
+        criteria={c["id"]: c for c in data["criteria"]},
+    )
 
 
 def render_docs(rules: RuleBase) -> str:
@@ -94,5 +148,5 @@ def write_docs(rules: RuleBase, output: Path | None) -> str:
     """The catalogue, written atomically to `output` when given."""
     text = render_docs(rules)
     if output is not None:
-        write_output(output, text)
+        write_file(output, text)
     return text

@@ -24,16 +24,16 @@ from pathlib import Path
 
 import click
 
-from checker.case import load_case
-from checker.collation import swedish_key
-from checker.corpus import CASE_SUFFIXES
-from checker.corpus import case_files as corpus_files
 from checker.errors import GranskaError
-from checker.evaluate import evaluate_case, render_text
-from checker.load import load_rules
+from checker.evaluation.evaluate import evaluate_case, render_text
+from checker.files.atomic import write_file
+from checker.files.corpus import CASE_SUFFIXES
+from checker.files.corpus import case_files as corpus_files
+from checker.loading.cases import load_case
+from checker.loading.rules import load_rules
 from checker.model import RuleBase
-from checker.texts import text
-from checker.yamlio import write_atomically
+from checker.output.collation import swedish_key
+from checker.output.self_evaluation_texts import text
 
 FORMATS = {".md": "md", ".csv": "csv", ".xlsx": "xlsx"}
 CASES_PER_WORKER = 200
@@ -75,12 +75,17 @@ def evaluate_file(rules: RuleBase, path: Path, audit: str | None) -> Row:
     result = evaluate_case(rules, load_case(path, rules, audit), with_reasoning=False)
     period = result["granskningsperiod"]
     return Row(
-        file=path.name, kommun=result["kommun"], period=f"{period['från']} – {period['till']}",
+        file=path.name,
+        kommun=result["kommun"],
+        period=f"{period['från']} – {period['till']}",
         audit=result["audit"]["id"],
-        questions={q["id"]: (q["bounds"]["lowest"], q["bounds"]["highest"])
-                   for q in result["questions"]},
-        overall=tuple((o["nämnd"], o["bounds"]["lowest"], o["bounds"]["highest"])
-                      for o in result["overall"]))
+        questions={
+            q["id"]: (q["bounds"]["lowest"], q["bounds"]["highest"]) for q in result["questions"]
+        },
+        overall=tuple(
+            (o["nämnd"], o["bounds"]["lowest"], o["bounds"]["highest"]) for o in result["overall"]
+        ),
+    )
 
 
 def _start_worker(rules_dir: Path | None, overlay: Path | None) -> None:
@@ -95,10 +100,15 @@ def _work(path: Path, audit: str | None) -> Row | str:
         return str(error)
 
 
-def evaluate_all(rules: RuleBase, files: list[Path], audit: str | None,
-                 progress: Callable[[int], None], rules_dir: Path | None = None,
-                 overlay: Path | None = None, workers: int | None = None
-                 ) -> dict[Path, Row | str]:
+def evaluate_all(
+    rules: RuleBase,
+    files: list[Path],
+    audit: str | None,
+    progress: Callable[[int], None],
+    rules_dir: Path | None = None,
+    overlay: Path | None = None,
+    workers: int | None = None,
+) -> dict[Path, Row | str]:
     """Each file's row, or its error message; on every core when there are many files.
 
     The workers (default: one per core, but one per CASES_PER_WORKER files, as starting a
@@ -117,12 +127,17 @@ def evaluate_all(rules: RuleBase, files: list[Path], audit: str | None,
             progress(1)
         return outcomes
     # spawn, not fork: a forked child would share the parent's durable-rules state
-    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"),
-                             initializer=_start_worker, initargs=(rules_dir, overlay)) as pool:
+    with ProcessPoolExecutor(
+        workers,
+        mp_context=multiprocessing.get_context("spawn"),
+        initializer=_start_worker,
+        initargs=(rules_dir, overlay),
+    ) as pool:
         outcomes = {}
         chunk = max(1, len(files) // (workers * 8))
-        for path, outcome in zip(files, pool.map(_work, files, repeat(audit), chunksize=chunk),
-                                 strict=True):
+        for path, outcome in zip(
+            files, pool.map(_work, files, repeat(audit), chunksize=chunk), strict=True
+        ):
             outcomes[path] = outcome
             progress(1)
         return outcomes
@@ -140,28 +155,59 @@ def build_tables(rules: RuleBase, rows: list[Row]) -> list[Table]:
         labels = {grade.id: grade.label for grade in audit.scale}
         overall_labels = {grade.id: grade.label for grade in audit.overall_scale}
         questions = [question.id for question in audit.questions]
-        selected = sorted((row for row in rows if row.audit == audit_id),
-                          key=lambda row: (swedish_key(row.kommun), row.file))
-        body = tuple((row.file, row.kommun, row.period,
-                      *(_span(labels, *row.questions[q]) for q in questions),
-                      "; ".join(f"{name}: {_span(overall_labels, low, high)}"
-                                for name, low, high in row.overall))
-                     for row in selected)
-        counts = [(label, *(str(sum(row.questions[q] == (grade, grade) for row in selected))
-                            for q in questions))
-                  for grade, label in labels.items()]
-        counts.append((text(rules, "summary_open"),
-                       *(str(sum(row.questions[q][0] != row.questions[q][1]
-                                 for row in selected)) for q in questions)))
-        tables.append(Table(
-            audit=audit_id, title=audit.title,
-            disclaimer=render_text(rules.vocabulary.disclaimer, version=rules.version,
-                                   audit=audit.title),
-            columns=(text(rules, "summary_file"), text(rules, "summary_kommun"),
-                     text(rules, "summary_period"), *questions,
-                     text(rules, "summary_overall")),
-            rows=body,
-            counts=((text(rules, "summary_count"), *questions), *counts)))
+        selected = sorted(
+            (row for row in rows if row.audit == audit_id),
+            key=lambda row: (swedish_key(row.kommun), row.file),
+        )
+        body = tuple(
+            (
+                row.file,
+                row.kommun,
+                row.period,
+                *(_span(labels, *row.questions[q]) for q in questions),
+                "; ".join(
+                    f"{name}: {_span(overall_labels, low, high)}" for name, low, high in row.overall
+                ),
+            )
+            for row in selected
+        )
+        counts = [
+            (
+                label,
+                *(
+                    str(sum(row.questions[q] == (grade, grade) for row in selected))
+                    for q in questions
+                ),
+            )
+            for grade, label in labels.items()
+        ]
+        counts.append(
+            (
+                text(rules, "summary_open"),
+                *(
+                    str(sum(row.questions[q][0] != row.questions[q][1] for row in selected))
+                    for q in questions
+                ),
+            )
+        )
+        tables.append(
+            Table(
+                audit=audit_id,
+                title=audit.title,
+                disclaimer=render_text(
+                    rules.vocabulary.disclaimer, version=rules.version, audit=audit.title
+                ),
+                columns=(
+                    text(rules, "summary_file"),
+                    text(rules, "summary_kommun"),
+                    text(rules, "summary_period"),
+                    *questions,
+                    text(rules, "summary_overall"),
+                ),
+                rows=body,
+                counts=((text(rules, "summary_count"), *questions), *counts),
+            )
+        )
     return tables
 
 
@@ -173,11 +219,20 @@ def _md_row(cells: tuple[str, ...]) -> str:
 def render_md(tables: list[Table]) -> str:
     parts = []
     for table in tables:
-        parts += [f"## {table.title} ({table.audit})", "", f"> {table.disclaimer}", "",
-                  _md_row(table.columns), _md_row(tuple("---" for _ in table.columns)),
-                  *map(_md_row, table.rows), "",
-                  _md_row(table.counts[0]), _md_row(tuple("---" for _ in table.counts[0])),
-                  *map(_md_row, table.counts[1:]), ""]
+        parts += [
+            f"## {table.title} ({table.audit})",
+            "",
+            f"> {table.disclaimer}",
+            "",
+            _md_row(table.columns),
+            _md_row(tuple("---" for _ in table.columns)),
+            *map(_md_row, table.rows),
+            "",
+            _md_row(table.counts[0]),
+            _md_row(tuple("---" for _ in table.counts[0])),
+            *map(_md_row, table.counts[1:]),
+            "",
+        ]
     return "\n".join(parts)
 
 
@@ -238,28 +293,40 @@ def _rezip(data: bytes, date_time: tuple, replaced: dict[str, bytes]) -> bytes:
 
 
 RENDERERS: dict[str, Callable[[list[Table]], str | bytes]] = {
-    "md": render_md, "csv": render_csv, "xlsx": render_xlsx}
+    "md": render_md,
+    "csv": render_csv,
+    "xlsx": render_xlsx,
+}
 
 
 # --- the command ----------------------------------------------------------------------
-def run_summary(directory: Path, rules_dir: Path | None, overlay: Path | None,
-                audit: str | None, output: Path | None, show_progress: bool) -> int:
+def run_summary(
+    directory: Path,
+    rules_dir: Path | None,
+    overlay: Path | None,
+    audit: str | None,
+    output: Path | None,
+    show_progress: bool,
+) -> int:
     """Evaluate every case in `directory` and write the summary; 2 if any file was skipped."""
     chosen = "md"
     if output is not None:
         suffix = Path(output).suffix.lower()
         if suffix not in FORMATS:
-            raise GranskaError(f"--summary writes {', '.join(FORMATS)}; got {suffix or 'none'}",
-                               str(output))
+            raise GranskaError(
+                f"--summary writes {', '.join(FORMATS)}; got {suffix or 'none'}", str(output)
+            )
         chosen = FORMATS[suffix]
     rules = load_rules(rules_dir, overlay)
     files = case_files(Path(directory))
     if not files:
-        raise GranskaError(f"no case files ({', '.join(CASE_SUFFIXES)}) in this directory",
-                           str(directory))
+        raise GranskaError(
+            f"no case files ({', '.join(CASE_SUFFIXES)}) in this directory", str(directory)
+        )
     if show_progress:
-        with click.progressbar(length=len(files), label=text(rules, "summary_progress"),
-                               file=sys.stderr) as bar:
+        with click.progressbar(
+            length=len(files), label=text(rules, "summary_progress"), file=sys.stderr
+        ) as bar:
             outcomes = evaluate_all(rules, files, audit, bar.update, rules_dir, overlay)
     else:
         outcomes = evaluate_all(rules, files, audit, lambda _done: None, rules_dir, overlay)
@@ -269,14 +336,10 @@ def run_summary(directory: Path, rules_dir: Path | None, overlay: Path | None,
     rows = [outcome for path in files if isinstance(outcome := outcomes[path], Row)]
     rendered = RENDERERS[chosen](build_tables(rules, rows))
     if output is not None:
-        try:
-            write_atomically(Path(output), rendered)
-        except OSError as error:
-            raise GranskaError(f"cannot write output: {error.strerror}", str(output)) from None
+        write_file(Path(output), rendered)
     else:
         click.echo(rendered, nl=False)
     if errors:
-        click.echo(text(rules, "summary_skipped", skipped=len(errors), total=len(files)),
-                   err=True)
+        click.echo(text(rules, "summary_skipped", skipped=len(errors), total=len(files)), err=True)
         return 2
     return 0

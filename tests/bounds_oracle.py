@@ -1,8 +1,9 @@
 """Brute force for the bounds tests: every completion of a case's unknown facts, run through
-the reference interpreter (checker.conditions.evaluate) and checker.verdicts.grade.
+the reference interpreter (checker.language.conditions.evaluate) and
+checker.language.verdicts.grade.
 
 Each unknown fact ranges over candidate values made here, independently of
-checker.domains: the tests' constants and their neighbours, every enum value, both
+checker.bounds.domains: the tests' constants and their neighbours, every enum value, both
 booleans, shares of twenty, and every underlag kind (or none). Candidates that answer
 every test of the fact alike are kept once, as they cannot differ in any condition.
 """
@@ -24,11 +25,11 @@ from typing import Any
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 
-from checker import conditions, verdicts
-from checker.analysis import Analysis
-from checker.case import load_case
-from checker.evaluate import context_of, parameters_for
-from checker.load import load_rules
+from checker.bounds.analysis import Analysis
+from checker.evaluation.evaluate import context_of, parameters_for
+from checker.language import conditions, verdicts
+from checker.loading.cases import load_case
+from checker.loading.rules import load_rules
 from checker.model import STATUSES, Case, CaseFact, Count, RuleBase
 
 HEADER = """kommun: Provkommun
@@ -43,18 +44,25 @@ nämnder:
 def blank_case(rules: RuleBase, audit_id: str, directory: Path) -> Case:
     """A case of `audit_id` stating no facts, one nämnd per role (read from a file)."""
     audit = rules.audits[audit_id]
-    namnder = "\n".join(f"  - {{namn: Nämnd {role.id}, roller: [{role.id}]}}"
-                        for role in audit.roles)
+    namnder = "\n".join(
+        f"  - {{namn: Nämnd {role.id}, roller: [{role.id}]}}" for role in audit.roles
+    )
     path = directory / f"{audit_id}.yaml"
     path.write_text(HEADER.format(audit=audit_id, namnder=namnder), encoding="utf-8")
     return load_case(path, rules)
 
 
-def with_facts(case: Case, facts: dict[str, tuple[Any, str]],
-               not_assessed: tuple[str, ...] = ()) -> Case:
-    return replace(case, facts={fact_id: CaseFact(fact_id, value, "", underlag)
-                                for fact_id, (value, underlag) in facts.items()},
-                   not_assessed={criterion: "prov" for criterion in not_assessed})
+def with_facts(
+    case: Case, facts: dict[str, tuple[Any, str]], not_assessed: tuple[str, ...] = ()
+) -> Case:
+    return replace(
+        case,
+        facts={
+            fact_id: CaseFact(fact_id, value, "", underlag)
+            for fact_id, (value, underlag) in facts.items()
+        },
+        not_assessed={criterion: "prov" for criterion in not_assessed},
+    )
 
 
 def _tests(condition, into: dict[str, list]) -> None:
@@ -84,10 +92,16 @@ def _raw_values(fact, tests, context) -> list:
     if kind == "date":
         day = timedelta(days=1)
         return sorted({p + d for p in points for d in (-day, 0 * day, day)}) or [
-            context.granskningsdatum]
+            context.granskningsdatum
+        ]
     if kind == "integer":
-        return sorted({v for p in points for v in (math.floor(p) - 1, math.floor(p),
-                                                    math.ceil(p), math.ceil(p) + 1)}) or [0]
+        return sorted(
+            {
+                v
+                for p in points
+                for v in (math.floor(p) - 1, math.floor(p), math.ceil(p), math.ceil(p) + 1)
+            }
+        ) or [0]
     if kind in ("number", "percent"):
         values = {p + d for p in points for d in (-1, -0.5, 0, 0.5, 1)}
         values |= {(a + b) / 2 for a, b in itertools.pairwise(sorted(points))}
@@ -126,8 +140,11 @@ class Oracle:
                 d = conditions.bind(criterion.delvis, parameters)
                 _tests(u, tests)
                 _tests(d, tests)
-                self.criteria[criterion.id] = (u, d, sorted(conditions.facts_of(u)
-                                                            | conditions.facts_of(d)))
+                self.criteria[criterion.id] = (
+                    u,
+                    d,
+                    sorted(conditions.facts_of(u) | conditions.facts_of(d)),
+                )
         self.known = {f: (v.value, v.underlag) for f, v in case.facts.items() if v.known}
         self.tests = tests
         self.all_candidates = {}
@@ -145,8 +162,10 @@ class Oracle:
 
     def signature(self, fact_id: str, pair: tuple[Any, str]) -> tuple:
         """How every test of the fact judges one (value, underlag)."""
-        return tuple(conditions.evaluate(test, self.rules.facts, {fact_id: pair}, self.context)
-                     for test in self.tests[fact_id])
+        return tuple(
+            conditions.evaluate(test, self.rules.facts, {fact_id: pair}, self.context)
+            for test in self.tests[fact_id]
+        )
 
     def status(self, criterion_id: str, values: dict[str, tuple[Any, str]]) -> str:
         u, d, facts = self.criteria[criterion_id]
@@ -168,8 +187,10 @@ class Oracle:
         return [spec for spec in question.criteria if spec.criterion not in self.case.not_assessed]
 
     def question_grade(self, question, values) -> str:
-        items = [verdicts.Item(self.status(spec.criterion, values), spec.weight, spec.essential)
-                 for spec in self.assessed(question)]
+        items = [
+            verdicts.Item(self.status(spec.criterion, values), spec.weight, spec.essential)
+            for spec in self.assessed(question)
+        ]
         return verdicts.grade(self.audit.policy, items, STATUSES)
 
     def table(self, criterion_ids, grade_of, fixed=None) -> dict[tuple, str]:
@@ -185,8 +206,7 @@ class Oracle:
         question = next(q for q in self.audit.questions if q.id == question_id)
         ids = [spec.criterion for spec in self.assessed(question)]
         facts = [f for f in self.unknown(ids) if f not in (fixed or {})]
-        return facts, self.table(ids, lambda values: self.question_grade(question, values),
-                                 fixed)
+        return facts, self.table(ids, lambda values: self.question_grade(question, values), fixed)
 
     def question_bounds(self, question_id: str, fixed=None) -> tuple[str, str]:
         _facts, table = self.question_table(question_id, fixed)
@@ -200,7 +220,7 @@ class Oracle:
         for index, fact_id in enumerate(facts):
             groups: dict[tuple, set] = {}
             for choice, grade in table.items():
-                groups.setdefault(choice[:index] + choice[index + 1:], set()).add(grade)
+                groups.setdefault(choice[:index] + choice[index + 1 :], set()).add(grade)
             if any(len(grades) > 1 for grades in groups.values()):
                 result.append(fact_id)
         return result
@@ -211,9 +231,15 @@ class Oracle:
 
     def concerned(self, namnd) -> tuple[list, list[str]]:
         """The questions concerning a nämnd, and their assessed criteria."""
-        questions = [q for q in self.audit.questions if any(
-            role in namnd.roles for spec in q.criteria
-            for role in self.rules.criteria[spec.criterion].concerns)]
+        questions = [
+            q
+            for q in self.audit.questions
+            if any(
+                role in namnd.roles
+                for spec in q.criteria
+                for role in self.rules.criteria[spec.criterion].concerns
+            )
+        ]
         return questions, [spec.criterion for q in questions for spec in self.assessed(q)]
 
     def namnd_bounds(self, namnd) -> tuple[str, str]:
@@ -233,14 +259,21 @@ class Oracle:
         """Every minimal set of at most `max_changes` fact changes after which the
         question's lowest bound is at least `target`, as {(fact, signature)}."""
         question = next(q for q in self.audit.questions if q.id == question_id)
-        read = [f for f in self.rules.facts
-                if f in {f for s in self.assessed(question) for f in self.criteria[s.criterion][2]}]
+        read = [
+            f
+            for f in self.rules.facts
+            if f in {f for s in self.assessed(question) for f in self.criteria[s.criterion][2]}
+        ]
         options = {}
         for fact_id in read:
-            current = self.signature(fact_id, self.known[fact_id]) \
-                if fact_id in self.known else None
-            options[fact_id] = [pair for pair in self.all_candidates[fact_id]
-                                if self.signature(fact_id, pair) != current]
+            current = (
+                self.signature(fact_id, self.known[fact_id]) if fact_id in self.known else None
+            )
+            options[fact_id] = [
+                pair
+                for pair in self.all_candidates[fact_id]
+                if self.signature(fact_id, pair) != current
+            ]
         goal = self.grades.index(target)
         working = set()
         for size in range(1, max_changes + 1):
@@ -250,8 +283,7 @@ class Oracle:
                     lowest = self.question_bounds(question_id, fixed)[0]
                     if self.grades.index(lowest) >= goal:
                         working.add(frozenset((f, self.signature(f, p)) for f, p in fixed.items()))
-        return {changes for changes in working
-                if not any(other < changes for other in working)}
+        return {changes for changes in working if not any(other < changes for other in working)}
 
 
 # --- shared by the bounds tests: rule sets, blank cases, drawn cases ----------------
@@ -259,9 +291,9 @@ ROOT = Path(__file__).resolve().parent.parent
 SHIPPED = load_rules(ROOT / "rules")
 NONMONOTONE = ("prov-icke-monoton", "prov-omvand-policy")
 AUDITS = [("shipped", audit_id) for audit_id in sorted(SHIPPED.audits)] + [
-    ("nonmonotone", audit_id) for audit_id in NONMONOTONE]
-SETTINGS = settings(max_examples=12, deadline=None,
-                    suppress_health_check=[HealthCheck.too_slow])
+    ("nonmonotone", audit_id) for audit_id in NONMONOTONE
+]
+SETTINGS = settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 @functools.cache
@@ -287,28 +319,30 @@ def blank(name: str, audit_id: str) -> Case:
 
 
 def analyse(rules, case) -> Analysis:
-    return Analysis(rules, case, parameters_for(rules, rules.audits[case.audit], case),
-                    context_of(case))
+    return Analysis(
+        rules, case, parameters_for(rules, rules.audits[case.audit], case), context_of(case)
+    )
 
 
 def draw_cases(data, rules, blank, max_unknown: int = 12, skip: bool = True):
     """A complete case (values from the brute force's candidates) and a partial one."""
     candidates = Oracle(rules, blank).candidates
     facts = list(candidates)
-    full = {fact_id: data.draw(st.sampled_from(candidates[fact_id]), label=fact_id)
-            for fact_id in facts}
-    unknown = data.draw(st.sets(st.sampled_from(facts), max_size=min(max_unknown, len(facts))),
-                        label="unknown")
-    criteria = sorted({spec.criterion for q in rules.audits[blank.audit].questions
-                       for spec in q.criteria})
-    skipped = data.draw(st.lists(st.sampled_from(criteria), max_size=1 if skip else 0),
-                        label="ej granskat")
-    partial = with_facts(blank, {f: v for f, v in full.items() if f not in unknown},
-                         tuple(skipped))
+    full = {
+        fact_id: data.draw(st.sampled_from(candidates[fact_id]), label=fact_id) for fact_id in facts
+    }
+    unknown = data.draw(
+        st.sets(st.sampled_from(facts), max_size=min(max_unknown, len(facts))), label="unknown"
+    )
+    criteria = sorted(
+        {spec.criterion for q in rules.audits[blank.audit].questions for spec in q.criteria}
+    )
+    skipped = data.draw(
+        st.lists(st.sampled_from(criteria), max_size=1 if skip else 0), label="ej granskat"
+    )
+    partial = with_facts(blank, {f: v for f, v in full.items() if f not in unknown}, tuple(skipped))
     return with_facts(blank, full, tuple(skipped)), partial
 
 
 def names(analysis: Analysis, bounds: tuple[int, int]) -> tuple[str, str]:
     return analysis.grades[bounds[0]], analysis.grades[bounds[1]]
-
-

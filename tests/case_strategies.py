@@ -26,7 +26,8 @@ def values(fact: Fact) -> st.SearchStrategy:
         return st.one_of(st.integers(0, 100), st.floats(0, 100, allow_nan=False))
     if kind == "count":
         return st.integers(1, 20).flatmap(
-            lambda total: st.integers(0, total).map(lambda count: Count(count, total)))
+            lambda total: st.integers(0, total).map(lambda count: Count(count, total))
+        )
     return st.text(min_size=1, max_size=5)
 
 
@@ -38,8 +39,9 @@ def cases(draw, rules: RuleBase, audit_id: str, known_share: float | None = None
     share = known_share if known_share is not None else draw(st.floats(0, 1))
     for fact_id in sorted(rules.facts):
         fact = rules.facts[fact_id]
-        if fact.type == "text" or not draw(st.booleans() if share == 0.5 else
-                                           st.floats(0, 1).map(lambda x: x < share)):
+        if fact.type == "text" or not draw(
+            st.booleans() if share == 0.5 else st.floats(0, 1).map(lambda x: x < share)
+        ):
             continue
         underlag = draw(st.sampled_from(("", *rules.vocabulary.underlag)))
         facts[fact_id] = CaseFact(fact_id, draw(values(fact)), "", underlag)
@@ -47,5 +49,15 @@ def cases(draw, rules: RuleBase, audit_id: str, known_share: float | None = None
     end = start + timedelta(days=draw(st.integers(0, 730)))
     granskning = end - timedelta(days=draw(st.integers(0, 20)))
     roles = tuple(role.id for role in audit.roles)
-    return Case("generated.yaml", "Provkommun", start, end, granskning,
-                (Namnd("Nämnden", roles),), audit_id, {}, facts, {})
+    return Case(
+        "generated.yaml",
+        "Provkommun",
+        start,
+        end,
+        granskning,
+        (Namnd("Nämnden", roles),),
+        audit_id,
+        {},
+        facts,
+        {},
+    )

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from checker.load import load_rules
+from checker.loading.rules import load_rules
 
 ROOT = Path(__file__).resolve().parent.parent
 

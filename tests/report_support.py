@@ -11,15 +11,20 @@ from pathlib import Path
 import html5lib
 
 from checker import api
-from checker.yamlio import load_yaml
+from checker.files.strict_yaml import load_yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 CASE = ROOT / "tests" / "cases" / "nykoping-2021.yaml"
 SEED = ROOT.parent / "shared" / "seeds" / "nykoping-2021-pwc.txt"
 ALL_CASES = sorted([*ROOT.glob("tests/cases/*.yaml"), *ROOT.glob("examples/*.yaml")])
 # The headings whose order the report shares with the seed report.
-OUTLINE_HEADINGS = ("Sammanfattning", "Inledning", "Revisionskriterier", "Iakttagelser",
-                    "Bedömning")
+OUTLINE_HEADINGS = (
+    "Sammanfattning",
+    "Inledning",
+    "Revisionskriterier",
+    "Iakttagelser",
+    "Bedömning",
+)
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 IN_CI = bool(os.environ.get("CI"))
 
@@ -35,8 +40,12 @@ def expected_labels() -> list[str]:
     expected = load_yaml(CASE)["förväntat"]
     accepted = {item["fråga"] for item in expected.get("avvikelser", []) if "fråga" in item}
     labels = {grade["id"]: grade["label"] for grade in result()["audit"]["scale"]}
-    return [question["verdict_label"] if question["id"] in accepted
-            else labels[expected["frågor"][question["id"]]] for question in result()["questions"]]
+    return [
+        question["verdict_label"]
+        if question["id"] in accepted
+        else labels[expected["frågor"][question["id"]]]
+        for question in result()["questions"]
+    ]
 
 
 def parse_html(text: str):
@@ -50,8 +59,11 @@ def text_of(element) -> str:
 
 def html_outline(document) -> list[tuple[int, str]]:
     """(level, text) of the h2–h4 headings, the report's sections below its title."""
-    return [(int(element.tag[1]) - 1, text_of(element)) for element in document.iter()
-            if element.tag in ("h2", "h3", "h4")]
+    return [
+        (int(element.tag[1]) - 1, text_of(element))
+        for element in document.iter()
+        if element.tag in ("h2", "h3", "h4")
+    ]
 
 
 def seed_outline() -> list[str]:

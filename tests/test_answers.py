@@ -7,32 +7,53 @@ from datetime import date
 
 import pytest
 
-from checker.answers import is_unknown, parse_answer, parse_choice
+from checker.casefiles.answers import is_unknown, parse_answer, parse_choice
 from checker.errors import GranskaError
 from checker.model import Count, Fact
 
 
 def fact(kind: str, values: tuple[str, ...] = ()) -> Fact:
-    return Fact(id=f"test.{kind}", type=kind, title="t", question="q?", help="", area="test",
-                recipient="nämnd", values=values)
+    return Fact(
+        id=f"test.{kind}",
+        type=kind,
+        title="t",
+        question="q?",
+        help="",
+        area="test",
+        recipient="nämnd",
+        values=values,
+    )
 
 
-@pytest.mark.parametrize(("kind", "typed", "expected"), [
-    ("bool", "ja", True), ("bool", "Nej", False), ("bool", "true", True),
-    ("date", "2021-10-20", date(2021, 10, 20)),
-    ("integer", "16", 16), ("number", "36,2", 36.2), ("number", " 12.5 ", 12.5),
-    ("percent", "36,2 %", 36.2), ("percent", "100", 100),
-    ("count", "9 av 16", Count(9, 16)), ("count", "9/16", Count(9, 16)),
-    ("text", "enligt rutin: se bilaga", "enligt rutin: se bilaga"),
-    ("bool", "vet ej", None), ("date", "Vet ej", None), ("count", " vet ej ", None),
-])
+@pytest.mark.parametrize(
+    ("kind", "typed", "expected"),
+    [
+        ("bool", "ja", True),
+        ("bool", "Nej", False),
+        ("bool", "true", True),
+        ("date", "2021-10-20", date(2021, 10, 20)),
+        ("integer", "16", 16),
+        ("number", "36,2", 36.2),
+        ("number", " 12.5 ", 12.5),
+        ("percent", "36,2 %", 36.2),
+        ("percent", "100", 100),
+        ("count", "9 av 16", Count(9, 16)),
+        ("count", "9/16", Count(9, 16)),
+        ("text", "enligt rutin: se bilaga", "enligt rutin: se bilaga"),
+        ("bool", "vet ej", None),
+        ("date", "Vet ej", None),
+        ("count", " vet ej ", None),
+    ],
+)
 def test_an_answer_reads_as_in_a_case_file(kind, typed, expected):
     assert parse_answer(typed, fact(kind)) == expected
 
 
 def test_an_enum_value_is_given_by_name_label_or_number():
-    choices = replace(fact("enum", ("nej", "under_inforande", "ja")),
-                      labels=(("under_inforande", "under införande"),))
+    choices = replace(
+        fact("enum", ("nej", "under_inforande", "ja")),
+        labels=(("under_inforande", "under införande"),),
+    )
     assert parse_answer("under_inforande", choices) == "under_inforande"
     assert parse_answer("Under införande", choices) == "under_inforande"
     assert parse_answer("3", choices) == "ja"
@@ -40,11 +61,23 @@ def test_an_enum_value_is_given_by_name_label_or_number():
         parse_answer("4", choices)
 
 
-@pytest.mark.parametrize(("kind", "typed"), [
-    ("bool", "yes"), ("bool", "kanske"), ("date", "2021-02-30"), ("date", "20/10/2021"),
-    ("integer", "3,5"), ("percent", "120"), ("count", "17 av 16"), ("count", "9"),
-    ("number", "många"), ("bool", ""), ("bool", "   "), ("integer", "~"),
-])
+@pytest.mark.parametrize(
+    ("kind", "typed"),
+    [
+        ("bool", "yes"),
+        ("bool", "kanske"),
+        ("date", "2021-02-30"),
+        ("date", "20/10/2021"),
+        ("integer", "3,5"),
+        ("percent", "120"),
+        ("count", "17 av 16"),
+        ("count", "9"),
+        ("number", "många"),
+        ("bool", ""),
+        ("bool", "   "),
+        ("integer", "~"),
+    ],
+)
 def test_an_unreadable_answer_is_refused(kind, typed):
     with pytest.raises(GranskaError):
         parse_answer(typed, fact(kind))

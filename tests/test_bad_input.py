@@ -65,7 +65,8 @@ def test_duplicate_criterion_id_names_both_files(tmp_path):
     rules = _rules_copy(tmp_path)
     (rules / "criteria" / "zz_extra.yaml").write_text(
         "area: riktlinjer\ncriteria:\n  riktlinjer.antagna:\n    title: Dubblett\n",
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     result = _run("check", str(ROOT / "examples" / "heby-2022.yaml"), "--rules", str(rules))
     assert result.exit_code == 2
     assert "zz_extra.yaml:3:" in result.output
@@ -73,18 +74,26 @@ def test_duplicate_criterion_id_names_both_files(tmp_path):
     assert "riktlinjer.yaml" in result.output
 
 
-@pytest.mark.parametrize(("broken", "message"), [
-    ("{fact: riktlinjer.sjalvforsorjnin, equals: ja}",
-     "unknown fact 'riktlinjer.sjalvforsorjnin' (did you mean"),
-    ("{fact: riktlinjer.sjalvforsorjning, share_at_least: 0.5}",
-     "operator 'share_at_least' does not apply to riktlinjer.sjalvforsorjning (enum)"),
-])
+@pytest.mark.parametrize(
+    ("broken", "message"),
+    [
+        (
+            "{fact: riktlinjer.sjalvforsorjnin, equals: ja}",
+            "unknown fact 'riktlinjer.sjalvforsorjnin' (did you mean",
+        ),
+        (
+            "{fact: riktlinjer.sjalvforsorjning, share_at_least: 0.5}",
+            "operator 'share_at_least' does not apply to riktlinjer.sjalvforsorjning (enum)",
+        ),
+    ],
+)
 def test_broken_rule_condition_is_located(tmp_path, broken, message):
     rules = _rules_copy(tmp_path)
     path = rules / "criteria" / "riktlinjer.yaml"
     text = path.read_text(encoding="utf-8")
-    path.write_text(text.replace("{fact: riktlinjer.sjalvforsorjning, equals: ja}", broken),
-                    encoding="utf-8")
+    path.write_text(
+        text.replace("{fact: riktlinjer.sjalvforsorjning, equals: ja}", broken), encoding="utf-8"
+    )
     result = _run("rules", "--rules", str(rules))
     assert result.exit_code == 2
     assert "riktlinjer.yaml:" in result.output

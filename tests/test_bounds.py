@@ -29,12 +29,16 @@ def test_bounds_and_open_facts_equal_brute_force(set_name, audit_id, data):
         expected = oracle.question_bounds(question.id)
         assert names(analysis, analysis.question_bounds(question.id)) == expected, question.id
         assert analysis.open_facts(("question", question.id)) == (
-            oracle.open_facts(question.id) if expected[0] != expected[1] else []), question.id
+            oracle.open_facts(question.id) if expected[0] != expected[1] else []
+        ), question.id
     for criterion_id in analysis.problem.index:
-        assert analysis.criterion_possible(criterion_id) == \
-            oracle.criterion_statuses(criterion_id), criterion_id
+        assert analysis.criterion_possible(criterion_id) == oracle.criterion_statuses(
+            criterion_id
+        ), criterion_id
     for number, namnd in enumerate(partial.namnder):
         if oracle.namnd_unknowns(namnd) <= 8:
             low, high = analysis.namnd_bounds(number)
-            assert (analysis.overall_grades[low], analysis.overall_grades[high]) == \
-                oracle.namnd_bounds(namnd), namnd.name
+            assert (
+                analysis.overall_grades[low],
+                analysis.overall_grades[high],
+            ) == oracle.namnd_bounds(namnd), namnd.name

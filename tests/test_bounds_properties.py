@@ -11,10 +11,10 @@ from click.testing import CliRunner
 from hypothesis import given
 from hypothesis import strategies as st
 
-from checker import verdicts
-from checker.case import load_case
 from checker.cli import main
-from checker.evaluate import criterion_forms, evaluate_case
+from checker.evaluation.evaluate import criterion_forms, evaluate_case
+from checker.language import verdicts
+from checker.loading.cases import load_case
 from checker.model import CaseFact
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -25,10 +25,14 @@ def _ranks(result: dict) -> tuple[list, list]:
     """Per question and per nämnd: (lowest, highest) as positions on the scale, worst 0."""
     order = [g["id"] for g in reversed(result["audit"]["scale"])]
     overall = [g["id"] for g in reversed(result["audit"]["overall_scale"])]
-    questions = [(order.index(q["bounds"]["lowest"]), order.index(q["bounds"]["highest"]))
-                 for q in result["questions"]]
-    namnder = [(overall.index(o["bounds"]["lowest"]), overall.index(o["bounds"]["highest"]))
-               for o in result["overall"]]
+    questions = [
+        (order.index(q["bounds"]["lowest"]), order.index(q["bounds"]["highest"]))
+        for q in result["questions"]
+    ]
+    namnder = [
+        (overall.index(o["bounds"]["lowest"]), overall.index(o["bounds"]["highest"]))
+        for o in result["overall"]
+    ]
     return questions, namnder
 
 
@@ -50,8 +54,9 @@ def test_completions_lie_within_bounds_and_learning_never_widens(set_name, audit
     if unknown:
         learned = data.draw(st.sampled_from(unknown), label="learned")
         facts = {**partial.facts, learned: complete.facts[learned]}
-        result = evaluate_case(rules, partial.__class__(**{**partial.__dict__, "facts": facts}),
-                               with_reasoning=False)
+        result = evaluate_case(
+            rules, partial.__class__(**{**partial.__dict__, "facts": facts}), with_reasoning=False
+        )
         more_q, more_n = _ranks(result)
         assert all(map(_within, more_q + more_n, open_q + open_n)), learned
         for before, after in zip(results[1]["questions"], result["questions"], strict=True):
@@ -77,8 +82,9 @@ def test_three_valued_statuses_agree_with_the_exact_ones(set_name, audit_id, dat
 def test_x_or_not_x_is_decided_although_x_is_unknown():
     rules = rule_set("nonmonotone")
     case = blank("nonmonotone", "prov-icke-monoton")
-    statuses = {c["id"]: c["status"] for q in evaluate_case(rules, case)["questions"]
-                for c in q["criteria"]}
+    statuses = {
+        c["id"]: c["status"] for q in evaluate_case(rules, case)["questions"] for c in q["criteria"]
+    }
     assert statuses["prov.tautologi"] == "uppfyllt"
 
 
@@ -92,7 +98,10 @@ def test_a_shared_unknown_fact_is_split_on_jointly():
     case = base.__class__(**{**base.__dict__, "facts": facts})
     question = evaluate_case(rules, case)["questions"][0]
     assert {c["id"]: c["status_range"]["highest"] for c in question["criteria"]} == {
-        "prov.tautologi": "uppfyllt", "prov.motsatt": "uppfyllt", "prov.blandad": "uppfyllt"}
+        "prov.tautologi": "uppfyllt",
+        "prov.motsatt": "uppfyllt",
+        "prov.blandad": "uppfyllt",
+    }
     assert question["bounds"] == {"lowest": "delvis", "highest": "delvis"}
     assert question["verdict"] == "delvis" and question["open_facts"] == []
 
@@ -114,9 +123,11 @@ def test_golden_cases_are_decided_on_every_graded_question(path):
     result = evaluate_case(SHIPPED, case)
     for question in result["questions"]:
         if question["id"] in graded:
-            assert question["decided"], (f"{path.name}: {question['id']} is "
-                                         f"{question['bounds']} (open: "
-                                         f"{', '.join(question['open_facts'])})")
+            assert question["decided"], (
+                f"{path.name}: {question['id']} is "
+                f"{question['bounds']} (open: "
+                f"{', '.join(question['open_facts'])})"
+            )
 
 
 def test_fail_on_compares_the_lowest_bound(tmp_path):
@@ -124,6 +135,7 @@ def test_fail_on_compares_the_lowest_bound(tmp_path):
     path = Path(case.file)
     outcome = CliRunner().invoke(main, ["check", str(path), "--fail-on", "nej"])
     assert outcome.exit_code == 1, outcome.output  # Nej–Ja: the lowest bound is Nej
-    outcome = CliRunner().invoke(main, ["check", str(ROOT / "examples" / "heby-2022.yaml"),
-                                        "--fail-on", "nej"])
+    outcome = CliRunner().invoke(
+        main, ["check", str(ROOT / "examples" / "heby-2022.yaml"), "--fail-on", "nej"]
+    )
     assert outcome.exit_code == 0, outcome.output

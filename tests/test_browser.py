@@ -15,18 +15,30 @@ from report_support import CHROMIUM, IN_CI, result
 from checker import api
 
 CHROMEDRIVER = shutil.which("chromedriver")
-FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-         "--disable-background-networking", "--disable-component-update", "--disable-sync",
-         "--disable-dev-shm-usage")
+FLAGS = (
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
+)
 
 
 def _require_browser() -> None:
-    missing = [name for name, path in (("chromium", CHROMIUM), ("chromedriver", CHROMEDRIVER))
-               if path is None]
+    missing = [
+        name
+        for name, path in (("chromium", CHROMIUM), ("chromedriver", CHROMEDRIVER))
+        if path is None
+    ]
     if not missing:
         return
-    reason = f"{' and '.join(missing)} not installed (Debian: apt-get install chromium " \
-             "chromium-driver)"
+    reason = (
+        f"{' and '.join(missing)} not installed (Debian: apt-get install chromium chromium-driver)"
+    )
     if IN_CI and CHROMIUM is not None:
         pytest.fail(f"CI has Chromium but the browser test cannot run: {reason}")
     pytest.skip(reason)
@@ -67,8 +79,9 @@ def _screenshot(driver):
     return Image.open(io.BytesIO(driver.get_screenshot_as_png())).convert("RGB")
 
 
-def test_chromium_renders_the_report_with_its_title_and_no_console_errors(browser, report_url,
-                                                                          tmp_path):
+def test_chromium_renders_the_report_with_its_title_and_no_console_errors(
+    browser, report_url, tmp_path
+):
     from selenium.webdriver.common.by import By
 
     browser.set_window_size(1200, 1000)
@@ -82,8 +95,12 @@ def test_chromium_renders_the_report_with_its_title_and_no_console_errors(browse
     assert sum(grey.histogram()[:128]) > 0.005 * grey.width * grey.height, "blank screenshot"
     box = heading.rect
     scale = image.width / browser.execute_script("return window.innerWidth")
-    title_area = image.crop(tuple(round(v * scale) for v in (
-        box["x"], box["y"], box["x"] + box["width"], box["y"] + box["height"])))
+    title_area = image.crop(
+        tuple(
+            round(v * scale)
+            for v in (box["x"], box["y"], box["x"] + box["width"], box["y"] + box["height"])
+        )
+    )
     assert box["y"] + box["height"] <= browser.execute_script("return window.innerHeight")
     assert title_area.convert("L").getextrema()[0] < 100, "the title is not drawn"
     errors = [entry for entry in browser.get_log("browser") if entry["level"] == "SEVERE"]
@@ -94,10 +111,12 @@ def test_chromium_on_a_phone_needs_no_sideways_scrolling(browser, report_url):
     browser.set_window_size(390, 844)
     browser.get(report_url)
     widths = browser.execute_script(
-        "return [document.documentElement.scrollWidth, document.documentElement.clientWidth]")
+        "return [document.documentElement.scrollWidth, document.documentElement.clientWidth]"
+    )
     assert widths[0] <= widths[1]
     font_size = browser.execute_script(
-        "return parseFloat(getComputedStyle(document.body).fontSize)")
+        "return parseFloat(getComputedStyle(document.body).fontSize)"
+    )
     assert font_size >= 14
 
 
@@ -106,8 +125,9 @@ def test_chromium_prints_the_report_on_a4(browser, report_url):
     import base64
 
     browser.get(report_url)
-    printed = browser.execute_cdp_cmd("Page.printToPDF", {"preferCSSPageSize": True,
-                                                          "printBackground": True})
+    printed = browser.execute_cdp_cmd(
+        "Page.printToPDF", {"preferCSSPageSize": True, "printBackground": True}
+    )
     document = pdfium.PdfDocument(base64.b64decode(printed["data"]))
     assert len(document) >= 3
     assert document[0].get_size() == pytest.approx((595.3, 841.9), abs=1)

@@ -9,35 +9,40 @@ import pytest
 from click.testing import CliRunner
 from jsonschema import Draft202012Validator
 
-from checker.audit_facts import audit_facts
-from checker.case import load_case
-from checker.case_schema import case_schema
-from checker.casefile import blank_case
+from checker.casefiles.drafts import blank_case
+from checker.casefiles.fact_order import audit_facts
+from checker.casefiles.json_schema import case_schema
 from checker.cli import main
 from checker.errors import GranskaError
-from checker.yamlio import load_yaml
+from checker.files.strict_yaml import load_yaml
+from checker.loading.cases import load_case
 
 ROOT = Path(__file__).resolve().parent.parent
 CASES = sorted([*ROOT.glob("examples/*.yaml"), *ROOT.glob("tests/cases/*.yaml")])
 
 
 def _comments(content: str) -> str:
-    return " ".join(line.strip().lstrip("#").strip() for line in content.splitlines()
-                    if line.strip().startswith("#"))
+    return " ".join(
+        line.strip().lstrip("#").strip()
+        for line in content.splitlines()
+        if line.strip().startswith("#")
+    )
 
 
 def test_every_audit_gets_a_blank_case_that_loads_with_every_fact_unknown(rules, tmp_path):
     for audit_id, audit in rules.audits.items():
         path = tmp_path / f"{audit_id}.yaml"
-        result = CliRunner().invoke(main, ["template", "--audit", audit_id, "-o", str(path),
-                                           "--year", "2024"])
+        result = CliRunner().invoke(
+            main, ["template", "--audit", audit_id, "-o", str(path), "--year", "2024"]
+        )
         assert result.exit_code == 0, result.output
         case = load_case(path, rules)
         assert list(case.facts) == audit_facts(rules, audit)
         assert all(fact.value is None for fact in case.facts.values())
         assert case.period_from.isoformat() == "2024-01-01"
-        assert {role for namnd in case.namnder for role in namnd.roles} == \
-            {role.id for role in audit.roles}
+        assert {role for namnd in case.namnder for role in namnd.roles} == {
+            role.id for role in audit.roles
+        }
         comments = " ".join(_comments(path.read_text(encoding="utf-8")).split())
         for fact_id in case.facts:
             assert " ".join(rules.facts[fact_id].question.split()) in comments, fact_id
@@ -45,8 +50,17 @@ def test_every_audit_gets_a_blank_case_that_loads_with_every_fact_unknown(rules,
 
 def test_the_template_is_the_same_on_the_terminal_and_in_the_file(tmp_path):
     path = tmp_path / "fall.yaml"
-    arguments = ["template", "--audit", "pwc-arbetsmarknadsinsatser", "--year", "2023",
-                 "--kommun", "Exempelby kommun", "--schema", "granska-schema.json"]
+    arguments = [
+        "template",
+        "--audit",
+        "pwc-arbetsmarknadsinsatser",
+        "--year",
+        "2023",
+        "--kommun",
+        "Exempelby kommun",
+        "--schema",
+        "granska-schema.json",
+    ]
     printed = CliRunner().invoke(main, arguments)
     written = CliRunner().invoke(main, [*arguments, "-o", str(path)])
     assert printed.exit_code == written.exit_code == 0
@@ -102,18 +116,23 @@ def _broken_cases():
     fact = "riktlinjer.finns"
     yield "unknown fact", lambda case: case["facts"].update({"riktlinjer.finnes": "ja"})
     yield "yes is no boolean", lambda case: case["facts"].update({fact: "yes"})
-    yield "enum value", lambda case: case["facts"].update(
-        {"planering.plan_inom_tre_manader": "kanske"})
-    yield "unknown underlag", lambda case: case["facts"].update(
-        {fact: {"värde": "ja", "underlag": "rykte"}})
+    yield (
+        "enum value",
+        lambda case: case["facts"].update({"planering.plan_inom_tre_manader": "kanske"}),
+    )
+    yield (
+        "unknown underlag",
+        lambda case: case["facts"].update({fact: {"värde": "ja", "underlag": "rykte"}}),
+    )
     yield "no kommun", lambda case: case.pop("kommun")
     yield "unknown key", lambda case: case.update({"kommunen": "x"})
     yield "date", lambda case: case.update({"granskningsdatum": "22 december 2022"})
     yield "role of no audit", lambda case: case["nämnder"][0].update({"roller": ["revisor"]})
 
 
-@pytest.mark.parametrize(("what", "breaking"), list(_broken_cases()),
-                         ids=[what for what, _ in _broken_cases()])
+@pytest.mark.parametrize(
+    ("what", "breaking"), list(_broken_cases()), ids=[what for what, _ in _broken_cases()]
+)
 def test_what_the_loader_refuses_the_schema_refuses(rules, schema, tmp_path, what, breaking):
     case = json.loads(json.dumps(load_yaml(ROOT / "examples" / "heby-2022.yaml")))
     breaking(case)
@@ -125,11 +144,14 @@ def test_what_the_loader_refuses_the_schema_refuses(rules, schema, tmp_path, wha
 
 
 def test_a_role_of_another_audit_is_refused_for_this_audit(rules, schema, tmp_path):
-    roles = {audit_id: {role.id for role in audit.roles}
-             for audit_id, audit in rules.audits.items()}
-    audit_id, foreign = next((audit_id, sorted(set().union(*roles.values()) - own)[0])
-                             for audit_id, own in sorted(roles.items())
-                             if set().union(*roles.values()) - own)
+    roles = {
+        audit_id: {role.id for role in audit.roles} for audit_id, audit in rules.audits.items()
+    }
+    audit_id, foreign = next(
+        (audit_id, sorted(set().union(*roles.values()) - own)[0])
+        for audit_id, own in sorted(roles.items())
+        if set().union(*roles.values()) - own
+    )
     path = tmp_path / "fall.yaml"
     path.write_text(blank_case(rules, audit_id, 2024), encoding="utf-8")
     case = json.loads(json.dumps(load_yaml(path)))

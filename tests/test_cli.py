@@ -37,7 +37,9 @@ def test_check_json_contract():
     data = json.loads(result.output)
     assert [q["verdict"] for q in data["questions"]] == ["delvis", "ja", "delvis", "delvis"]
     assert {o["nämnd"]: o["verdict"] for o in data["overall"]} == {
-        "Vård- och omsorgsnämnden": "inte_helt", "Kommunstyrelsen": "inte_helt"}
+        "Vård- och omsorgsnämnden": "inte_helt",
+        "Kommunstyrelsen": "inte_helt",
+    }
     assert data["rules_version"] and "förbedömning" in data["disclaimer"]
     criterion = data["questions"][0]["criteria"][0]
     assert set(criterion) >= {"id", "title", "status", "basis", "facts", "reasoning"}
@@ -113,8 +115,10 @@ def test_output_is_deterministic(tmp_path):
 def test_parameter_override_is_shown(tmp_path):
     case = tmp_path / "case.yaml"
     text = (ROOT / "examples" / "heby-2022.yaml").read_text(encoding="utf-8")
-    case.write_text(text.replace("facts:\n", "parametrar: {riktlinjer_revidering_ar: 3}\nfacts:\n",
-                                 1), encoding="utf-8")
+    case.write_text(
+        text.replace("facts:\n", "parametrar: {riktlinjer_revidering_ar: 3}\nfacts:\n", 1),
+        encoding="utf-8",
+    )
     result = _run("check", str(case), "--format", "json")
     data = json.loads(result.output)
     assert data["parameter_overrides"] == {"riktlinjer_revidering_ar": 3}

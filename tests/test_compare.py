@@ -12,9 +12,11 @@ from checker.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
 HEBY = ROOT / "examples" / "heby-2022.yaml"
-IMPROVED = {"rutiner.anvisning_intern": {"värde": "ja", "underlag": "styrdokument"},
-            "rutiner.insatsutbud_dokumenterat": {"värde": "ja", "underlag": "styrdokument"},
-            "riktlinjer.beslutsdatum": "2023-03-01"}
+IMPROVED = {
+    "rutiner.anvisning_intern": {"värde": "ja", "underlag": "styrdokument"},
+    "rutiner.insatsutbud_dokumenterat": {"värde": "ja", "underlag": "styrdokument"},
+    "riktlinjer.beslutsdatum": "2023-03-01",
+}
 
 
 def _run(*args):
@@ -32,9 +34,13 @@ def _heby(tmp_path: Path, name: str, facts: dict, **fields) -> Path:
 
 
 def test_compare_cases_lists_moves_facts_and_answered_recommendations(tmp_path):
-    later = _heby(tmp_path, "heby-2023.yaml", IMPROVED,
-                  granskningsperiod={"från": "2023-01-01", "till": "2023-12-31"},
-                  granskningsdatum="2023-12-20")
+    later = _heby(
+        tmp_path,
+        "heby-2023.yaml",
+        IMPROVED,
+        granskningsperiod={"från": "2023-01-01", "till": "2023-12-31"},
+        granskningsdatum="2023-12-20",
+    )
     result = _run("compare", HEBY, later, "--format", "json")
     assert result.exit_code == 0, result.output
     data = json.loads(result.output)
@@ -44,14 +50,19 @@ def test_compare_cases_lists_moves_facts_and_answered_recommendations(tmp_path):
     assert moved["rutiner.anvisning"] == ("delvis uppfyllt", "uppfyllt", "up")
     anvisning = next(c for c in rf1["criteria"] if c["id"] == "rutiner.anvisning")
     assert [(f["id"], f["before"], f["after"]) for f in anvisning["facts"]] == [
-        ("rutiner.anvisning_intern", "nej", "ja")]
-    assert all(q["direction"] == "same" and not q["criteria"]
-               for q in data["questions"] if q["id"] in ("RF2", "RF3"))
+        ("rutiner.anvisning_intern", "nej", "ja")
+    ]
+    assert all(
+        q["direction"] == "same" and not q["criteria"]
+        for q in data["questions"]
+        if q["id"] in ("RF2", "RF3")
+    )
     answered = [rec["id"] for rec in data["recommendations"]["answered"]]
     assert "rek.insatsutbud-dokumenteras" in answered
     assert data["recommendations"]["new"] == []
     assert "rek.insatsutbud-dokumenteras" not in [
-        rec["id"] for rec in data["recommendations"]["remaining"]]
+        rec["id"] for rec in data["recommendations"]["remaining"]
+    ]
 
 
 def test_a_saved_result_compares_like_its_case(tmp_path):
@@ -60,8 +71,10 @@ def test_a_saved_result_compares_like_its_case(tmp_path):
     assert _run("check", HEBY, "-o", saved).exit_code == 0
     from_cases = _run("compare", HEBY, later, "--format", "json").output
     from_result = _run("compare", saved, later, "--format", "json").output
-    strip = lambda text: {key: value for key, value in json.loads(text).items()  # noqa: E731
-                          if key != "old"}
+
+    def strip(text: str) -> dict:
+        return {key: value for key, value in json.loads(text).items() if key != "old"}
+
     assert strip(from_cases) == strip(from_result)
 
 

@@ -6,20 +6,23 @@ from datetime import date
 
 import pytest
 
-from checker import conditions
-from checker.conditions import All, Any_, Context, Not, Period, Test
 from checker.errors import GranskaError
+from checker.files.nodes import Node
+from checker.files.strict_yaml import parse_yaml
+from checker.language import conditions
+from checker.language.conditions import All, Any_, Context, Not, Period, Test
 from checker.model import Count
-from checker.schema import Node
-from checker.yamlio import parse_yaml
 
 CONTEXT = Context(date(2022, 12, 22), date(2022, 1, 1), date(2022, 12, 31))
 
 
 def _parse(text, rules):
-    catalogue = conditions.Catalogue(rules.facts, rules.fact_aliases,
-                                     {n: p.value for n, p in rules.parameters.items()},
-                                     rules.vocabulary.underlag)
+    catalogue = conditions.Catalogue(
+        rules.facts,
+        rules.fact_aliases,
+        {n: p.value for n, p in rules.parameters.items()},
+        rules.vocabulary.underlag,
+    )
     return conditions.parse(Node(parse_yaml(text, "c.yaml"), "c.yaml", 1), catalogue)
 
 
@@ -32,10 +35,22 @@ def test_kleene_logic(rules):
     x = Test("riktlinjer.finns", "equals", True)
     assert _eval(All((x,)), rules) is None
     assert _eval(Any_((x, Not(x))), rules) is None  # three-valued: not exact (bounds are)
-    assert _eval(All((x, Test("rutiner.anvisning_intern", "equals", True))), rules,
-                 rutiner__anvisning_intern=False) is False
-    assert _eval(Any_((x, Test("rutiner.anvisning_intern", "equals", True))), rules,
-                 rutiner__anvisning_intern=True) is True
+    assert (
+        _eval(
+            All((x, Test("rutiner.anvisning_intern", "equals", True))),
+            rules,
+            rutiner__anvisning_intern=False,
+        )
+        is False
+    )
+    assert (
+        _eval(
+            Any_((x, Test("rutiner.anvisning_intern", "equals", True))),
+            rules,
+            rutiner__anvisning_intern=True,
+        )
+        is True
+    )
 
 
 def test_enum_order_operators(rules):
@@ -57,7 +72,9 @@ def test_period_is_calendar_exact():
 def test_within_uses_parameters(rules):
     condition = _parse(
         "{fact: riktlinjer.beslutsdatum, within: {years: $riktlinjer_revidering_ar,"
-        " relative_to: period_end}}", rules)
+        " relative_to: period_end}}",
+        rules,
+    )
     bound = conditions.bind(condition, {"riktlinjer_revidering_ar": 1})
     assert _eval(bound, rules, riktlinjer__beslutsdatum=date(2022, 1, 1)) is True
     assert _eval(bound, rules, riktlinjer__beslutsdatum=date(2021, 12, 30)) is False
@@ -67,10 +84,18 @@ def test_within_uses_parameters(rules):
 
 def test_underlag_requirement(rules):
     condition = _parse("{fact: riktlinjer.finns, equals: true, underlag: [styrdokument]}", rules)
-    assert conditions.evaluate(condition, rules.facts,
-                               {"riktlinjer.finns": (True, "styrdokument")}, CONTEXT) is True
-    assert conditions.evaluate(condition, rules.facts,
-                               {"riktlinjer.finns": (True, "intervju")}, CONTEXT) is False
+    assert (
+        conditions.evaluate(
+            condition, rules.facts, {"riktlinjer.finns": (True, "styrdokument")}, CONTEXT
+        )
+        is True
+    )
+    assert (
+        conditions.evaluate(
+            condition, rules.facts, {"riktlinjer.finns": (True, "intervju")}, CONTEXT
+        )
+        is False
+    )
 
 
 def test_share_operators():
@@ -80,14 +105,17 @@ def test_share_operators():
     assert conditions.test_value(test, fact, Count(7, 16), CONTEXT) is False
 
 
-@pytest.mark.parametrize(("text", "message"), [
-    ("{fact: riktlinjer.finns}", "needs exactly one operator"),
-    ("{fact: riktlinjer.finns, equals: ja}", "riktlinjer.finns is true or false"),
-    ("{fact: riktlinjer.beslutsdatum, within: {weeks: 2}}", "unknown key 'weeks'"),
-    ("{fact: riktlinjer.finns, equals: true, underlag: [rykte]}", "expected one of"),
-    ("{fact: riktlinjer.beslutsdatum, within: {years: $okand}}", "unknown parameter 'okand'"),
-    ("{alla: []}", "expected a condition"),
-])
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("{fact: riktlinjer.finns}", "needs exactly one operator"),
+        ("{fact: riktlinjer.finns, equals: ja}", "riktlinjer.finns is true or false"),
+        ("{fact: riktlinjer.beslutsdatum, within: {weeks: 2}}", "unknown key 'weeks'"),
+        ("{fact: riktlinjer.finns, equals: true, underlag: [rykte]}", "expected one of"),
+        ("{fact: riktlinjer.beslutsdatum, within: {years: $okand}}", "unknown parameter 'okand'"),
+        ("{alla: []}", "expected a condition"),
+    ],
+)
 def test_parse_errors_are_located(rules, text, message):
     with pytest.raises(GranskaError, match=message) as error:
         _parse(text, rules)

@@ -11,20 +11,31 @@ import pytest
 from click.testing import CliRunner
 
 from checker.cli import main
-from checker.corpusgen import generate_cases
-from checker.diff import _SECTIONS, _carried, _read, _translator, diff_corpus, outcome
-from checker.evaluate import evaluate_case
-from checker.load import load_rules
-from checker.yamlio import load_yaml
+from checker.evaluation.evaluate import evaluate_case
+from checker.files.strict_yaml import load_yaml
+from checker.loading.rules import load_rules
+from checker.regression.diff import _SECTIONS, _carried, _read, _translator, diff_corpus, outcome
+from checker.regression.generate import generate_cases
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURE = ROOT / "tests" / "diff_fixture"
 
 
 def _git(repo: Path, *args: str) -> None:
-    subprocess.run(["git", "-C", str(repo), "-c", "user.name=granska", "-c",
-                    "user.email=granska@example.invalid", *args], check=True,
-                   capture_output=True)
+    subprocess.run(
+        [
+            "git",
+            "-C",
+            str(repo),
+            "-c",
+            "user.name=granska",
+            "-c",
+            "user.email=granska@example.invalid",
+            *args,
+        ],
+        check=True,
+        capture_output=True,
+    )
 
 
 @pytest.fixture(scope="module")
@@ -45,26 +56,38 @@ def repo(tmp_path_factory) -> Path:
 
 
 def _diff(repo: Path, *args: str):
-    return CliRunner().invoke(main, ["diff", "--rules", str(repo / "rules"), "--cases",
-                                     str(repo / "cases"), *args])
+    return CliRunner().invoke(
+        main, ["diff", "--rules", str(repo / "rules"), "--cases", str(repo / "cases"), *args]
+    )
 
 
 def test_diff_reports_exactly_the_verdicts_that_move(repo):
     result = _diff(repo, "--base", "HEAD~1", "--format", "json")
     assert result.exit_code == 1, result.output
     report = json.loads(result.output)
-    moved = {(Path(change["case"]).stem, change["subject"], change["before"], change["after"],
-              tuple((c["id"], c["before"], c["after"]) for c in change["criteria"]))
-             for change in report["changes"]}
+    moved = {
+        (
+            Path(change["case"]).stem,
+            change["subject"],
+            change["before"],
+            change["after"],
+            tuple((c["id"], c["before"], c["after"]) for c in change["criteria"]),
+        )
+        for change in report["changes"]
+    }
     assert moved == {
         ("c1", "Q1", "ja", "delvis", (("plan.i-tid", "uppfyllt", "delvis"),)),
         ("c1", "samlat Socialnämnden", "sakerstaller", "inte_helt", ()),
         ("c2", "Q2", "ja", "delvis", (("plan.dokumenterad", None, "ej_uppfyllt"),)),
         ("c2", "samlat Socialnämnden", "sakerstaller", "inte_helt", ()),
     }
-    assert report["summary"] == {"cases": 4, "changed_cases": 2, "changed_verdicts": 4,
-                                 "per_question": {"Q1": 1, "Q2": 1, "samlat Socialnämnden": 2},
-                                 "errors": 0}
+    assert report["summary"] == {
+        "cases": 4,
+        "changed_cases": 2,
+        "changed_verdicts": 4,
+        "per_question": {"Q1": 1, "Q2": 1, "samlat Socialnämnden": 2},
+        "errors": 0,
+    }
     assert report["errors"] == []
 
 
@@ -78,8 +101,10 @@ def test_text_and_markdown_name_case_question_and_criteria(repo):
     markdown = _diff(repo, "--base", "HEAD~1", "--format", "md").output
     assert markdown.startswith("### granska diff: 4 bedömningar ändras i 2 av 4 fall")
     assert "| Fall | Fråga | Före | Efter | Kriterier som ändras |" in markdown
-    assert "| Q1 | Ja | **Delvis** | Planer upprättas i tid (`plan.i-tid`): uppfyllt → " \
-           "delvis uppfyllt |" in markdown
+    assert (
+        "| Q1 | Ja | **Delvis** | Planer upprättas i tid (`plan.i-tid`): uppfyllt → "
+        "delvis uppfyllt |" in markdown
+    )
 
 
 def test_no_change_exits_0(repo):
@@ -89,8 +114,10 @@ def test_no_change_exits_0(repo):
 
 
 def test_a_rules_directory_can_be_the_base(repo, tmp_path):
-    subprocess.run(["git", "-C", str(repo), "archive", "HEAD~1", "rules", "-o",
-                    str(tmp_path / "v1.tar")], check=True)
+    subprocess.run(
+        ["git", "-C", str(repo), "archive", "HEAD~1", "rules", "-o", str(tmp_path / "v1.tar")],
+        check=True,
+    )
     shutil.unpack_archive(tmp_path / "v1.tar", tmp_path)
     result = _diff(repo, "--base", str(tmp_path / "rules"), "--format", "json")
     assert json.loads(result.output)["summary"]["changed_verdicts"] == 4
@@ -104,8 +131,10 @@ def test_an_unknown_ref_is_a_clear_error(repo):
 
 def test_worker_processes_give_the_sequential_outcome(repo, tmp_path):
     base_dir = tmp_path / "base"
-    subprocess.run(["git", "-C", str(repo), "archive", "HEAD~1:rules", "-o",
-                    str(tmp_path / "v1.tar")], check=True)
+    subprocess.run(
+        ["git", "-C", str(repo), "archive", "HEAD~1:rules", "-o", str(tmp_path / "v1.tar")],
+        check=True,
+    )
     shutil.unpack_archive(tmp_path / "v1.tar", base_dir)
     base, working = load_rules(base_dir), load_rules(repo / "rules")
     paths = generate_cases(working, 240, 7, tmp_path / "corpus")
@@ -116,19 +145,24 @@ def test_worker_processes_give_the_sequential_outcome(repo, tmp_path):
 
 
 def test_a_case_carried_to_the_base_rules_reads_as_if_validated_anew(repo, tmp_path):
-    subprocess.run(["git", "-C", str(repo), "archive", "HEAD~1:rules", "-o",
-                    str(tmp_path / "v1.tar")], check=True)
+    subprocess.run(
+        ["git", "-C", str(repo), "archive", "HEAD~1:rules", "-o", str(tmp_path / "v1.tar")],
+        check=True,
+    )
     shutil.unpack_archive(tmp_path / "v1.tar", tmp_path / "base")
     base, working = load_rules(tmp_path / "base"), load_rules(repo / "rules")
     to_base = {kind: _translator(base, working, kind) for _key, kind in _SECTIONS}
     to_working = {kind: _translator(working, base, kind) for _key, kind in _SECTIONS}
-    paths = [*sorted((repo / "cases").glob("*.yaml")),
-             *generate_cases(working, 40, 11, tmp_path / "corpus")]
+    paths = [
+        *sorted((repo / "cases").glob("*.yaml")),
+        *generate_cases(working, 40, 11, tmp_path / "corpus"),
+    ]
     for path in paths:
         data = load_yaml(path)
         read, _error = _read(working, base, data, str(path), to_working)
         carried = _carried(read, base, working, to_base)
         anew, _error = _read(base, working, data, str(path), to_base)
         assert carried is not None
-        assert outcome(evaluate_case(base, carried), {}) == \
-            outcome(evaluate_case(base, anew), {}), path.name
+        assert outcome(evaluate_case(base, carried), {}) == outcome(
+            evaluate_case(base, anew), {}
+        ), path.name

@@ -7,7 +7,7 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from checker.cli import main
-from checker.load import load_rules
+from checker.loading.rules import load_rules
 from checker.ruledocs import render_docs
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -18,7 +18,8 @@ def test_the_committed_catalogue_is_up_to_date():
     committed = (ROOT / "docs" / "rules.md").read_text(encoding="utf-8")
     assert committed == render_docs(RULES), (
         "docs/rules.md is out of date with rules/: regenerate it with "
-        "`granska docs -o docs/rules.md` and commit it")
+        "`granska docs -o docs/rules.md` and commit it"
+    )
 
 
 def test_every_criterion_and_fact_has_its_line():
@@ -28,8 +29,7 @@ def test_every_criterion_and_fact_has_its_line():
         assert criterion.title in line
     for fact_id in RULES.facts:
         assert f"| `{fact_id}`" in text
-    rf1 = next(line for line in text.splitlines()
-               if line.startswith("| `rutiner.anvisning` "))
+    rf1 = next(line for line in text.splitlines() if line.startswith("| `rutiner.anvisning` "))
     assert "pwc-arbetsmarknadsinsatser RF1" in rf1
 
 

@@ -8,9 +8,9 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from checker.evaluate import criterion_forms
-from checker.generate import random_case
-from checker.load import load_rules
+from checker.casefiles.random_cases import random_case
+from checker.evaluation.evaluate import criterion_forms
+from checker.loading.rules import load_rules
 
 from case_strategies import cases
 
@@ -26,8 +26,9 @@ def any_case(draw):
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(any_case())
 def test_engine_agrees_with_reference_interpreter(case):
-    assert criterion_forms(RULES, case, use_engine=True) == \
-        criterion_forms(RULES, case, use_engine=False)
+    assert criterion_forms(RULES, case, use_engine=True) == criterion_forms(
+        RULES, case, use_engine=False
+    )
 
 
 def test_engine_agrees_on_a_large_generated_corpus():
@@ -35,7 +36,13 @@ def test_engine_agrees_on_a_large_generated_corpus():
     rng = random.Random(5)
     audits = sorted(RULES.audits)
     for number in range(3000):
-        case = random_case(RULES, audits[number % len(audits)], rng, number,
-                           known_share=rng.choice([1.0, 0.7, 0.3]))
-        assert criterion_forms(RULES, case, use_engine=True) == \
-            criterion_forms(RULES, case, use_engine=False), case.kommun
+        case = random_case(
+            RULES,
+            audits[number % len(audits)],
+            rng,
+            number,
+            known_share=rng.choice([1.0, 0.7, 0.3]),
+        )
+        assert criterion_forms(RULES, case, use_engine=True) == criterion_forms(
+            RULES, case, use_engine=False
+        ), case.kommun

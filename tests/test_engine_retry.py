@@ -7,10 +7,10 @@ from pathlib import Path
 import durable_rules_engine
 import pytest
 
-from checker import engine as engine_module
-from checker.case import load_case
-from checker.evaluate import criterion_forms
-from checker.load import load_rules
+from checker.evaluation import engine as engine_module
+from checker.evaluation.evaluate import criterion_forms
+from checker.loading.cases import load_case
+from checker.loading.rules import load_rules
 
 ROOT = Path(__file__).resolve().parent.parent
 RULES = load_rules(ROOT / "rules")

@@ -10,13 +10,13 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
-from checker.case import load_case
 from checker.cli import main
 from checker.errors import GranskaError
-from checker.evaluate import evaluate_case
-from checker.expected import compare
-from checker.render import RENDERERS
-from checker.yamlio import load_yaml
+from checker.evaluation.evaluate import evaluate_case
+from checker.files.strict_yaml import load_yaml
+from checker.loading.cases import load_case
+from checker.output.formats import RENDERERS
+from checker.regression.expected import compare
 
 ROOT = Path(__file__).resolve().parent.parent
 LUND = ROOT / "tests" / "cases" / "lund-2021.yaml"
@@ -28,16 +28,21 @@ def _run(*args: str):
     return CliRunner().invoke(main, [str(arg) for arg in args])
 
 
-def _write_case(tmp_path: Path, uppfoljning: list, facts: dict | None = None,
-                audit: str = AUDIT, **extra) -> Path:
-    data = {"kommun": "Provkommun", "granskningsperiod": {"från": "2024-01-01",
-                                                           "till": "2024-12-31"},
-            "granskningsdatum": "2024-12-31", "audit": audit,
-            "nämnder": [{"namn": "Socialnämnden", "roller": ["socialnamnd", "arbetsmarknad"]}],
-            "uppföljning": uppfoljning, "facts": facts or {}, **extra}
+def _write_case(
+    tmp_path: Path, uppfoljning: list, facts: dict | None = None, audit: str = AUDIT, **extra
+) -> Path:
+    data = {
+        "kommun": "Provkommun",
+        "granskningsperiod": {"från": "2024-01-01", "till": "2024-12-31"},
+        "granskningsdatum": "2024-12-31",
+        "audit": audit,
+        "nämnder": [{"namn": "Socialnämnden", "roller": ["socialnamnd", "arbetsmarknad"]}],
+        "uppföljning": uppfoljning,
+        "facts": facts or {},
+        **extra,
+    }
     path = tmp_path / "case.yaml"
-    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False),
-                    encoding="utf-8")
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
     return path
 
 
@@ -51,31 +56,53 @@ def test_lund_follow_up_grades_and_only_the_two_new_recommendations(rules):
     grades = {item["id"]: item["verdict"] for item in result["followup"]}
     assert grades == {"U1": "delvis_atgardad", "U2": "atgardad"}
     assert [rec["id"] for rec in result["recommendations"]] == [
-        "rek.rutiner-datum-ansvarig", "rek.samlad-malbild"]
+        "rek.rutiner-datum-ansvarig",
+        "rek.samlad-malbild",
+    ]
     first = result["followup"][0]
     assert first["recommendation"] == "rek.samverkan-mal-uppfoljning"
     assert first["wording"].startswith("att stärka sin styrning och uppföljning av samverkan")
-    assert first["text"].startswith("Har Socialnämnden vidtagit åtgärder utifrån "
-                                    "rekommendationen att stärka")
+    assert first["text"].startswith(
+        "Har Socialnämnden vidtagit åtgärder utifrån rekommendationen att stärka"
+    )
     assert first["addressed_to"] == ["Socialnämnden"]
     assert result["audit"]["followup"]["scale"][0] == {
-        "id": "atgardad", "label": "Åtgärdad", "colour": "#1b7a3a"}
+        "id": "atgardad",
+        "label": "Åtgärdad",
+        "colour": "#1b7a3a",
+    }
 
 
-@pytest.mark.parametrize(("value", "grade"), [
-    ("ja", "atgardad"), ("delvis", "delvis_atgardad"), ("nej", "ej_atgardad")])
-def test_a_followed_up_recommendation_is_graded_by_its_criteria(rules, tmp_path, value,
-                                                                grade):
-    path = _write_case(tmp_path, [{"id": "T1", "text": "att följa upp samverkan",
-                                   "kriterier": ["samverkansstyrning.uppfoljning"]}],
-                       {"samverkansstyrning.uppfoljning": value})
+@pytest.mark.parametrize(
+    ("value", "grade"), [("ja", "atgardad"), ("delvis", "delvis_atgardad"), ("nej", "ej_atgardad")]
+)
+def test_a_followed_up_recommendation_is_graded_by_its_criteria(rules, tmp_path, value, grade):
+    path = _write_case(
+        tmp_path,
+        [
+            {
+                "id": "T1",
+                "text": "att följa upp samverkan",
+                "kriterier": ["samverkansstyrning.uppfoljning"],
+            }
+        ],
+        {"samverkansstyrning.uppfoljning": value},
+    )
     item = _result(rules, path)["followup"][0]
     assert (item["verdict"], item["decided"]) == (grade, True)
 
 
 def test_unknown_facts_leave_a_follow_up_grade_open(rules, tmp_path):
-    path = _write_case(tmp_path, [{"id": "T1", "text": "att följa upp samverkan",
-                                   "kriterier": ["samverkansstyrning.uppfoljning"]}])
+    path = _write_case(
+        tmp_path,
+        [
+            {
+                "id": "T1",
+                "text": "att följa upp samverkan",
+                "kriterier": ["samverkansstyrning.uppfoljning"],
+            }
+        ],
+    )
     item = _result(rules, path)["followup"][0]
     assert item["verdict"] is None
     assert item["bounds"] == {"lowest": "ej_atgardad", "highest": "atgardad"}
@@ -83,24 +110,37 @@ def test_unknown_facts_leave_a_follow_up_grade_open(rules, tmp_path):
 
 
 def test_by_default_the_criteria_carrying_the_recommendation_judge_it(rules, tmp_path):
-    path = _write_case(tmp_path, [{"id": "T1", "text": "att följa upp insatserna",
-                                   "rekommendation": "rek.insatser-foljs-upp"}])
+    path = _write_case(
+        tmp_path,
+        [
+            {
+                "id": "T1",
+                "text": "att följa upp insatserna",
+                "rekommendation": "rek.insatser-foljs-upp",
+            }
+        ],
+    )
     item = _result(rules, path)["followup"][0]
-    carriers = [c.id for c in rules.criteria.values()
-                if c.recommendation == "rek.insatser-foljs-upp"]
+    carriers = [
+        c.id for c in rules.criteria.values() if c.recommendation == "rek.insatser-foljs-upp"
+    ]
     assert len(carriers) > 1
     assert [c["id"] for c in item["criteria"]] == carriers
 
 
 def test_criteria_only_in_the_follow_up_are_evaluated_and_cited(rules, tmp_path):
-    path = _write_case(tmp_path, [{"id": "T1", "text": "att anta riktlinjer",
-                                   "kriterier": ["riktlinjer.aktuella"]}],
-                       {"riktlinjer.beslutsdatum": "2024-03-01"})
+    path = _write_case(
+        tmp_path,
+        [{"id": "T1", "text": "att anta riktlinjer", "kriterier": ["riktlinjer.aktuella"]}],
+        {"riktlinjer.beslutsdatum": "2024-03-01"},
+    )
     result = _result(rules, path)
     assert result["followup"][0]["verdict"] == "atgardad"
     assert "riktlinjer_revidering_ar" in result["parameters"]
-    assert any(source["version"] == "god-praxis" and source["ref"] == "aktuella styrdokument"
-               for source in result["sources"])
+    assert any(
+        source["version"] == "god-praxis" and source["ref"] == "aktuella styrdokument"
+        for source in result["sources"]
+    )
 
 
 def test_a_result_without_follow_up_is_unchanged_but_for_the_empty_list(rules):
@@ -126,14 +166,26 @@ def test_text_and_markdown_show_the_follow_up(rules, name):
 
 
 def test_an_expected_follow_up_grade_is_compared(rules, tmp_path):
-    path = _write_case(tmp_path, [{"id": "T1", "text": "att följa upp samverkan",
-                                   "kriterier": ["samverkansstyrning.uppfoljning"]}],
-                       {"samverkansstyrning.uppfoljning": "delvis"},
-                       förväntat={"uppföljning": {"T1": "atgardad"}})
+    path = _write_case(
+        tmp_path,
+        [
+            {
+                "id": "T1",
+                "text": "att följa upp samverkan",
+                "kriterier": ["samverkansstyrning.uppfoljning"],
+            }
+        ],
+        {"samverkansstyrning.uppfoljning": "delvis"},
+        förväntat={"uppföljning": {"T1": "atgardad"}},
+    )
     case = load_case(path, rules)
     (check,) = compare(case, evaluate_case(rules, case))
     assert (check.subject, check.expected, check.actual, check.passed) == (
-        "uppföljning T1", "atgardad", "delvis_atgardad", False)
+        "uppföljning T1",
+        "atgardad",
+        "delvis_atgardad",
+        False,
+    )
     assert "samverkansstyrning.uppfoljning: delvis" in check.grounds
 
 
@@ -144,36 +196,55 @@ nämnder: [{namn: Socialnämnden, roller: [socialnamnd]}]
 """
 
 
-@pytest.mark.parametrize(("body", "line", "message"), [
-    ("audit: pwc-arbetsmarknadsinsatser\n"
-     "uppföljning:\n"
-     "  - {id: T1, text: att x, kriterier: [mal.behovsanalys]}\n",
-     6, "has no `followup:` section"),
-    (f"audit: {AUDIT}\n"
-     "uppföljning:\n"
-     "  - {id: T1, text: att x, rekommendation: rek.samlad-malbil}\n",
-     7, "unknown recommendation 'rek.samlad-malbil' (did you mean 'rek.samlad-malbild'?)"),
-    (f"audit: {AUDIT}\n"
-     "uppföljning:\n"
-     "  - {id: T1, text: att x}\n",
-     7, "names its `rekommendation` id"),
-    (f"audit: {AUDIT}\n"
-     "uppföljning:\n"
-     "  - {id: T1, text: att x, kriterier: [mal.behovsanalys]}\n"
-     "  - {id: T1, text: att y, kriterier: [mal.behovsanalys]}\n",
-     8, "expected a new id"),
-    (f"audit: {AUDIT}\n"
-     "uppföljning:\n"
-     "  - id: T1\n"
-     "    text: att x\n"
-     "    kriterier: [mal.behovsanalyz]\n",
-     9, "unknown criterion 'mal.behovsanalyz'"),
-    (f"audit: {AUDIT}\n"
-     "uppföljning:\n"
-     "  - {id: T1, text: att x, kriterier: [mal.behovsanalys]}\n"
-     "ej_granskat: {mal.behovsanalys: ingår inte}\n",
-     7, "nothing is left to judge"),
-])
+@pytest.mark.parametrize(
+    ("body", "line", "message"),
+    [
+        (
+            "audit: pwc-arbetsmarknadsinsatser\n"
+            "uppföljning:\n"
+            "  - {id: T1, text: att x, kriterier: [mal.behovsanalys]}\n",
+            6,
+            "has no `followup:` section",
+        ),
+        (
+            f"audit: {AUDIT}\n"
+            "uppföljning:\n"
+            "  - {id: T1, text: att x, rekommendation: rek.samlad-malbil}\n",
+            7,
+            "unknown recommendation 'rek.samlad-malbil' (did you mean 'rek.samlad-malbild'?)",
+        ),
+        (
+            f"audit: {AUDIT}\nuppföljning:\n  - {{id: T1, text: att x}}\n",
+            7,
+            "names its `rekommendation` id",
+        ),
+        (
+            f"audit: {AUDIT}\n"
+            "uppföljning:\n"
+            "  - {id: T1, text: att x, kriterier: [mal.behovsanalys]}\n"
+            "  - {id: T1, text: att y, kriterier: [mal.behovsanalys]}\n",
+            8,
+            "expected a new id",
+        ),
+        (
+            f"audit: {AUDIT}\n"
+            "uppföljning:\n"
+            "  - id: T1\n"
+            "    text: att x\n"
+            "    kriterier: [mal.behovsanalyz]\n",
+            9,
+            "unknown criterion 'mal.behovsanalyz'",
+        ),
+        (
+            f"audit: {AUDIT}\n"
+            "uppföljning:\n"
+            "  - {id: T1, text: att x, kriterier: [mal.behovsanalys]}\n"
+            "ej_granskat: {mal.behovsanalys: ingår inte}\n",
+            7,
+            "nothing is left to judge",
+        ),
+    ],
+)
 def test_bad_follow_up_items_give_one_located_error(tmp_path, body, line, message):
     path = tmp_path / "case.yaml"
     path.write_text(_HEADER + body, encoding="utf-8")
@@ -192,24 +263,31 @@ def heby_result(tmp_path) -> Path:
     return path
 
 
-def test_followup_starts_a_case_from_the_earlier_recommendations(rules, tmp_path,
-                                                                 heby_result):
+def test_followup_starts_a_case_from_the_earlier_recommendations(rules, tmp_path, heby_result):
     output = tmp_path / "uppfoljning.yaml"
     run = _run("followup", heby_result, "-o", output, "--datum", "2024-05-02")
     assert run.exit_code == 0, run.output
     earlier = json.loads(heby_result.read_text(encoding="utf-8"))
     case = load_case(output, rules)
-    assert (case.audit, case.kommun, case.period_from.isoformat(),
-            case.granskningsdatum.isoformat()) == (AUDIT, "Heby kommun", "2022-12-22",
-                                                   "2024-05-02")
+    assert (
+        case.audit,
+        case.kommun,
+        case.period_from.isoformat(),
+        case.granskningsdatum.isoformat(),
+    ) == (AUDIT, "Heby kommun", "2022-12-22", "2024-05-02")
     assert [(n.name, n.roles) for n in case.namnder] == [
-        ("Vård- och omsorgsnämnden", ("socialnamnd",)), ("Kommunstyrelsen", ("arbetsmarknad",))]
+        ("Vård- och omsorgsnämnden", ("socialnamnd",)),
+        ("Kommunstyrelsen", ("arbetsmarknad",)),
+    ]
     assert [item.recommendation for item in case.followup] == [
-        rec["id"] for rec in earlier["recommendations"]]
+        rec["id"] for rec in earlier["recommendations"]
+    ]
     assert [item.text for item in case.followup] == [
-        rec["text"] for rec in earlier["recommendations"]]
+        rec["text"] for rec in earlier["recommendations"]
+    ]
     assert [[spec.criterion for spec in item.criteria] for item in case.followup] == [
-        rec["criteria"] for rec in earlier["recommendations"]]
+        rec["criteria"] for rec in earlier["recommendations"]
+    ]
     assert case.facts == {}
     text = output.read_text(encoding="utf-8")
     for item in case.followup:
@@ -221,19 +299,23 @@ def test_followup_starts_a_case_from_the_earlier_recommendations(rules, tmp_path
 
 
 def _facts_read(rules, criterion_id: str) -> set[str]:
-    from checker.conditions import facts_of
+    from checker.language.conditions import facts_of
 
     criterion = rules.criteria[criterion_id]
     return set(facts_of(criterion.uppfyllt) | facts_of(criterion.delvis))
 
 
 def test_a_started_case_with_every_listed_fact_at_its_best_is_all_atgardad(
-        rules, tmp_path, heby_result):
+    rules, tmp_path, heby_result
+):
     output = tmp_path / "uppfoljning.yaml"
     assert _run("followup", heby_result, "-o", output, "--datum", "2024-05-02").exit_code == 0
     text = output.read_text(encoding="utf-8")
-    listed = [line.split(":")[0].strip("# ") for line in text.splitlines()
-              if line.startswith("#  ") and ":" in line]
+    listed = [
+        line.split(":")[0].strip("# ")
+        for line in text.splitlines()
+        if line.startswith("#  ") and ":" in line
+    ]
     best = {}
     for fact_id in listed:
         fact = rules.facts[fact_id]
@@ -278,11 +360,17 @@ def test_followup_of_a_case_file_is_not_a_result(tmp_path):
     assert not output.exists()
 
 
-@pytest.mark.parametrize(("audit", "message"), [
-    ("uppfoljning-sjalvforsorjnin", "unknown audit 'uppfoljning-sjalvforsorjnin' (did you "
-                                    "mean 'uppfoljning-sjalvforsorjning'?)"),
-    ("pwc-arbetsmarknadsinsatser", "is not a follow-up template"),
-])
+@pytest.mark.parametrize(
+    ("audit", "message"),
+    [
+        (
+            "uppfoljning-sjalvforsorjnin",
+            "unknown audit 'uppfoljning-sjalvforsorjnin' (did you "
+            "mean 'uppfoljning-sjalvforsorjning'?)",
+        ),
+        ("pwc-arbetsmarknadsinsatser", "is not a follow-up template"),
+    ],
+)
 def test_followup_with_an_unusable_audit(tmp_path, heby_result, audit, message):
     output = tmp_path / "uppfoljning.yaml"
     run = _run("followup", heby_result, "-o", output, "--audit", audit)
@@ -303,10 +391,15 @@ def test_followup_names_the_line_of_a_recommendation_the_rules_lack(tmp_path, he
     data["recommendations"][1]["id"] = "rek.finns-inte"
     edited = tmp_path / "edited.json"
     edited.write_text(json.dumps(data, ensure_ascii=False, indent=2), encoding="utf-8")
-    line = next(number for number, text in enumerate(
-        edited.read_text(encoding="utf-8").splitlines(), start=1) if "rek.finns-inte" in text)
+    line = next(
+        number
+        for number, text in enumerate(edited.read_text(encoding="utf-8").splitlines(), start=1)
+        if "rek.finns-inte" in text
+    )
     run = _run("followup", edited, "-o", tmp_path / "u.yaml")
     assert run.exit_code == 2
-    assert f"edited.json:{line}: recommendations[1].id: recommendation 'rek.finns-inte' is " \
-           f"not in the rule catalogue" in run.output
+    assert (
+        f"edited.json:{line}: recommendations[1].id: recommendation 'rek.finns-inte' is "
+        f"not in the rule catalogue" in run.output
+    )
     assert not (tmp_path / "u.yaml").exists()

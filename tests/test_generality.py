@@ -12,9 +12,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from checker.evaluate import evaluate_case
-from checker.generate import audit_facts, random_case
-from checker.load import load_rules
+from checker.casefiles.random_cases import audit_facts, random_case
+from checker.evaluation.evaluate import evaluate_case
+from checker.loading.rules import load_rules
 from checker.model import CaseFact, Count
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -46,24 +46,34 @@ def improved(fact, value):
 
 def _ranks(result):
     order = [g["id"] for g in reversed(result["audit"]["scale"])]
-    return [order.index(q["bounds"]["lowest"]) for q in result["questions"]], \
-           [order.index(q["bounds"]["highest"]) for q in result["questions"]]
+    return [order.index(q["bounds"]["lowest"]) for q in result["questions"]], [
+        order.index(q["bounds"]["highest"]) for q in result["questions"]
+    ]
 
 
 @st.composite
 def improvement(draw):
     audit_id = draw(st.sampled_from(sorted(RULES.audits)))
-    case = random_case(RULES, audit_id, random.Random(draw(st.integers(0, 10**6))),
-                       known_share=draw(st.sampled_from([1.0, 0.7])))
-    candidates = [fid for fid in sorted(case.facts) if RULES.facts[fid].better is not None
-                  and improved(RULES.facts[fid], case.facts[fid].value) is not None]
+    case = random_case(
+        RULES,
+        audit_id,
+        random.Random(draw(st.integers(0, 10**6))),
+        known_share=draw(st.sampled_from([1.0, 0.7])),
+    )
+    candidates = [
+        fid
+        for fid in sorted(case.facts)
+        if RULES.facts[fid].better is not None
+        and improved(RULES.facts[fid], case.facts[fid].value) is not None
+    ]
     if not candidates:
         return case, case
     fact_id = draw(st.sampled_from(candidates))
     old = case.facts[fact_id]
     new_value = improved(RULES.facts[fact_id], old.value)
-    better_case = replace(case, facts={**case.facts,
-                                       fact_id: CaseFact(fact_id, new_value, "", old.underlag)})
+    better_case = replace(
+        case, facts={**case.facts, fact_id: CaseFact(fact_id, new_value, "", old.underlag)}
+    )
     return case, better_case
 
 

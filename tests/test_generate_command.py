@@ -8,7 +8,7 @@ from click.testing import CliRunner
 
 from checker import api
 from checker.cli import main
-from checker.load import load_rules
+from checker.loading.rules import load_rules
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -32,15 +32,18 @@ def test_generated_cases_load_and_are_the_same_for_a_seed(tmp_path):
         result = api.check(tmp_path / "a" / name, rules=rules)
         audits.add(result["audit"]["id"])
         assert result["questions"] and result["disclaimer"]
-    assert audits == {audit.id for audit in rules.audits.values()
-                      if getattr(audit, "followup", None) is None}
+    assert audits == {
+        audit.id for audit in rules.audits.values() if getattr(audit, "followup", None) is None
+    }
 
 
 def test_one_audit_only(tmp_path):
     result = _generate(tmp_path, "--n", "3", "--audit", "pwc-arbetsmarknadsinsatser")
     assert result.exit_code == 0
-    assert all("audit: pwc-arbetsmarknadsinsatser" in path.read_text(encoding="utf-8")
-               for path in tmp_path.iterdir())
+    assert all(
+        "audit: pwc-arbetsmarknadsinsatser" in path.read_text(encoding="utf-8")
+        for path in tmp_path.iterdir()
+    )
 
 
 def test_an_unknown_audit_is_an_error(tmp_path):

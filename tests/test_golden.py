@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from checker.case import load_case
-from checker.evaluate import evaluate_case
-from checker.expected import compare
-from checker.load import load_rules
+from checker.evaluation.evaluate import evaluate_case
+from checker.loading.cases import load_case
+from checker.loading.rules import load_rules
+from checker.regression.expected import compare
 
 ROOT = Path(__file__).resolve().parent.parent
 CASE_FILES = sorted([*ROOT.glob("tests/cases/*.yaml"), *ROOT.glob("examples/*.yaml")])
@@ -34,13 +34,18 @@ def _expectations():
 @pytest.mark.parametrize(("case_name", "check"), list(_expectations()))
 def test_expectation(case_name, check):
     if check.outcome == "accepted":
-        pytest.xfail(f"accepted disagreement: {check.subject} auditors {check.expected}, "
-                     f"granska {check.actual}: {check.accepted}")
+        pytest.xfail(
+            f"accepted disagreement: {check.subject} auditors {check.expected}, "
+            f"granska {check.actual}: {check.accepted}"
+        )
     assert check.outcome != "stale", (
         f"{case_name}: the accepted disagreement on {check.subject} no longer occurs "
-        f"(both {check.actual}); remove it from `avvikelser`")
-    assert check.passed, (f"{case_name}: {check.subject} expected {check.expected}, got "
-                          f"{check.actual} (because {check.grounds})")
+        f"(both {check.actual}); remove it from `avvikelser`"
+    )
+    assert check.passed, (
+        f"{case_name}: {check.subject} expected {check.expected}, got "
+        f"{check.actual} (because {check.grounds})"
+    )
 
 
 def test_every_seed_report_has_a_golden_case():

@@ -23,8 +23,7 @@ def _heby_expecting(tmp_path: Path, name: str, **expected) -> Path:
     data = yaml.safe_load(HEBY.read_text(encoding="utf-8"))
     data["förväntat"] = expected
     path = tmp_path / name
-    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False),
-                    encoding="utf-8")
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
     return path
 
 
@@ -47,8 +46,14 @@ def test_a_mismatch_fails_and_names_the_criteria_that_decided_it(tmp_path):
 
 
 def test_an_accepted_disagreement_is_counted_not_failed(tmp_path):
-    _heby_expecting(tmp_path, "heby.yaml", frågor={"RF1": "ja"}, avvikelser=[
-        {"fråga": "RF1", "granskarna": "ja", "skäl": "rapporten väger rutinerna högre"}])
+    _heby_expecting(
+        tmp_path,
+        "heby.yaml",
+        frågor={"RF1": "ja"},
+        avvikelser=[
+            {"fråga": "RF1", "granskarna": "ja", "skäl": "rapporten väger rutinerna högre"}
+        ],
+    )
     junit = tmp_path / "out" / "junit.xml"
     junit.parent.mkdir()
     result = _run("test", tmp_path, "--junit", junit)
@@ -61,23 +66,34 @@ def test_an_accepted_disagreement_is_counted_not_failed(tmp_path):
 
 
 def test_a_stale_accepted_disagreement_fails(tmp_path):
-    _heby_expecting(tmp_path, "heby.yaml", frågor={"RF2": "ja"}, avvikelser=[
-        {"fråga": "RF2", "granskarna": "ja", "skäl": "gammal avvikelse"}])
+    _heby_expecting(
+        tmp_path,
+        "heby.yaml",
+        frågor={"RF2": "ja"},
+        avvikelser=[{"fråga": "RF2", "granskarna": "ja", "skäl": "gammal avvikelse"}],
+    )
     result = _run("test", tmp_path)
     assert result.exit_code == 1
     assert "den accepterade avvikelsen för RF2 förekommer inte längre" in result.output
 
 
 def test_junit_lists_every_expectation_and_each_failure(tmp_path):
-    _heby_expecting(tmp_path, "heby.yaml", frågor={"RF1": "nej", "RF2": "ja"},
-                    rekommendationer=["rek.insatsutbud-dokumenteras"])
+    _heby_expecting(
+        tmp_path,
+        "heby.yaml",
+        frågor={"RF1": "nej", "RF2": "ja"},
+        rekommendationer=["rek.insatsutbud-dokumenteras"],
+    )
     junit = tmp_path / "junit.xml"
     result = _run("test", tmp_path / "heby.yaml", "--junit", junit)
     assert result.exit_code == 1
     root = ElementTree.parse(junit).getroot()
     cases = root.findall("testsuite/testcase")
     assert [case.get("name") for case in cases] == [
-        "RF1", "RF2", "rekommendation rek.insatsutbud-dokumenteras"]
+        "RF1",
+        "RF2",
+        "rekommendation rek.insatsutbud-dokumenteras",
+    ]
     failure = cases[0].find("failure")
     assert failure.get("message") == "expected nej, got delvis"
     assert "rutiner.anvisning: delvis" in failure.text
@@ -96,8 +112,11 @@ def test_a_broken_case_is_reported_with_its_location_and_exit_2(tmp_path):
 
 def test_no_case_with_expectations_is_an_error(tmp_path):
     (tmp_path / "empty.yaml").write_text(
-        "\n".join(line for line in HEBY.read_text(encoding="utf-8").split("förväntat:")[0]
-                  .splitlines()), encoding="utf-8")
+        "\n".join(
+            line for line in HEBY.read_text(encoding="utf-8").split("förväntat:")[0].splitlines()
+        ),
+        encoding="utf-8",
+    )
     result = _run("test", tmp_path)
     assert result.exit_code == 2
     assert "no case with a `förväntat:` block" in result.output

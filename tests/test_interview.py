@@ -8,9 +8,9 @@ import pytest
 from bounds_oracle import SHIPPED, blank
 from click.testing import CliRunner
 
-from checker.case import load_case
 from checker.cli import main
 from checker.interview import interview, render_interview
+from checker.loading.cases import load_case
 
 ROOT = Path(__file__).resolve().parent.parent
 HEBY = ROOT / "examples" / "heby-2022.yaml"
@@ -31,8 +31,12 @@ def _without(path: Path, facts: tuple[str, ...], tmp_path: Path) -> Path:
 
 def _key(entry: dict) -> tuple:
     kinds = [w["kind"] for w in entry["why"]]
-    return (kinds.count("avgör"), kinds.count("avgör") + kinds.count("kan_avgöra"),
-            len(entry["why"]), len(entry["criteria"]))
+    return (
+        kinds.count("avgör"),
+        kinds.count("avgör") + kinds.count("kan_avgöra"),
+        len(entry["why"]),
+        len(entry["criteria"]),
+    )
 
 
 @pytest.mark.parametrize("audit_id", sorted(SHIPPED.audits))
@@ -63,12 +67,16 @@ def test_a_fact_that_alone_decides_a_question_comes_first(tmp_path):
 
 def test_an_irrelevant_fact_is_not_asked(tmp_path):
     path = tmp_path / "utan-riktlinjer.yaml"
-    path.write_text(HEBY.read_text(encoding="utf-8").replace(
-        "  riktlinjer.finns:\n    värde: ja", "  riktlinjer.finns:\n    värde: nej"),
-        encoding="utf-8")
+    path.write_text(
+        HEBY.read_text(encoding="utf-8").replace(
+            "  riktlinjer.finns:\n    värde: ja", "  riktlinjer.finns:\n    värde: nej"
+        ),
+        encoding="utf-8",
+    )
     guide = interview(SHIPPED, load_case(path, SHIPPED))
     asked = {entry["fact"] for entry in guide["facts"]} | {
-        entry["fact"] for entry in guide["not_affecting"]}
+        entry["fact"] for entry in guide["not_affecting"]
+    }
     assert "riktlinjer.beslutsdatum" not in asked
 
 
@@ -92,11 +100,9 @@ def test_json_output_and_a_case_with_nothing_left_to_ask():
     complete = ROOT / "examples" / "snabbkontroll-2024.yaml"
     assert not interview(SHIPPED, load_case(complete, SHIPPED))["facts"]
     outcome = CliRunner().invoke(main, ["interview", str(complete)])
-    assert outcome.exit_code == 0 and SHIPPED.vocabulary.headings["inga_okanda"] in \
-        outcome.output
+    assert outcome.exit_code == 0 and SHIPPED.vocabulary.headings["inga_okanda"] in outcome.output
 
 
 def test_interview_refuses_a_document_format(tmp_path):
-    outcome = CliRunner().invoke(main, ["interview", str(HEBY), "-o",
-                                        str(tmp_path / "guide.pdf")])
+    outcome = CliRunner().invoke(main, ["interview", str(HEBY), "-o", str(tmp_path / "guide.pdf")])
     assert outcome.exit_code == 2 and "interview guides are" in outcome.output

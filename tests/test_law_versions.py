@@ -21,8 +21,12 @@ HEBY = ROOT / "examples" / "heby-2022.yaml"
 
 def cited(result: dict) -> list[dict]:
     """Every citation shown for any criterion of the result."""
-    return [entry for question in result["questions"] for criterion in question["criteria"]
-            for entry in criterion["basis"]]
+    return [
+        entry
+        for question in result["questions"]
+        for criterion in question["criteria"]
+        for entry in criterion["basis"]
+    ]
 
 
 def versions(result: dict) -> set[str]:
@@ -32,8 +36,9 @@ def versions(result: dict) -> set[str]:
 def heby_with_period(tmp_path: Path, start: str, end: str) -> Path:
     """The Heby example with its granskningsperiod and granskningsdatum moved."""
     text = HEBY.read_text(encoding="utf-8")
-    text, periods = re.subn(r"(?m)^granskningsperiod: .*$",
-                            f"granskningsperiod: {{från: {start}, till: {end}}}", text)
+    text, periods = re.subn(
+        r"(?m)^granskningsperiod: .*$", f"granskningsperiod: {{från: {start}, till: {end}}}", text
+    )
     text, dates = re.subn(r"(?m)^granskningsdatum: .*$", f"granskningsdatum: {end}", text)
     assert periods == dates == 1, "the Heby example no longer has one period and one date"
     path = tmp_path / f"heby-{start}-{end}.yaml"
@@ -51,12 +56,19 @@ def test_varberg_2013_cites_the_kommunallag_of_1991(rules):
 
 def test_varberg_2013_does_not_cite_the_2016_wording_on_arbetsmarknadens_forfogande(rules):
     result = api.check(VARBERG, rules=rules)
-    readers = [c["id"] for q in result["questions"] for c in q["criteria"]
-               if "sol.arbetsmarknadens-forfogande" in rules.criteria[c["id"]].basis]
+    readers = [
+        c["id"]
+        for q in result["questions"]
+        for c in q["criteria"]
+        if "sol.arbetsmarknadens-forfogande" in rules.criteria[c["id"]].basis
+    ]
     assert readers, "no Varberg criterion rests on arbetsmarknadens förfogande any more"
     refs = [(e["version"], e["ref"]) for e in cited(result)]
-    assert not [ref for version, ref in refs if version == "sol-2001-453"
-                and ref.startswith("4 kap. 1 § andra stycket")]
+    assert not [
+        ref
+        for version, ref in refs
+        if version == "sol-2001-453" and ref.startswith("4 kap. 1 § andra stycket")
+    ]
     assert "sol-2025-400" not in versions(result)
     assert ("sol-2001-453", "4 kap. 1 §") in refs  # the right to bistånd itself is cited
 
@@ -66,7 +78,8 @@ def test_heby_2022_cites_the_kommunallag_of_2017(rules):
     assert "kl-2017-725" in versions(result)
     assert "kl-1991-900" not in versions(result)
     assert ("sol-2001-453", "4 kap. 1 § andra stycket") in {
-        (e["version"], e["ref"]) for e in cited(result)}
+        (e["version"], e["ref"]) for e in cited(result)
+    }
 
 
 def test_a_period_after_2025_07_01_cites_the_new_sol_flagged_unverified(rules, tmp_path):
@@ -77,8 +90,13 @@ def test_a_period_after_2025_07_01_cites_the_new_sol_flagged_unverified(rules, t
     assert new_sol and not any(e["verified"] for e in new_sol)
     flag = rules.vocabulary.headings["overifierad"]
     text = api.render(result, "text")
-    shown = [part.strip() for line in text.splitlines() if "SoL (2025:400)" in line
-             for part in line.split(";") if "SoL (2025:400)" in part]
+    shown = [
+        part.strip()
+        for line in text.splitlines()
+        if "SoL (2025:400)" in line
+        for part in line.split(";")
+        if "SoL (2025:400)" in part
+    ]
     assert shown and all(flag in part for part in shown)
 
 

@@ -44,12 +44,15 @@ def test_every_check_has_a_fixture():
 def test_lint_finds_the_planted_defect_and_nothing_else(tmp_path, kind):
     directory = _rules(tmp_path, kind)
     findings = run_lint(directory)
-    found = [(Path(f.file).relative_to(directory).as_posix(), f.line, f.rule, f.message)
-             for f in findings]
+    found = [
+        (Path(f.file).relative_to(directory).as_posix(), f.line, f.rule, f.message)
+        for f in findings
+    ]
     expected = _expected(kind)
     assert len(found) == len(expected), found
     for (file, line, check, message), (want_file, want_line, want_check, keyword) in zip(
-            sorted(found), sorted(expected), strict=True):
+        sorted(found), sorted(expected), strict=True
+    ):
         assert (file, line, check) == (want_file, want_line, want_check)
         assert keyword in message
 
@@ -73,9 +76,13 @@ def test_a_defect_in_an_overlay_is_located_in_the_overlay(tmp_path):
     overlay = tmp_path / "overlay"
     shutil.copytree(ROOT / "examples" / "overlays" / "kommunens-riktlinjer", overlay)
     criteria = overlay / "criteria" / "lokal.yaml"
-    criteria.write_text(criteria.read_text(encoding="utf-8").replace(
-        "{fact: lokal.plan_inom_en_manad, equals: ja}",
-        "{fact: lokal.plan_inom_en_manader, equals: ja}"), encoding="utf-8")
+    criteria.write_text(
+        criteria.read_text(encoding="utf-8").replace(
+            "{fact: lokal.plan_inom_en_manad, equals: ja}",
+            "{fact: lokal.plan_inom_en_manader, equals: ja}",
+        ),
+        encoding="utf-8",
+    )
     findings = run_lint(ROOT / "rules", overlay)
     errors = [f for f in findings if f.level == "error"]
     assert [(Path(f.file), f.rule) for f in errors] == [(criteria, "unknown-fact")]
@@ -96,8 +103,7 @@ def test_the_command_exits_1_on_errors_and_0_on_warnings(tmp_path):
     assert errors.exit_code == 1
     assert "criteria/plan.yaml:28: [error] plan.i-tid: delvis is never reached" in errors.output
     assert errors.output.rstrip().endswith("1 errors, 0 warnings, 0 notes")
-    warnings = runner.invoke(main, ["lint", "--rules", str(_rules(tmp_path / "b",
-                                                                   "unused-fact"))])
+    warnings = runner.invoke(main, ["lint", "--rules", str(_rules(tmp_path / "b", "unused-fact"))])
     assert warnings.exit_code == 0
     assert "[warning] fact plan.mall is read by no criterion" in warnings.output
     listing = runner.invoke(main, ["lint", "--list-checks"])

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from checker.errors import GranskaError
-from checker.yamlio import load_yaml, parse_yaml, write_atomically
+from checker.files.atomic import write_file
+from checker.files.strict_yaml import load_yaml, parse_yaml
 
 
 def test_only_true_and_false_are_booleans():
@@ -62,12 +63,12 @@ def test_atomic_write_leaves_nothing_when_the_check_fails(tmp_path):
         load_yaml(path)  # the broken text below makes this raise
 
     with pytest.raises(GranskaError):
-        write_atomically(target, "a: [1\n", check=reject)
+        write_file(target, "a: [1\n", check=reject)
     assert target.read_text(encoding="utf-8") == "old: 1\n"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out.yaml"]
 
 
 def test_atomic_write_replaces(tmp_path):
     target = tmp_path / "out.yaml"
-    write_atomically(target, "a: 1\n", check=load_yaml)
+    write_file(target, "a: 1\n", check=load_yaml)
     assert load_yaml(target) == {"a": 1}

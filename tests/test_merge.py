@@ -10,10 +10,10 @@ from pathlib import Path
 from bounds_oracle import SHIPPED, rule_set
 from click.testing import CliRunner
 
-from checker.case import load_case
+from checker.casefiles.merge import merge
 from checker.cli import main
-from checker.evaluate import evaluate_case
-from checker.merge import merge
+from checker.evaluation.evaluate import evaluate_case
+from checker.loading.cases import load_case
 
 ROOT = Path(__file__).resolve().parent.parent
 HEBY = ROOT / "examples" / "heby-2022.yaml"
@@ -37,8 +37,9 @@ def test_merge_adds_facts_and_keeps_comments_and_order(tmp_path):
     assert "2 facts added, 0 changed, 1 already stated" in outcome.output
     before = HEBY.read_text(encoding="utf-8").splitlines()
     after = output.read_text(encoding="utf-8").splitlines()
-    assert [line for line in after if line.lstrip().startswith("#")] == \
-        [line for line in before if line.lstrip().startswith("#")]
+    assert [line for line in after if line.lstrip().startswith("#")] == [
+        line for line in before if line.lstrip().startswith("#")
+    ]
     changes = difflib.SequenceMatcher(a=before, b=after, autojunk=False).get_opcodes()
     assert {tag for tag, *_ in changes} == {"equal", "insert"}, "nothing lost or moved"
     case = load_case(output, SHIPPED)
@@ -55,8 +56,11 @@ def test_a_contradicting_answer_is_refused_unless_overwriting(tmp_path):
     output = tmp_path / "heby.yaml"
     outcome = _run(str(HEBY), str(answers), "-o", str(output))
     assert outcome.exit_code == 2
-    assert f"{answers}:1:" in outcome.output and "rutiner.kanda_och_tillgangliga" in \
-        outcome.output and "--overwrite" in outcome.output
+    assert (
+        f"{answers}:1:" in outcome.output
+        and "rutiner.kanda_och_tillgangliga" in outcome.output
+        and "--overwrite" in outcome.output
+    )
     assert not output.exists()
     outcome = _run(str(HEBY), str(answers), "-o", str(output), "--overwrite")
     assert outcome.exit_code == 0, outcome.output
@@ -65,8 +69,9 @@ def test_a_contradicting_answer_is_refused_unless_overwriting(tmp_path):
 
 def test_a_bad_answer_names_the_answers_file_and_line(tmp_path):
     answers = tmp_path / "svar.yaml"
-    answers.write_text("uppfoljning.franvaro_rutin: ja\nmal.maluppfoljning: kanske\n",
-                       encoding="utf-8")
+    answers.write_text(
+        "uppfoljning.franvaro_rutin: ja\nmal.maluppfoljning: kanske\n", encoding="utf-8"
+    )
     outcome = _run(str(HEBY), str(answers), "-o", str(tmp_path / "ut.yaml"))
     assert outcome.exit_code == 2 and f"{answers}:2:" in outcome.output
     assert "Traceback" not in outcome.output
@@ -75,7 +80,8 @@ def test_a_bad_answer_names_the_answers_file_and_line(tmp_path):
 def test_merging_in_place_and_into_an_alias(tmp_path):
     rules = rule_set("nonmonotone")
     case = tmp_path / "prov.yaml"
-    case.write_text("""# Ett provfall
+    case.write_text(
+        """# Ett provfall
 kommun: Provkommun
 granskningsperiod: {från: 2022-01-01, till: 2022-12-31}
 granskningsdatum: 2022-12-20
@@ -85,10 +91,13 @@ nämnder:
 facts:
   prov.gammalt_a: vet ej   # frågas vid intervjun
   prov.b: nej
-""", encoding="utf-8")
+""",
+        encoding="utf-8",
+    )
     answers = tmp_path / "svar.yaml"
-    answers.write_text("prov.a: ja\nprov.e: {värde: y, källa: intervju 2023-01-10}\n",
-                       encoding="utf-8")
+    answers.write_text(
+        "prov.a: ja\nprov.e: {värde: y, källa: intervju 2023-01-10}\n", encoding="utf-8"
+    )
     done = merge(rules, case, answers, case)
     assert done.changed == ("prov.a",) and done.added == ("prov.e",)
     text = case.read_text(encoding="utf-8")

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from bounds_oracle import SHIPPED, rule_set
 
-from checker.monotonicity import monotonicity_findings
+from checker.bounds.monotonicity import monotonicity_findings
 
 
 def _line(path: str, text: str) -> int:
@@ -22,14 +22,20 @@ def test_the_test_rules_report_each_kind_where_it_is():
         by_rule.setdefault(found.rule, []).append(found)
     criteria = rules.criteria
     assert {f.message.split(":")[0] for f in by_rule["criterion-not-monotone"]} == {
-        "prov.motsatt", "prov.tal", "prov.datum", "prov.andel"}
+        "prov.motsatt",
+        "prov.tal",
+        "prov.datum",
+        "prov.andel",
+    }
     for found in by_rule["criterion-not-monotone"]:
         criterion = criteria[found.message.split(":")[0]]
         assert (found.file, found.line) == (criterion.file, criterion.line)
         assert found.level == "warning"
     assert {f.message.split()[0] for f in by_rule["fact-without-order"]} == {"prov.b", "prov.e"}
-    splits = {(f.message.split(":")[0], f.message.split(" use ")[1].split()[0])
-              for f in by_rule["question-splits"]}
+    splits = {
+        (f.message.split(":")[0], f.message.split(" use ")[1].split()[0])
+        for f in by_rule["question-splits"]
+    }
     assert ("prov-icke-monoton P1", "prov.a") in splits
     assert ("prov-icke-monoton P2", "prov.e") in splits
     assert not any(q.startswith("prov-icke-monoton P3") for q, _fact in splits)

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from checker.case import load_case
-from checker.evaluate import evaluate_case
-from checker.load import load_rules
+from checker.evaluation.evaluate import evaluate_case
+from checker.loading.cases import load_case
+from checker.loading.rules import load_rules
 from checker.model import CaseFact, Count
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -20,8 +20,9 @@ CASE = load_case(ROOT / "tests" / "cases" / "nykoping-2021.yaml", RULES)
 
 def _flipped(fact_id: str, value) -> object:
     stated = CASE.facts[fact_id]
-    return replace(CASE, facts={**CASE.facts,
-                                fact_id: CaseFact(fact_id, value, "", stated.underlag)})
+    return replace(
+        CASE, facts={**CASE.facts, fact_id: CaseFact(fact_id, value, "", stated.underlag)}
+    )
 
 
 def _questions(case) -> dict[str, dict]:
@@ -31,9 +32,15 @@ def _questions(case) -> dict[str, dict]:
 
 def _readers(questions: dict[str, dict], fact_id: str) -> set[str]:
     """The questions with a criterion that reads the fact."""
-    return {question_id for question_id, question in questions.items()
-            if any(fact["id"] == fact_id for criterion in question["criteria"]
-                   for fact in criterion["facts"])}
+    return {
+        question_id
+        for question_id, question in questions.items()
+        if any(
+            fact["id"] == fact_id
+            for criterion in question["criteria"]
+            for fact in criterion["facts"]
+        )
+    }
 
 
 def _rank(grade: str) -> int:
@@ -71,16 +78,22 @@ def _extremes(fact_id: str) -> list[tuple[str, object]]:
     return [(direction, end) for direction, end in ends if end != value]
 
 
-FLIPS = [(fact_id, direction, value) for fact_id in sorted(CASE.facts)
-         for direction, value in _extremes(fact_id)]
+FLIPS = [
+    (fact_id, direction, value)
+    for fact_id in sorted(CASE.facts)
+    for direction, value in _extremes(fact_id)
+]
 
 
 def test_the_case_has_facts_to_flip():
     assert len(FLIPS) > 40
 
 
-@pytest.mark.parametrize(("fact_id", "direction", "value"), FLIPS,
-                         ids=[f"{fact_id}-{direction}" for fact_id, direction, _ in FLIPS])
+@pytest.mark.parametrize(
+    ("fact_id", "direction", "value"),
+    FLIPS,
+    ids=[f"{fact_id}-{direction}" for fact_id, direction, _ in FLIPS],
+)
 def test_a_flip_moves_only_the_questions_that_read_the_fact(fact_id, direction, value):
     after = _questions(_flipped(fact_id, value))
     readers = _readers(BEFORE, fact_id)
@@ -92,4 +105,5 @@ def test_a_flip_moves_only_the_questions_that_read_the_fact(fact_id, direction, 
         for end in ("lowest", "highest"):
             moved = _rank(new[end]) - _rank(old[end])
             assert (moved >= 0) if direction == "better" else (moved <= 0), (
-                f"{question_id} moved the wrong way when {fact_id} got {direction}")
+                f"{question_id} moved the wrong way when {fact_id} got {direction}"
+            )

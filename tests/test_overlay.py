@@ -12,7 +12,7 @@ from click.testing import CliRunner
 from checker import api
 from checker.cli import main
 from checker.errors import GranskaError
-from checker.load import load_rules
+from checker.loading.rules import load_rules
 
 ROOT = Path(__file__).resolve().parent.parent
 RULES = ROOT / "rules"
@@ -62,7 +62,8 @@ def test_the_overlay_changes_the_evaluation_and_not_the_shipped_rules():
     assert shipped["parameters"]["riktlinjer_revidering_ar"] == 1
     assert shipped["overlay"] is None
     assert [q["verdict"] for q in with_overlay["questions"][:4]] == [
-        q["verdict"] for q in shipped["questions"]]
+        q["verdict"] for q in shipped["questions"]
+    ]
 
 
 @pytest.mark.parametrize("output_format", ["text", "md", "json"])
@@ -74,8 +75,10 @@ def test_every_output_format_lists_every_deviation(output_format):
         assert deviation.id in text
     if output_format == "json":
         data = json.loads(result.output)
-        assert data["overlay"]["uppdrag"] == "Exempel – kommunens egna riktlinjer som " \
-                                             "revisionskriterium"
+        assert (
+            data["overlay"]["uppdrag"] == "Exempel – kommunens egna riktlinjer som "
+            "revisionskriterium"
+        )
         assert len(data["overlay"]["deviations"]) == 9
     else:
         assert "Avvikelser från de levererade reglerna" in text
@@ -83,24 +86,29 @@ def test_every_output_format_lists_every_deviation(output_format):
 
 
 def test_a_question_and_a_criterion_can_be_replaced(tmp_path):
-    overlay = _overlay(tmp_path, {
-        "audits/pwc.yaml": (
-            "audit: pwc-arbetsmarknadsinsatser\n"
-            "parameters: {riktlinjer_tolerans_ar: 3}\n"
-            "questions:\n"
-            "  - id: RF1\n"
-            "    text: Finns det riktlinjer?\n"
-            "    criteria: [{id: riktlinjer.antagna}]\n"),
-        "criteria/riktlinjer.yaml": (
-            "area: riktlinjer\n"
-            "criteria:\n"
-            "  riktlinjer.antagna:\n"
-            "    title: Det finns riktlinjer\n"
-            "    basis: [kl.namndernas-ansvar]\n"
-            "    concerns: [socialnamnd]\n"
-            "    uppfyllt: {fact: riktlinjer.finns, equals: true}\n"
-            "    reasoning: {uppfyllt: det finns riktlinjer, ej_uppfyllt: de saknas}\n"),
-    })
+    overlay = _overlay(
+        tmp_path,
+        {
+            "audits/pwc.yaml": (
+                "audit: pwc-arbetsmarknadsinsatser\n"
+                "parameters: {riktlinjer_tolerans_ar: 3}\n"
+                "questions:\n"
+                "  - id: RF1\n"
+                "    text: Finns det riktlinjer?\n"
+                "    criteria: [{id: riktlinjer.antagna}]\n"
+            ),
+            "criteria/riktlinjer.yaml": (
+                "area: riktlinjer\n"
+                "criteria:\n"
+                "  riktlinjer.antagna:\n"
+                "    title: Det finns riktlinjer\n"
+                "    basis: [kl.namndernas-ansvar]\n"
+                "    concerns: [socialnamnd]\n"
+                "    uppfyllt: {fact: riktlinjer.finns, equals: true}\n"
+                "    reasoning: {uppfyllt: det finns riktlinjer, ej_uppfyllt: de saknas}\n"
+            ),
+        },
+    )
     rules = load_rules(RULES, overlay)
     audit = rules.audits["pwc-arbetsmarknadsinsatser"]
     assert [q.id for q in audit.questions] == ["RF1", "RF2", "RF3", "RF4"]
@@ -118,20 +126,39 @@ def test_a_question_and_a_criterion_can_be_replaced(tmp_path):
     assert rf1["verdict"] == "ja" and [c["id"] for c in rf1["criteria"]] == ["riktlinjer.antagna"]
 
 
-@pytest.mark.parametrize(("files", "where", "keyword"), [
-    ({"overlay.yaml": "beskrivning: x\n"}, "overlay.yaml:1", "missing required key 'uppdrag'"),
-    ({"audits/x.yaml": "audit: pwc-arbetsmarknadsinsatsr\n"}, "audits/x.yaml:1",
-     "unknown audit 'pwc-arbetsmarknadsinsatsr' (did you mean"),
-    ({"audits/x.yaml": "audit: pwc-arbetsmarknadsinsatser\nparameters: {okand: 1}\n"},
-     "audits/x.yaml:2", "unknown parameter 'okand'"),
-    ({"criteria/x.yaml": "area: x\ncriteria:\n  x.y:\n    title: t\n    basis: [okand]\n"
-                         "    concerns: [socialnamnd]\n    uppfyllt: {fact: riktlinjer.finns,"
-                         " equals: true}\n    reasoning: {uppfyllt: a, ej_uppfyllt: b}\n"},
-     "criteria/x.yaml:5", "unknown provision 'okand'"),
-    ({"sources.yaml": "sources: {}\nprovisions:\n  p:\n    text: t\n    citations:\n"
-                      "      - {source: okand, ref: r, verified: true}\n"},
-     "sources.yaml:6", "unknown source 'okand'"),
-])
+@pytest.mark.parametrize(
+    ("files", "where", "keyword"),
+    [
+        ({"overlay.yaml": "beskrivning: x\n"}, "overlay.yaml:1", "missing required key 'uppdrag'"),
+        (
+            {"audits/x.yaml": "audit: pwc-arbetsmarknadsinsatsr\n"},
+            "audits/x.yaml:1",
+            "unknown audit 'pwc-arbetsmarknadsinsatsr' (did you mean",
+        ),
+        (
+            {"audits/x.yaml": "audit: pwc-arbetsmarknadsinsatser\nparameters: {okand: 1}\n"},
+            "audits/x.yaml:2",
+            "unknown parameter 'okand'",
+        ),
+        (
+            {
+                "criteria/x.yaml": "area: x\ncriteria:\n  x.y:\n    title: t\n    basis: [okand]\n"
+                "    concerns: [socialnamnd]\n    uppfyllt: {fact: riktlinjer.finns,"
+                " equals: true}\n    reasoning: {uppfyllt: a, ej_uppfyllt: b}\n"
+            },
+            "criteria/x.yaml:5",
+            "unknown provision 'okand'",
+        ),
+        (
+            {
+                "sources.yaml": "sources: {}\nprovisions:\n  p:\n    text: t\n    citations:\n"
+                "      - {source: okand, ref: r, verified: true}\n"
+            },
+            "sources.yaml:6",
+            "unknown source 'okand'",
+        ),
+    ],
+)
 def test_a_broken_overlay_is_a_located_error(tmp_path, files, where, keyword):
     overlay = _overlay(tmp_path, files)
     with pytest.raises(GranskaError) as error:
@@ -166,6 +193,9 @@ def test_the_documents_list_every_deviation(tmp_path, suffix):
 
 
 def test_every_command_takes_an_overlay():
-    lacking = [name for name, command in main.commands.items()
-               if not any("--overlay" in getattr(param, "opts", ()) for param in command.params)]
+    lacking = [
+        name
+        for name, command in main.commands.items()
+        if not any("--overlay" in getattr(param, "opts", ()) for param in command.params)
+    ]
     assert lacking == [], f"add @_OVERLAY_OPTION to: {', '.join(lacking)}"

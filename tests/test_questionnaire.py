@@ -10,25 +10,43 @@ import click
 import pytest
 from click.testing import CliRunner
 
-from checker.audit_facts import audit_facts, prerequisites
-from checker.case import load_case
-from checker.casefile import Answer, fact_entry, scalar
+from checker.casefiles.drafts import Answer, fact_entry, scalar
+from checker.casefiles.fact_order import audit_facts, prerequisites
 from checker.cli import main
 from checker.errors import GranskaError
-from checker.evaluate import evaluate_case
+from checker.evaluation.evaluate import evaluate_case
+from checker.files.strict_yaml import load_yaml, parse_yaml
 from checker.interview import interview
+from checker.loading.cases import load_case
+from checker.output.self_evaluation_texts import text
 from checker.questionnaire import INTERRUPTED, Console, run_questionnaire
-from checker.texts import text
-from checker.yamlio import load_yaml, parse_yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 AUDIT = "pwc-arbetsmarknadsinsatser"
-HEADER = {"kommun": "Exempelby kommun", "period_from": "2022-01-01",
-          "period_to": "2022-12-31", "granskningsdatum": "2022-12-22"}
-BEST = {"bool": "ja", "date": "2022-06-01", "count": "16 av 16", "integer": "10",
-        "number": "10", "percent": "100", "text": "ja"}
-WORST = {"bool": "nej", "date": "2000-01-01", "count": "0 av 16", "integer": "0",
-         "number": "0", "percent": "0", "text": "nej"}
+HEADER = {
+    "kommun": "Exempelby kommun",
+    "period_from": "2022-01-01",
+    "period_to": "2022-12-31",
+    "granskningsdatum": "2022-12-22",
+}
+BEST = {
+    "bool": "ja",
+    "date": "2022-06-01",
+    "count": "16 av 16",
+    "integer": "10",
+    "number": "10",
+    "percent": "100",
+    "text": "ja",
+}
+WORST = {
+    "bool": "nej",
+    "date": "2000-01-01",
+    "count": "0 av 16",
+    "integer": "0",
+    "number": "0",
+    "percent": "0",
+    "text": "nej",
+}
 
 
 def shown(lines: list[str]) -> str:
@@ -47,8 +65,9 @@ class Script:
         self.asked: list[str] = []  # fact ids, in the order asked
         self.answers = 0
         prompts = {text(rules, key): value for key, value in HEADER.items()}
-        for role, name in zip(rules.audits[AUDIT].roles, ("Socialnämnden", "Arbetsmarknadsnämnden"),
-                              strict=True):
+        for role, name in zip(
+            rules.audits[AUDIT].roles, ("Socialnämnden", "Arbetsmarknadsnämnden"), strict=True
+        ):
             prompts[text(rules, "namnd", role=role.title)] = name
         self.header = prompts
         self.console = Console(self.ask, self.lines.append)
@@ -79,8 +98,9 @@ class Script:
 
 def _value(fact, answers):
     if fact.type == "enum":
-        return (fact.better or fact.values)[-1] if answers is BEST else (
-            fact.better or fact.values)[0]
+        return (
+            (fact.better or fact.values)[-1] if answers is BEST else (fact.better or fact.values)[0]
+        )
     return answers[fact.type]
 
 
@@ -128,8 +148,11 @@ def test_vet_ej_is_recorded_and_never_asked_again(rules, tmp_path):
 
 
 def test_a_follow_up_is_skipped_when_its_relevant_when_is_false(rules, tmp_path):
-    followups = [f for f in audit_facts(rules, rules.audits[AUDIT])
-                 if rules.facts[f].relevant_when is not None]
+    followups = [
+        f
+        for f in audit_facts(rules, rules.audits[AUDIT])
+        if rules.facts[f].relevant_when is not None
+    ]
     assert followups, "the audit has no follow-up questions to skip"
     script = Script(rules, answer=lambda fact: _value(fact, WORST))
     run(rules, tmp_path / "fall.yaml", script)
@@ -142,8 +165,11 @@ def test_a_follow_up_is_skipped_when_its_relevant_when_is_false(rules, tmp_path)
 def test_an_unreadable_answer_is_asked_again_with_its_hint(rules, tmp_path):
     first = audit_facts(rules, rules.audits[AUDIT])[0]
     fact = rules.facts[first]
-    script = Script(rules, overrides={first: ["kanske", "2021-02-30", _value(fact, BEST)]},
-                    limit=len(HEADER) + 2 + 5)
+    script = Script(
+        rules,
+        overrides={first: ["kanske", "2021-02-30", _value(fact, BEST)]},
+        limit=len(HEADER) + 2 + 5,
+    )
     run(rules, tmp_path / "fall.yaml", script)
     hint = text(rules, f"hint_{fact.type}", values=", ".join(fact.values))
     assert shown(script.lines).count(text(rules, "invalid", hint=hint)) == 2
@@ -164,7 +190,8 @@ def test_a_personnummer_is_refused(rules, tmp_path):
     run(rules, tmp_path / "fall.yaml", script)
     assert text(rules, "personnummer") in shown(script.lines)
     assert not (tmp_path / "fall.yaml").exists() or "kommun" not in load_yaml(
-        tmp_path / "fall.yaml")
+        tmp_path / "fall.yaml"
+    )
 
 
 def test_the_short_route_asks_only_what_can_change_a_verdict(rules, tmp_path):
@@ -194,46 +221,72 @@ def test_the_command_line_runs_the_questionnaire(rules, tmp_path):
     path = tmp_path / "fall.yaml"
     lines = [*HEADER.values(), "Socialnämnden", "Kommunstyrelsen"]
     runner = CliRunner()
-    partial = runner.invoke(main, ["questionnaire", "--audit", AUDIT, "-o", str(path)],
-                            input="\n".join([*lines, "ja", "Riktlinjer s. 4", "1"]) + "\n")
+    partial = runner.invoke(
+        main,
+        ["questionnaire", "--audit", AUDIT, "-o", str(path)],
+        input="\n".join([*lines, "ja", "Riktlinjer s. 4", "1"]) + "\n",
+    )
     assert partial.exit_code == INTERRUPTED, partial.output
     assert text(rules, "interrupted", answered=1, file=path) in shown([partial.output])
     first = audit_facts(rules, rules.audits[AUDIT])[0]
-    assert load_yaml(path)["facts"][first] == {"värde": "ja", "källa": "Riktlinjer s. 4",
-                                              "underlag": rules.vocabulary.underlag[0]}
+    assert load_yaml(path)["facts"][first] == {
+        "värde": "ja",
+        "källa": "Riktlinjer s. 4",
+        "underlag": rules.vocabulary.underlag[0],
+    }
     rest = "vet ej\n" * len(audit_facts(rules, rules.audits[AUDIT]))
     finished = runner.invoke(main, ["questionnaire", "-o", str(path)], input=rest)
     assert finished.exit_code == 0, finished.output
-    assert text(rules, "done", answered=len(load_case(path, rules).facts), file=path) \
-        in shown([finished.output])
+    assert text(rules, "done", answered=len(load_case(path, rules).facts), file=path) in shown(
+        [finished.output]
+    )
 
 
-def test_resuming_a_hand_written_case_keeps_what_the_questionnaire_does_not_ask(rules,
-                                                                               tmp_path):
+def test_resuming_a_hand_written_case_keeps_what_the_questionnaire_does_not_ask(rules, tmp_path):
     path = tmp_path / "heby.yaml"
-    path.write_text((ROOT / "examples" / "heby-2022.yaml").read_text(encoding="utf-8"),
-                    encoding="utf-8")
+    path.write_text(
+        (ROOT / "examples" / "heby-2022.yaml").read_text(encoding="utf-8"), encoding="utf-8"
+    )
     before = load_case(path, rules)
-    missing = [f for f in audit_facts(rules, rules.audits[before.audit])
-               if f not in before.facts]
+    missing = [f for f in audit_facts(rules, rules.audits[before.audit]) if f not in before.facts]
     assert missing, "the example states every fact; nothing to resume"
-    assert run(rules, path, Script(rules, answer=lambda _fact: "vet ej", limit=1),
-               audit=None) == INTERRUPTED
+    assert (
+        run(rules, path, Script(rules, answer=lambda _fact: "vet ej", limit=1), audit=None)
+        == INTERRUPTED
+    )
     after = load_case(path, rules)
     assert after.expected == before.expected and after.not_assessed == before.not_assessed
     assert after.parameters == before.parameters and after.namnder == before.namnder
     assert {f: after.facts[f] for f in before.facts} == {
-        f: replace(fact, line=after.facts[f].line) for f, fact in before.facts.items()}
+        f: replace(fact, line=after.facts[f].line) for f, fact in before.facts.items()
+    }
     assert set(after.facts) - set(before.facts) == {missing[0]}
 
 
-@pytest.mark.parametrize("källa", [
-    "Protokoll 2024-03-12, § 41", "a: b", "[bilaga]", "{x}", "# 4", "ja", "16", "vet ej",
-    " indrag", "citat \"så\" och 'så'", "rad\nbrytning", "true"])
+@pytest.mark.parametrize(
+    "källa",
+    [
+        "Protokoll 2024-03-12, § 41",
+        "a: b",
+        "[bilaga]",
+        "{x}",
+        "# 4",
+        "ja",
+        "16",
+        "vet ej",
+        " indrag",
+        "citat \"så\" och 'så'",
+        "rad\nbrytning",
+        "true",
+    ],
+)
 def test_a_källa_is_written_so_that_it_reads_back_the_same(källa):
     content = "facts:\n  f: " + fact_entry(Answer("ja", källa, "protokoll")) + "\n"
-    assert load_yaml_text(content)["facts"]["f"] == {"värde": "ja", "källa": källa,
-                                                     "underlag": "protokoll"}
+    assert load_yaml_text(content)["facts"]["f"] == {
+        "värde": "ja",
+        "källa": källa,
+        "underlag": "protokoll",
+    }
     assert load_yaml_text(f"k: {scalar(källa)}\n")["k"] == källa
 
 

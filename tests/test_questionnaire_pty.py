@@ -12,18 +12,30 @@ from pathlib import Path
 
 import pytest
 
-from checker.load import load_rules
-from checker.texts import text
+from checker.loading.rules import load_rules
+from checker.output.self_evaluation_texts import text
 
 pexpect = pytest.importorskip("pexpect")
 
 ROOT = Path(__file__).resolve().parent.parent
 RULES = load_rules(ROOT / "rules")
 AUDIT = "pwc-arbetsmarknadsinsatser"
-HEADER = [("kommun", "Heby kommun"), ("period_from", "2022-01-01"),
-          ("period_to", "2022-12-31"), ("granskningsdatum", "2022-12-22")]
-ANSWERS = {"bool": "ja", "enum": "2", "date": "2022-03-01", "count": "3 av 4",
-           "integer": "7", "number": "2,5", "percent": "40 %", "text": "enligt rutin"}
+HEADER = [
+    ("kommun", "Heby kommun"),
+    ("period_from", "2022-01-01"),
+    ("period_to", "2022-12-31"),
+    ("granskningsdatum", "2022-12-22"),
+]
+ANSWERS = {
+    "bool": "ja",
+    "enum": "2",
+    "date": "2022-03-01",
+    "count": "3 av 4",
+    "integer": "7",
+    "number": "2,5",
+    "percent": "40 %",
+    "text": "enligt rutin",
+}
 
 
 def _prompt(key: str, **values) -> str:
@@ -31,9 +43,12 @@ def _prompt(key: str, **values) -> str:
     return r"\s+".join(map(re.escape, text(RULES, key, **values).split()))
 
 
-PROGRESS = re.compile(_prompt("progress", number="NUMBER", total="TOTAL", id="FACTID")
-                      .replace("NUMBER", r"\d+").replace("TOTAL", r"\d+")
-                      .replace("FACTID", r"(?P<id>[a-z][a-z0-9_.]*)"))
+PROGRESS = re.compile(
+    _prompt("progress", number="NUMBER", total="TOTAL", id="FACTID")
+    .replace("NUMBER", r"\d+")
+    .replace("TOTAL", r"\d+")
+    .replace("FACTID", r"(?P<id>[a-z][a-z0-9_.]*)")
+)
 
 
 def answer_for(fact_id: str) -> tuple[str, str, str]:
@@ -48,18 +63,23 @@ def answer_for(fact_id: str) -> tuple[str, str, str]:
 
 
 def spawn(path: Path):
-    return pexpect.spawn(sys.executable, ["-m", "checker", "questionnaire", "--audit", AUDIT,
-                                          "-o", str(path)],
-                         cwd=str(path.parent), encoding="utf-8", timeout=60,
-                         dimensions=(50, 200))
+    return pexpect.spawn(
+        sys.executable,
+        ["-m", "checker", "questionnaire", "--audit", AUDIT, "-o", str(path)],
+        cwd=str(path.parent),
+        encoding="utf-8",
+        timeout=60,
+        dimensions=(50, 200),
+    )
 
 
 def answer_header(child) -> None:
     for key, answer in HEADER:
         child.expect(_prompt(key))
         child.sendline(answer)
-    for role, name in zip(RULES.audits[AUDIT].roles,
-                          ("Vård- och omsorgsnämnden", "Kommunstyrelsen"), strict=True):
+    for role, name in zip(
+        RULES.audits[AUDIT].roles, ("Vård- och omsorgsnämnden", "Kommunstyrelsen"), strict=True
+    ):
         child.expect(_prompt("namnd", role=role.title))
         child.sendline(name)
 
@@ -120,8 +140,11 @@ def test_a_whole_session_answers_every_relevant_fact(reference):
 def test_an_interrupted_session_resumes_at_the_next_answer(tmp_path, reference, k, where):
     expected_content, expected_asked = reference
     if where == "at the källa":  # the next answer must be one that asks for its källa
-        k = next(index for index in range(k, len(expected_asked))
-                 if answer_for(expected_asked[index])[0] != "vet ej")
+        k = next(
+            index
+            for index in range(k, len(expected_asked))
+            if answer_for(expected_asked[index])[0] != "vet ej"
+        )
     path = tmp_path / "fall.yaml"
     child = spawn(path)
     answer_header(child)

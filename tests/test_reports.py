@@ -26,7 +26,7 @@ from report_support import (
 
 from checker import api
 from checker.cli import main
-from checker.collation import swedish_sorted
+from checker.output.collation import swedish_sorted
 
 
 @pytest.fixture(scope="module")
@@ -47,8 +47,11 @@ def word():
 
 def _summary_rows(page) -> list[list[str]]:
     table = page.find(".//table[@class='summary']")
-    return [[text_of(cell) for cell in row.findall("td")] for row in table.iter("tr")
-            if row.find("td") is not None]
+    return [
+        [text_of(cell) for cell in row.findall("td")]
+        for row in table.iter("tr")
+        if row.find("td") is not None
+    ]
 
 
 # --- HTML -----------------------------------------------------------------------------
@@ -79,7 +82,10 @@ def test_html_outline_follows_the_seed_report(page):
     results = page.find(".//section[@id='granskningsresultat']")
     for section in results.findall("section"):
         assert [text for _, text in html_outline(section)][1:] == [
-            "Iakttagelser", "Bedömning", "Rekommendationer"]
+            "Iakttagelser",
+            "Bedömning",
+            "Rekommendationer",
+        ]
     levels = dict((text, level) for level, text in outline)
     assert levels["Sammanfattning"] == levels["Inledning"] == 1
     assert levels["Revisionskriterier"] == 2
@@ -99,8 +105,10 @@ def test_open_bounds_show_as_a_range_in_both_colours_with_the_open_facts(tmp_pat
     for row in table.iter("tr"):
         chips = [chip.get("style") for chip in row.iter("span") if chip.get("class") == "grade"]
         if chips:
-            assert chips == [f"background-color: {worst['colour']}",
-                             f"background-color: {best['colour']}"]
+            assert chips == [
+                f"background-color: {worst['colour']}",
+                f"background-color: {best['colour']}",
+            ]
     sections = page.find(".//section[@id='granskningsresultat']").findall("section")
     for section, question in zip(sections, open_result["questions"], strict=True):
         assert question["open_facts"]
@@ -130,8 +138,12 @@ def test_html_is_marked_as_a_forbedomning_with_the_rules_version(page):
 def test_html_introduction_lists_the_sources_in_force_and_the_case_details(page):
     introduction = page.find(".//section[@id='inledning']")
     text = text_of(introduction)
-    for value in (result()["kommun"], result()["granskningsdatum"], result()["audit"]["syfte"],
-                  *(namnd["namn"] for namnd in result()["nämnder"])):
+    for value in (
+        result()["kommun"],
+        result()["granskningsdatum"],
+        result()["audit"]["syfte"],
+        *(namnd["namn"] for namnd in result()["nämnder"]),
+    ):
         assert value in text
     assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", result()["granskningsdatum"])
     sources = [text_of(item) for item in introduction.findall("ul[@class='sources']/li")]
@@ -157,9 +169,13 @@ def test_html_observations_show_each_known_fact_with_its_kalla(page):
 def test_html_appendix_lists_every_kalla_once_in_swedish_order(page):
     appendix = page.find(".//section[@id='kallforteckning']")
     listed = [text_of(item) for item in appendix.findall("ol/li")]
-    cited = {fact["källa"] for question in result()["questions"]
-             for criterion in question["criteria"] for fact in criterion["facts"]
-             if fact["källa"]}
+    cited = {
+        fact["källa"]
+        for question in result()["questions"]
+        for criterion in question["criteria"]
+        for fact in criterion["facts"]
+        if fact["källa"]
+    }
     assert sorted(listed) == sorted(cited)
     assert listed == swedish_sorted(listed)
 
@@ -167,8 +183,7 @@ def test_html_appendix_lists_every_kalla_once_in_swedish_order(page):
 def test_html_escapes_every_value_from_the_case(tmp_path):
     text = CASE.read_text(encoding="utf-8")
     hostile = "<script>alert('källa')</script> & <b>fet</b>"
-    text = re.sub(r"(?m)^(\s+källa: ).*$", lambda m: m.group(1) + f'"{hostile}"', text,
-                  count=1)
+    text = re.sub(r"(?m)^(\s+källa: ).*$", lambda m: m.group(1) + f'"{hostile}"', text, count=1)
     text = re.sub(r"(?m)^kommun: .*$", 'kommun: "Heby <i>&</i> kommun"', text, count=1)
     case = tmp_path / "hostile.yaml"
     case.write_text(text, encoding="utf-8")
@@ -191,8 +206,11 @@ def test_reports_are_byte_identical_for_the_same_case(tmp_path, suffix):
 
 # --- DOCX -----------------------------------------------------------------------------
 def _word_outline(word) -> list[tuple[int, str]]:
-    return [(int(paragraph.style.name.split()[-1]), paragraph.text)
-            for paragraph in word.paragraphs if paragraph.style.name.startswith("Heading ")]
+    return [
+        (int(paragraph.style.name.split()[-1]), paragraph.text)
+        for paragraph in word.paragraphs
+        if paragraph.style.name.startswith("Heading ")
+    ]
 
 
 @pytest.mark.parametrize("path", ALL_CASES, ids=lambda path: path.stem)
@@ -205,11 +223,16 @@ def test_every_case_renders_html_and_docx_with_one_outline(path):
     tables = page.findall(".//table")
     assert len(word.tables) == len(tables)
     graded = [*case_result["questions"], *(case_result.get("followup") or [])]
-    in_html = [text_of(row.findall("td")[1]) for table in tables for row in table.iter("tr")
-               if row.find("td") is not None]
+    in_html = [
+        text_of(row.findall("td")[1])
+        for table in tables
+        for row in table.iter("tr")
+        if row.find("td") is not None
+    ]
     in_word = [row.cells[1].text for table in word.tables for row in table.rows[1:]]
     assert [re.sub(r"\s", "", text) for text in in_word] == [
-        re.sub(r"\s", "", text) for text in in_html]
+        re.sub(r"\s", "", text) for text in in_html
+    ]
     for question, shown in zip(graded, in_html, strict=True):
         if question["decided"]:
             assert shown == question["verdict_label"]
@@ -245,9 +268,22 @@ def test_docx_converts_cleanly_with_libreoffice(tmp_path):
     source = tmp_path / "rapport.docx"
     source.write_bytes(api.render(result(), "docx"))
     run = subprocess.run(
-        [soffice, f"-env:UserInstallation=file://{tmp_path / 'profile'}", "--headless",
-         "--norestore", "--convert-to", "pdf", "--outdir", str(tmp_path), str(source)],
-        capture_output=True, text=True, timeout=180, check=False)
+        [
+            soffice,
+            f"-env:UserInstallation=file://{tmp_path / 'profile'}",
+            "--headless",
+            "--norestore",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(tmp_path),
+            str(source),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=180,
+        check=False,
+    )
     converted = tmp_path / "rapport.pdf"
     assert run.returncode == 0 and converted.is_file(), run.stdout + run.stderr
     document = pdfium.PdfDocument(str(converted))

@@ -10,12 +10,12 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from checker.case import load_case
-from checker.casefile import blank_case
+from checker.casefiles.drafts import blank_case
 from checker.cli import main
-from checker.evaluate import evaluate_case
+from checker.evaluation.evaluate import evaluate_case
+from checker.loading.cases import load_case
+from checker.output.self_evaluation_texts import text
 from checker.summary import case_files, evaluate_all, evaluate_file
-from checker.texts import text
 
 ROOT = Path(__file__).resolve().parent.parent
 CASES = sorted([*ROOT.glob("examples/*.yaml"), *ROOT.glob("tests/cases/*.yaml")])
@@ -28,7 +28,8 @@ def batch(tmp_path_factory, rules):
     for path in CASES:
         shutil.copy(path, directory / path.name)
     (directory / "blank.yaml").write_text(
-        blank_case(rules, "pwc-arbetsmarknadsinsatser", 2024, "Öppna kommun"), encoding="utf-8")
+        blank_case(rules, "pwc-arbetsmarknadsinsatser", 2024, "Öppna kommun"), encoding="utf-8"
+    )
     (directory / "trasig.yaml").write_text("kommun: [\n", encoding="utf-8")
     (directory / "anteckningar.txt").write_text("inget fall\n", encoding="utf-8")
     return directory
@@ -67,8 +68,11 @@ def test_every_case_gets_its_row_and_a_bad_file_is_skipped(rules, batch, outputs
         evaluated = evaluate_case(rules, load_case(path, rules))
         matching = [row for row in rows if row and row[0] == path.name]
         assert len(matching) == 1, path.name
-        header = next(row for row in rows[rows.index(matching[0])::-1]
-                      if row[:1] == [text(rules, "summary_file")])
+        header = next(
+            row
+            for row in rows[rows.index(matching[0]) :: -1]
+            if row[:1] == [text(rules, "summary_file")]
+        )
         for question in evaluated["questions"]:
             assert matching[0][header.index(question["id"])] == _label(evaluated, question)
     assert not any(row and row[0] in ("trasig.yaml", "anteckningar.txt") for row in rows)
@@ -80,12 +84,12 @@ def test_the_counts_add_up_per_question(rules, outputs):
     start = rows.index([f"{audit.title} ({audit.id})"])
     header = rows[start + 1]
     body = []
-    for row in rows[start + 2:]:
+    for row in rows[start + 2 :]:
         if not row:
             break
         body.append(row)
     counts_header = rows[start + 2 + len(body) + 1]
-    counts = {row[0]: row[1:] for row in rows[start + 3 + len(body) + 1:][:len(audit.scale) + 1]}
+    counts = {row[0]: row[1:] for row in rows[start + 3 + len(body) + 1 :][: len(audit.scale) + 1]}
     assert counts_header == [text(rules, "summary_count"), *(q.id for q in audit.questions)]
     for index, question in enumerate(audit.questions):
         cells = [row[header.index(question.id)] for row in body]
@@ -140,7 +144,8 @@ def test_a_directory_without_cases_is_an_error(tmp_path):
 
 
 def test_an_unknown_output_suffix_is_an_error(batch, tmp_path):
-    result = CliRunner().invoke(main, ["check", str(batch), "--summary", "-o",
-                                       str(tmp_path / "ut.pdf")])
+    result = CliRunner().invoke(
+        main, ["check", str(batch), "--summary", "-o", str(tmp_path / "ut.pdf")]
+    )
     assert result.exit_code == 2 and ".xlsx" in result.output
     assert not (tmp_path / "ut.pdf").exists()

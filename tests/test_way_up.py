@@ -16,8 +16,8 @@ from bounds_oracle import (
 from hypothesis import given
 from hypothesis import strategies as st
 
-from checker.analysis import QUESTION
-from checker.raising import MAX_LISTED, minimal_raises, to_raise
+from checker.bounds.analysis import QUESTION
+from checker.bounds.raising import MAX_LISTED, minimal_raises, to_raise
 
 
 @pytest.mark.parametrize(("set_name", "audit_id"), AUDITS)
@@ -25,8 +25,7 @@ from checker.raising import MAX_LISTED, minimal_raises, to_raise
 @given(data=st.data())
 def test_minimal_raises_equal_brute_force(set_name, audit_id, data):
     rules = rule_set(set_name)
-    _complete, case = draw_cases(data, rules, blank(set_name, audit_id), max_unknown=2,
-                                 skip=False)
+    _complete, case = draw_cases(data, rules, blank(set_name, audit_id), max_unknown=2, skip=False)
     analysis, oracle = analyse(rules, case), Oracle(rules, case)
     question = data.draw(st.sampled_from(rules.audits[audit_id].questions), label="question")
     key = (QUESTION, question.id)
@@ -34,9 +33,18 @@ def test_minimal_raises_equal_brute_force(set_name, audit_id, data):
     for target in range(lowest + 1, min(lowest + 3, len(analysis.grades))):
         found = minimal_raises(analysis, key, target)
         domains = analysis.problem.domains
-        mine = {frozenset((f, oracle.signature(f, (domains[f].classes[i].value,
-                                                   domains[f].classes[i].underlag)))
-                          for f, i in changes) for changes in found}
+        mine = {
+            frozenset(
+                (
+                    f,
+                    oracle.signature(
+                        f, (domains[f].classes[i].value, domains[f].classes[i].underlag)
+                    ),
+                )
+                for f, i in changes
+            )
+            for changes in found
+        }
         assert len(mine) == len(found)
         assert mine == oracle.minimal_raises(question.id, analysis.grades[target]), target
         assert [len(changes) for changes in found] == sorted(len(c) for c in found)
@@ -45,8 +53,7 @@ def test_minimal_raises_equal_brute_force(set_name, audit_id, data):
 @pytest.mark.parametrize(("set_name", "audit_id"), AUDITS)
 @SETTINGS
 @given(data=st.data())
-def test_listed_ways_up_are_minimal_and_fewest_first(set_name, audit_id,
-                                                      data):
+def test_listed_ways_up_are_minimal_and_fewest_first(set_name, audit_id, data):
     rules = rule_set(set_name)
     _complete, case = draw_cases(data, rules, blank(set_name, audit_id))
     analysis = analyse(rules, case)
@@ -54,18 +61,20 @@ def test_listed_ways_up_are_minimal_and_fewest_first(set_name, audit_id,
         key = (QUESTION, question.id)
         entries, unreachable = to_raise(analysis, key)
         lowest = analysis.bounds_of(key)[0]
-        targets = [analysis.grades[t] for t in range(lowest + 1, min(lowest + 3,
-                                                                     len(analysis.grades)))]
-        assert {e["target"] for e in entries} | {u["target"] for u in unreachable} == \
-            set(targets)
+        targets = [
+            analysis.grades[t] for t in range(lowest + 1, min(lowest + 3, len(analysis.grades)))
+        ]
+        assert {e["target"] for e in entries} | {u["target"] for u in unreachable} == set(targets)
         for target in targets:
             listed = [e for e in entries if e["target"] == target]
             assert len(listed) <= MAX_LISTED
             assert (not listed) == any(u["target"] == target for u in unreachable)
             sizes = [len(e["changes"]) for e in listed]
             assert sizes == sorted(sizes)
-            allowed = {frozenset(f for f, _i in changes) for changes in minimal_raises(
-                analysis, key, analysis.grades.index(target))}
+            allowed = {
+                frozenset(f for f, _i in changes)
+                for changes in minimal_raises(analysis, key, analysis.grades.index(target))
+            }
             assert all(frozenset(c["fact"] for c in e["changes"]) in allowed for e in listed)
             if set_name == "shipped":
                 assert all(e["criteria"] for e in listed), "a way up changes some criterion"

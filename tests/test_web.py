@@ -9,11 +9,16 @@ import pytest
 from web_support import QUICK_CASE, ROOT, answer, csrf, hidden, make_client, verdict_texts
 
 from checker.api import check
-from checker.render import RENDERERS
+from checker.output.formats import RENDERERS
 
-NEW_CASE = {"kommun": "Provby kommun", "audit": "styrdokument-snabbkontroll",
-            "from": "2024-01-01", "to": "2024-12-31", "granskningsdatum": "2024-11-15",
-            "role.socialnamnd": "Socialnämnden"}
+NEW_CASE = {
+    "kommun": "Provby kommun",
+    "audit": "styrdokument-snabbkontroll",
+    "from": "2024-01-01",
+    "to": "2024-12-31",
+    "granskningsdatum": "2024-11-15",
+    "role.socialnamnd": "Socialnämnden",
+}
 
 
 @pytest.fixture
@@ -49,8 +54,13 @@ def test_creates_a_valid_case_for_a_kommun_and_an_audit(web, rules):
 
 def test_a_new_case_with_bad_fields_says_which_and_writes_nothing(web):
     client, cases = web
-    response = create(client, kommun="", to="2023-12-31", granskningsdatum="2024-02-30",
-                      **{"role.socialnamnd": ""})
+    response = create(
+        client,
+        kommun="",
+        to="2023-12-31",
+        granskningsdatum="2024-02-30",
+        **{"role.socialnamnd": ""},
+    )
     assert response.status_code == 422
     page = response.data.decode()
     assert page.count('class="field-error"') == 4
@@ -64,22 +74,36 @@ def test_answers_are_saved_and_move_the_verdicts(web, rules):
     name = create(client).headers["Location"].rsplit("/", 1)[1]
     before = client.get(f"/case/{name}")
     assert verdict_texts(before.data) == ["Grön", "Röd", "Grön", "Röd"]  # both still open
-    response = answer(client, name, "delegation", {
-        "delegation.ordning_finns": {"value": "ja", "kalla": "Delegationsordning, s. 2",
-                                     "underlag": "styrdokument"}})
+    response = answer(
+        client,
+        name,
+        "delegation",
+        {
+            "delegation.ordning_finns": {
+                "value": "ja",
+                "kalla": "Delegationsordning, s. 2",
+                "underlag": "styrdokument",
+            }
+        },
+    )
     assert response.status_code == 303
-    assert answer(client, name, "delegation", {
-        "delegation.aterrapportering": {"value": "nej"}}).status_code == 303
-    response = answer(client, name, "rutiner", {
-        "rutiner.kanda_och_tillgangliga": {"value": "nej"}})
+    assert (
+        answer(
+            client, name, "delegation", {"delegation.aterrapportering": {"value": "nej"}}
+        ).status_code
+        == 303
+    )
+    response = answer(client, name, "rutiner", {"rutiner.kanda_och_tillgangliga": {"value": "nej"}})
     after = client.get(response.headers["Location"])
     assert "Sparat i ärendefilen".encode() in after.data
     assert verdict_texts(after.data) == ["Grön", "Röd", "Röd"]  # S2 now decided: Röd
     assert check(cases / name, rules=rules)["questions"][1]["verdict"] == "rod"
     assert b'value="nej" checked' in client.get(f"/case/{name}?area=delegation").data
     text = (cases / name).read_text(encoding="utf-8")
-    assert 'delegation.ordning_finns: {värde: ja, källa: "Delegationsordning, s. 2", ' \
-           'underlag: styrdokument}' in text
+    assert (
+        'delegation.ordning_finns: {värde: ja, källa: "Delegationsordning, s. 2", '
+        "underlag: styrdokument}" in text
+    )
     assert "delegation.aterrapportering: nej" in text
 
 
@@ -87,9 +111,15 @@ def test_typed_values_and_vet_ej_are_written_as_a_case_file_states_them(web, rul
     client, cases = web
     name = create(client).headers["Location"].rsplit("/", 1)[1]
     answer(client, name, "riktlinjer", {"riktlinjer.finns": {"value": "ja"}})
-    response = answer(client, name, "riktlinjer", {
-        "riktlinjer.beslutsdatum": {"value": "2024-03-12"},
-        "riktlinjer.antagna_av_namnd": {"value": "vet ej"}})
+    response = answer(
+        client,
+        name,
+        "riktlinjer",
+        {
+            "riktlinjer.beslutsdatum": {"value": "2024-03-12"},
+            "riktlinjer.antagna_av_namnd": {"value": "vet ej"},
+        },
+    )
     assert response.status_code == 303
     case = check(cases / name, rules=rules)
     facts = {f["id"]: f for q in case["questions"] for c in q["criteria"] for f in c["facts"]}
@@ -116,21 +146,37 @@ def test_follow_up_questions_show_only_when_relevant(web):
     assert asked()
 
 
-@pytest.mark.parametrize(("fact_id", "parts", "message"), [
-    ("riktlinjer.beslutsdatum", {"value": "2021-02-30"}, "Ange ett datum som finns"),
-    ("delegation.ordning_finns", {"value": "kanske"}, "Välj ja, nej eller vet ej"),
-    ("delegation.aterrapportering", {"value": "varje_dag"}, "Välj ett av alternativen"),
-    ("riktlinjer.beslutsdatum", {"value": "2021-03-01", "unknown": "1"},
-     "både angett ett svar och kryssat i vet ej"),
-    ("delegation.ordning_finns", {"value": "", "kalla": "Protokoll § 4"},
-     "frågan är inte besvarad"),
-    ("delegation.ordning_finns", {"value": "ja", "kalla": "Beslut om 19121212-1212"},
-     "personnummer"),
-    ("delegation.ordning_finns", {"value": "ja", "underlag": "rykte"},
-     "Välj ett av underlagen"),
-])
+@pytest.mark.parametrize(
+    ("fact_id", "parts", "message"),
+    [
+        ("riktlinjer.beslutsdatum", {"value": "2021-02-30"}, "Ange ett datum som finns"),
+        ("delegation.ordning_finns", {"value": "kanske"}, "Välj ja, nej eller vet ej"),
+        ("delegation.aterrapportering", {"value": "varje_dag"}, "Välj ett av alternativen"),
+        (
+            "riktlinjer.beslutsdatum",
+            {"value": "2021-03-01", "unknown": "1"},
+            "både angett ett svar och kryssat i vet ej",
+        ),
+        (
+            "delegation.ordning_finns",
+            {"value": "", "kalla": "Protokoll § 4"},
+            "frågan är inte besvarad",
+        ),
+        (
+            "delegation.ordning_finns",
+            {"value": "ja", "kalla": "Beslut om 19121212-1212"},
+            "personnummer",
+        ),
+        (
+            "delegation.ordning_finns",
+            {"value": "ja", "underlag": "rykte"},
+            "Välj ett av underlagen",
+        ),
+    ],
+)
 def test_a_bad_answer_is_shown_next_to_its_field_and_nothing_is_written(
-        web, fact_id, parts, message):
+    web, fact_id, parts, message
+):
     client, cases = web
     before = (cases / QUICK_CASE).read_bytes()
     area = fact_id.split(".")[0]
@@ -170,26 +216,29 @@ def test_a_hand_edit_shows_on_reload(web):
 def test_the_next_questions_follow_the_interview_ranking(web, rules):
     import re
 
-    from checker.case import load_case
     from checker.interview import interview
+    from checker.loading.cases import load_case
 
     client, cases = web
     text = (cases / QUICK_CASE).read_text(encoding="utf-8")
-    for fact_id in ("riktlinjer.beslutsdatum", "delegation.aterrapportering",
-                    "rutiner.kanda_och_tillgangliga"):
+    for fact_id in (
+        "riktlinjer.beslutsdatum",
+        "delegation.aterrapportering",
+        "rutiner.kanda_och_tillgangliga",
+    ):
         text = re.sub(rf"(  {re.escape(fact_id)}:) .*", r"\1 vet ej", text)
     (cases / "oppen.yaml").write_text(text, encoding="utf-8")
     guide = interview(rules, load_case(cases / "oppen.yaml", rules))
     ranked = [rules.facts[entry["fact"]].question for entry in guide["facts"]]
     page = client.get("/case/oppen.yaml").data.decode("utf-8")
-    panel = page[page.index('<ol class="upcoming">'):]
-    shown = re.findall(r"<li><a [^>]*>([^<]*)</a></li>", panel[:panel.index("</ol>")])
-    assert shown and shown == [q for q in ranked if q in shown][:len(shown)]
+    panel = page[page.index('<ol class="upcoming">') :]
+    shown = re.findall(r"<li><a [^>]*>([^<]*)</a></li>", panel[: panel.index("</ol>")])
+    assert shown and shown == [q for q in ranked if q in shown][: len(shown)]
     assert shown[0] == ranked[0]
 
 
 # --- reports -----------------------------------------------------------------------
-@pytest.mark.skipif("html" not in RENDERERS, reason="no HTML renderer in checker.render")
+@pytest.mark.skipif("html" not in RENDERERS, reason="no HTML renderer in checker.output.formats")
 def test_the_report_page_is_the_html_report(web):
     client, _cases = web
     response = client.get(f"/report/{QUICK_CASE}")
@@ -198,23 +247,33 @@ def test_the_report_page_is_the_html_report(web):
     assert "förbedömning".encode() in response.data.lower()
 
 
-@pytest.mark.skipif("docx" not in RENDERERS, reason="no DOCX renderer in checker.render")
+@pytest.mark.skipif("docx" not in RENDERERS, reason="no DOCX renderer in checker.output.formats")
 def test_the_docx_report_downloads_as_an_attachment(web):
     client, _cases = web
     response = client.get(f"/download/docx/{QUICK_CASE}")
     assert response.status_code == 200
     assert response.data[:2] == b"PK"
-    assert response.headers["Content-Disposition"] == \
-        'attachment; filename="snabbkontroll-2024.docx"'
+    assert (
+        response.headers["Content-Disposition"] == 'attachment; filename="snabbkontroll-2024.docx"'
+    )
 
 
 # --- safety ------------------------------------------------------------------------
-@pytest.mark.parametrize("url", [
-    "/case/../outside.yaml", "/case/..%2Foutside.yaml", "/case/%2e%2e/outside.yaml",
-    "/case/sub/../../outside.yaml", "/case//tmp/outside.yaml", "/case/%2Ftmp%2Foutside.yaml",
-    "/report/../outside.yaml",
-    "/download/docx/..%2Foutside.yaml", "/case/.hidden.yaml", "/case/link.yaml",
-])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/case/../outside.yaml",
+        "/case/..%2Foutside.yaml",
+        "/case/%2e%2e/outside.yaml",
+        "/case/sub/../../outside.yaml",
+        "/case//tmp/outside.yaml",
+        "/case/%2Ftmp%2Foutside.yaml",
+        "/report/../outside.yaml",
+        "/download/docx/..%2Foutside.yaml",
+        "/case/.hidden.yaml",
+        "/case/link.yaml",
+    ],
+)
 def test_case_names_cannot_leave_the_cases_folder(web, url):
     client, cases = web
     outside = cases.parent / "outside.yaml"
@@ -231,10 +290,16 @@ def test_a_post_to_a_name_outside_the_folder_is_refused(web):
     outside.write_bytes((cases / QUICK_CASE).read_bytes())
     before = outside.read_bytes()
     page = client.get(f"/case/{QUICK_CASE}?area=delegation").data
-    response = client.post("/case/../outside.yaml", data={
-        "csrf_token": hidden(page, "csrf_token"), "digest": hidden(page, "digest"),
-        "area": "delegation", "fact": ["delegation.ordning_finns"],
-        "delegation.ordning_finns.value": "nej"})
+    response = client.post(
+        "/case/../outside.yaml",
+        data={
+            "csrf_token": hidden(page, "csrf_token"),
+            "digest": hidden(page, "digest"),
+            "area": "delegation",
+            "fact": ["delegation.ordning_finns"],
+            "delegation.ordning_finns.value": "nej",
+        },
+    )
     assert response.status_code == 400
     assert outside.read_bytes() == before
 
@@ -243,24 +308,39 @@ def test_a_post_without_a_valid_csrf_token_is_refused(web):
     client, cases = web
     before = (cases / QUICK_CASE).read_bytes()
     for token in ("", "forged"):
-        response = answer(client, QUICK_CASE, "delegation",
-                          {"delegation.ordning_finns": {"value": "nej"}}, token=token)
+        response = answer(
+            client,
+            QUICK_CASE,
+            "delegation",
+            {"delegation.ordning_finns": {"value": "nej"}},
+            token=token,
+        )
         assert response.status_code == 400
         assert "säkerhetstoken".encode() in response.data
     assert (cases / QUICK_CASE).read_bytes() == before
-    assert answer(client, QUICK_CASE, "delegation",
-                  {"delegation.ordning_finns": {"value": "nej"}}).status_code == 303
+    assert (
+        answer(
+            client, QUICK_CASE, "delegation", {"delegation.ordning_finns": {"value": "nej"}}
+        ).status_code
+        == 303
+    )
 
 
 def test_an_oversize_body_is_refused(web):
     client, cases = web
     before = (cases / QUICK_CASE).read_bytes()
     page = client.get(f"/case/{QUICK_CASE}?area=delegation").data
-    response = client.post(f"/case/{QUICK_CASE}", data={
-        "csrf_token": hidden(page, "csrf_token"), "digest": hidden(page, "digest"),
-        "area": "delegation", "fact": ["delegation.ordning_finns"],
-        "delegation.ordning_finns.value": "nej",
-        "delegation.ordning_finns.kalla": "x" * 400_000})
+    response = client.post(
+        f"/case/{QUICK_CASE}",
+        data={
+            "csrf_token": hidden(page, "csrf_token"),
+            "digest": hidden(page, "digest"),
+            "area": "delegation",
+            "fact": ["delegation.ordning_finns"],
+            "delegation.ordning_finns.value": "nej",
+            "delegation.ordning_finns.kalla": "x" * 400_000,
+        },
+    )
     assert response.status_code == 413
     assert (cases / QUICK_CASE).read_bytes() == before
 
@@ -270,24 +350,32 @@ def test_a_concurrent_edit_is_detected_by_the_hash_and_loses_nothing(web, rules)
     path = cases / QUICK_CASE
     page = client.get(f"/case/{QUICK_CASE}?area=delegation").data
     stale = hidden(page, "digest")
-    edited = path.read_text(encoding="utf-8").replace("värde: varje_sammantrade",
-                                                       "värde: nej")
+    edited = path.read_text(encoding="utf-8").replace("värde: varje_sammantrade", "värde: nej")
     path.write_text(edited, encoding="utf-8")  # someone edits the file meanwhile
-    response = answer(client, QUICK_CASE, "delegation", {
-        "delegation.aterrapportering": {"value": "ibland", "kalla": "Mitt svar"}},
-        digest=stale)
+    response = answer(
+        client,
+        QUICK_CASE,
+        "delegation",
+        {"delegation.aterrapportering": {"value": "ibland", "kalla": "Mitt svar"}},
+        digest=stale,
+    )
     assert response.status_code == 409
     assert path.read_text(encoding="utf-8") == edited
     conflict = response.data.decode()
     assert "har ändrats sedan sidan visades" in conflict
     assert 'value="ibland" checked' in conflict and 'value="Mitt svar"' in conflict
     assert "I filen nu: <span>nej" in conflict
-    retry = client.post(f"/case/{QUICK_CASE}", data={
-        "csrf_token": hidden(response.data, "csrf_token"),
-        "digest": hidden(response.data, "digest"), "area": "delegation",
-        "fact": ["delegation.aterrapportering"],
-        "delegation.aterrapportering.value": "ibland",
-        "delegation.aterrapportering.kalla": "Mitt svar"})
+    retry = client.post(
+        f"/case/{QUICK_CASE}",
+        data={
+            "csrf_token": hidden(response.data, "csrf_token"),
+            "digest": hidden(response.data, "digest"),
+            "area": "delegation",
+            "fact": ["delegation.aterrapportering"],
+            "delegation.aterrapportering.value": "ibland",
+            "delegation.aterrapportering.kalla": "Mitt svar",
+        },
+    )
     assert retry.status_code == 303
     text = path.read_text(encoding="utf-8")
     assert 'delegation.aterrapportering: {värde: ibland, källa: "Mitt svar"}' in text
@@ -297,17 +385,24 @@ def test_a_malformed_case_file_gives_a_clear_message_and_is_left_alone(web):
     client, cases = web
     path = cases / QUICK_CASE
     page = client.get(f"/case/{QUICK_CASE}?area=delegation").data
-    broken = path.read_text(encoding="utf-8").replace("audit: styrdokument-snabbkontroll",
-                                                      "audit: [styrdokument")
+    broken = path.read_text(encoding="utf-8").replace(
+        "audit: styrdokument-snabbkontroll", "audit: [styrdokument"
+    )
     path.write_text(broken, encoding="utf-8")
     shown = client.get(f"/case/{QUICK_CASE}")
     assert shown.status_code == 200 and "kan inte läsas".encode() in shown.data
     assert f"{QUICK_CASE}:".encode() in shown.data  # the error names file and line
-    response = client.post(f"/case/{QUICK_CASE}", data={
-        "csrf_token": hidden(page, "csrf_token"), "digest": hidden(page, "digest"),
-        "area": "delegation", "fact": ["delegation.ordning_finns"],
-        "delegation.ordning_finns.value": "nej",
-        "delegation.ordning_finns.kalla": "Svar som inte får försvinna"})
+    response = client.post(
+        f"/case/{QUICK_CASE}",
+        data={
+            "csrf_token": hidden(page, "csrf_token"),
+            "digest": hidden(page, "digest"),
+            "area": "delegation",
+            "fact": ["delegation.ordning_finns"],
+            "delegation.ordning_finns.value": "nej",
+            "delegation.ordning_finns.kalla": "Svar som inte får försvinna",
+        },
+    )
     assert response.status_code == 409
     assert "Svar som inte får försvinna".encode() in response.data
     assert path.read_text(encoding="utf-8") == broken
@@ -320,8 +415,9 @@ def test_every_value_is_escaped(web):
     script = "<script>alert(1)</script>"
     text = path.read_text(encoding="utf-8")
     text = text.replace("kommun: Exempelby kommun", f'kommun: "Exempelby {script}"')
-    text = text.replace('källa: "Delegationsordning för socialnämnden"',
-                        'källa: "<img src=x onerror=alert(2)>"')
+    text = text.replace(
+        'källa: "Delegationsordning för socialnämnden"', 'källa: "<img src=x onerror=alert(2)>"'
+    )
     path.write_text(text, encoding="utf-8")
     pages = [client.get("/").data, client.get(f"/case/{QUICK_CASE}?area=delegation").data]
     if "html" in RENDERERS:
@@ -383,8 +479,11 @@ def test_the_store_never_writes_an_invalid_case(web, rules):
     store = CaseStore(cases, rules)
     snapshot = store.read(QUICK_CASE)
     with pytest.raises(GranskaError, match="personnummer"):
-        store.save(QUICK_CASE, snapshot.digest,
-                   snapshot.text.replace("Intervju med enhetschef", "Intervju 19121212-1212"))
+        store.save(
+            QUICK_CASE,
+            snapshot.digest,
+            snapshot.text.replace("Intervju med enhetschef", "Intervju 19121212-1212"),
+        )
     assert (cases / QUICK_CASE).read_text(encoding="utf-8") == snapshot.text
     assert sorted(path.name for path in cases.iterdir()) == [QUICK_CASE]
 
@@ -417,26 +516,30 @@ class _Controls(HTMLParser):
             self.open_labels -= 1
 
 
-@pytest.mark.parametrize("url", ["/", f"/case/{QUICK_CASE}?area=delegation",
-                                 f"/case/{QUICK_CASE}?area=riktlinjer"])
+@pytest.mark.parametrize(
+    "url", ["/", f"/case/{QUICK_CASE}?area=delegation", f"/case/{QUICK_CASE}?area=riktlinjer"]
+)
 def test_every_input_has_a_label(web, url):
     client, _cases = web
     parser = _Controls()
     parser.feed(client.get(url).data.decode())
     assert len(parser.controls) > 3
-    unlabelled = [control for control in parser.controls if control["wrapped"] == "False"
-                  and control.get("id", "-") not in parser.label_for]
+    unlabelled = [
+        control
+        for control in parser.controls
+        if control["wrapped"] == "False" and control.get("id", "-") not in parser.label_for
+    ]
     assert unlabelled == []
 
 
 def _luminance(colour: str) -> float:
-    channels = [int(colour[i:i + 2], 16) / 255 for i in (1, 3, 5)]
+    channels = [int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
     linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
     return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
 
 
 def test_text_colours_have_sufficient_contrast_on_white(rules):
-    from checker.render import reports_dir
+    from checker.output.environment import reports_dir
 
     css = (reports_dir() / "web" / "static" / "web.css").read_text(encoding="utf-8")
     colours = dict(re.findall(r"--(text|muted|accent|error|ok): (#[0-9a-f]{6})", css))
@@ -450,9 +553,12 @@ def test_the_rest_of_granska_starts_without_the_web_framework():
     import subprocess
     import sys
 
-    code = ("import sys; from click.testing import CliRunner; from checker.cli import main; "
-            "CliRunner().invoke(main, ['check', 'examples/snabbkontroll-2024.yaml']); "
-            "print(sorted(m for m in ('flask', 'werkzeug', 'ruamel') if m in sys.modules))")
-    output = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                            check=True, cwd=ROOT).stdout
+    code = (
+        "import sys; from click.testing import CliRunner; from checker.cli import main; "
+        "CliRunner().invoke(main, ['check', 'examples/snabbkontroll-2024.yaml']); "
+        "print(sorted(m for m in ('flask', 'werkzeug', 'ruamel') if m in sys.modules))"
+    )
+    output = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT
+    ).stdout
     assert output.strip() == "[]"

@@ -26,19 +26,31 @@ from checker.api import check
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 CHROMEDRIVER = shutil.which("chromedriver")
 IN_CI = bool(os.environ.get("CI"))
-FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-         "--disable-background-networking", "--disable-component-update", "--disable-sync",
-         "--disable-dev-shm-usage")
+FLAGS = (
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
+)
 WAIT_SECONDS = 60  # an upper bound for slow machines, not a speed requirement
 
 
 def _require_browser() -> None:
-    missing = [name for name, path in (("chromium", CHROMIUM), ("chromedriver", CHROMEDRIVER))
-               if path is None]
+    missing = [
+        name
+        for name, path in (("chromium", CHROMIUM), ("chromedriver", CHROMEDRIVER))
+        if path is None
+    ]
     if not missing:
         return
-    reason = (f"{' and '.join(missing)} not installed (Debian: apt-get install chromium "
-              "chromium-driver)")
+    reason = (
+        f"{' and '.join(missing)} not installed (Debian: apt-get install chromium chromium-driver)"
+    )
     if IN_CI and CHROMIUM is not None:
         pytest.fail(f"CI has Chromium but the browser test cannot run: {reason}")
     pytest.skip(reason)
@@ -51,7 +63,11 @@ def server(tmp_path):
     cases.mkdir()
     process = subprocess.Popen(
         [sys.executable, "-m", "checker", "serve", "--dir", str(cases), "--port", "0"],
-        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, encoding="utf-8")
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+        encoding="utf-8",
+    )
     try:
         first_line = process.stdout.readline()
         match = re.search(r"http://127\.0\.0\.1:\d+/", first_line)
@@ -87,8 +103,9 @@ def browser(tmp_path):
     driver = webdriver.Chrome(options=options, service=Service(executable_path=CHROMEDRIVER))
     downloads = tmp_path / "downloads"
     downloads.mkdir()
-    driver.execute_cdp_cmd("Page.setDownloadBehavior",
-                           {"behavior": "allow", "downloadPath": str(downloads)})
+    driver.execute_cdp_cmd(
+        "Page.setDownloadBehavior", {"behavior": "allow", "downloadPath": str(downloads)}
+    )
     yield driver, downloads
     driver.quit()
 
@@ -103,14 +120,16 @@ def _loads_page(driver, action) -> None:
     action()
     WebDriverWait(driver, WAIT_SECONDS).until(expected_conditions.staleness_of(old))
     WebDriverWait(driver, WAIT_SECONDS).until(
-        lambda d: d.execute_script("return document.readyState") == "complete")
+        lambda d: d.execute_script("return document.readyState") == "complete"
+    )
 
 
 def _panel_grades(driver) -> list[str]:
     from selenium.webdriver.common.by import By
 
-    return [element.text for element in
-            driver.find_elements(By.CSS_SELECTOR, ".verdict-panel .grade")]
+    return [
+        element.text for element in driver.find_elements(By.CSS_SELECTOR, ".verdict-panel .grade")
+    ]
 
 
 def _wait_for_file(directory: Path, suffix: str) -> Path:
@@ -133,29 +152,37 @@ def test_a_user_answers_in_chromium_and_downloads_the_report(server, browser, ru
     driver.get(url)
     driver.find_element(By.ID, "kommun").send_keys("Provby kommun")
     Select(driver.find_element(By.ID, "audit")).select_by_value("styrdokument-snabbkontroll")
-    for field, value in (("from", "2024-01-01"), ("to", "2024-12-31"),
-                         ("granskningsdatum", "2024-11-15")):
+    for field, value in (
+        ("from", "2024-01-01"),
+        ("to", "2024-12-31"),
+        ("granskningsdatum", "2024-11-15"),
+    ):
         # Typing into a date picker depends on the browser's locale; set the value itself.
-        driver.execute_script("arguments[0].value = arguments[1]",
-                              driver.find_element(By.ID, field), value)
+        driver.execute_script(
+            "arguments[0].value = arguments[1]", driver.find_element(By.ID, field), value
+        )
     driver.find_element(By.ID, "role-socialnamnd").send_keys("Socialnämnden")
-    _loads_page(driver, driver.find_element(By.CSS_SELECTOR,
-                                            "form.new-case button[type=submit]").click)
+    _loads_page(
+        driver, driver.find_element(By.CSS_SELECTOR, "form.new-case button[type=submit]").click
+    )
 
     assert driver.find_element(By.TAG_NAME, "h1").text == "Provby kommun"
     assert _panel_grades(driver) == ["Grön", "Röd", "Grön", "Röd"]
-    _loads_page(driver,
-                driver.find_element(By.PARTIAL_LINK_TEXT, "Delegation och beslutsordning").click)
-    driver.find_element(By.CSS_SELECTOR,
-                        "input[name='delegation.ordning_finns.value'][value=ja]").click()
+    _loads_page(
+        driver, driver.find_element(By.PARTIAL_LINK_TEXT, "Delegation och beslutsordning").click
+    )
+    driver.find_element(
+        By.CSS_SELECTOR, "input[name='delegation.ordning_finns.value'][value=ja]"
+    ).click()
     driver.find_element(By.CSS_SELECTOR, "#q-delegation-ordning_finns summary").click()
     source = driver.find_element(By.ID, "kalla-delegation-ordning_finns")
     source.send_keys("Delegationsordning för socialnämnden, s. 2")
     _loads_page(driver, lambda: source.send_keys(Keys.ENTER))  # Enter submits, like Spara
     assert "Sparat" in driver.find_element(By.CSS_SELECTOR, ".message.ok").text
 
-    driver.find_element(By.CSS_SELECTOR,
-                        "input[name='delegation.aterrapportering.value'][value=nej]").click()
+    driver.find_element(
+        By.CSS_SELECTOR, "input[name='delegation.aterrapportering.value'][value=nej]"
+    ).click()
     date_input = driver.find_element(By.ID, "value-delegation-ordning_beslutsdatum")
     driver.execute_script("arguments[0].value = arguments[1]", date_input, "2024-02-20")
     _loads_page(driver, driver.find_element(By.CSS_SELECTOR, "button[name=next][value='']").click)
@@ -163,8 +190,9 @@ def test_a_user_answers_in_chromium_and_downloads_the_report(server, browser, ru
     _screenshot(driver, "web-form.png", None)
 
     driver.get(f"{url}case/provby-kommun-2024.yaml?area=rutiner")
-    driver.find_element(By.CSS_SELECTOR,
-                        "input[name='rutiner.kanda_och_tillgangliga.value'][value=nej]").click()
+    driver.find_element(
+        By.CSS_SELECTOR, "input[name='rutiner.kanda_och_tillgangliga.value'][value=nej]"
+    ).click()
     _loads_page(driver, driver.find_element(By.CSS_SELECTOR, "button[name=next][value='']").click)
     assert _panel_grades(driver) == ["Grön", "Röd", "Röd"]  # S2 decided by the answers
     _screenshot(driver, "web-verdicts.png", ".verdict-panel")
@@ -192,5 +220,6 @@ def _screenshot(driver, name: str, selector: str | None) -> None:
     from selenium.webdriver.common.by import By
 
     target = driver.find_element(By.CSS_SELECTOR, selector) if selector else driver
-    target.save_screenshot(str(Path(folder) / name)) if selector is None else \
-        target.screenshot(str(Path(folder) / name))
+    target.save_screenshot(str(Path(folder) / name)) if selector is None else target.screenshot(
+        str(Path(folder) / name)
+    )

@@ -32,14 +32,22 @@ def csrf(client) -> str:
     return hidden(client.get("/").data, "csrf_token")
 
 
-def answer(client, name: str, area: str, answers: dict[str, dict[str, str]],
-           digest: str | None = None, token: str | None = None):
+def answer(
+    client,
+    name: str,
+    area: str,
+    answers: dict[str, dict[str, str]],
+    digest: str | None = None,
+    token: str | None = None,
+):
     """POST one questionnaire page: `answers` maps fact id to its parts (value, kalla …)."""
     page = client.get(f"/case/{name}?area={area}").data
     data: dict[str, object] = {
         "csrf_token": token if token is not None else hidden(page, "csrf_token"),
         "digest": digest if digest is not None else hidden(page, "digest"),
-        "area": area, "fact": list(answers)}
+        "area": area,
+        "fact": list(answers),
+    }
     for fact_id, parts in answers.items():
         for part, text in parts.items():
             data[f"{fact_id}.{part}"] = text

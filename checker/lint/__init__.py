@@ -14,58 +14,95 @@ import os
 from dataclasses import replace
 from pathlib import Path
 
+from checker.bounds.monotonicity import monotonicity_findings
 from checker.errors import GranskaError
 from checker.lint import reachability, references, templates
 from checker.lint.index import read_index
 from checker.lint.model import LEVELS, Check, Finding, Subject
-from checker.load import default_rules_dir, load_rules
-from checker.monotonicity import monotonicity_findings
+from checker.loading.rules import default_rules_dir, load_rules
 
 CHECKS: tuple[Check, ...] = (
-    Check("duplicate-id", "error",
-          "An id (fact, alias, criterion, parameter, recommendation, source, provision, "
-          "audit, question) defined twice; the loader would stop at it.",
-          references.duplicate_id),
-    Check("unknown-fact", "error",
-          "A condition names a fact that is neither a fact id nor an alias.",
-          references.unknown_fact),
-    Check("unknown-source", "error",
-          "A citation of a source, or a basis of a provision, that sources.yaml lacks.",
-          references.unknown_source),
-    Check("unknown-reference", "error",
-          "A question names an unknown criterion, a criterion an unknown recommendation, or "
-          "a condition or audit an unknown parameter.",
-          references.unknown_reference),
-    Check("citation-validity", "error",
-          "A citation valid outside the dates its source is valid, or ending before it "
-          "starts.",
-          references.citation_validity),
-    Check("missing-reasoning", "error",
-          "A criterion without a reasoning template for a status it can take, or with one "
-          "for a status it cannot.",
-          references.missing_reasoning),
-    Check("template-variables", "error",
-          "A template that uses a variable it is not given, a parameter that does not "
-          "exist, or a fact its criterion does not read.",
-          templates.template_variables),
-    Check("never-met", "error",
-          "A condition no case can meet: uppfyllt or delvis never reached, or a "
-          "relevant_when that never holds.",
-          reachability.never_met, needs_rules=True),
-    Check("always-met", "error",
-          "A condition every case meets: a criterion that is never ej uppfyllt, or a "
-          "relevant_when that always holds.",
-          reachability.always_met, needs_rules=True),
-    Check("grade-unreachable", "error",
-          "A question whose verdict policy can never give the top or the bottom grade of "
-          "its scale.",
-          reachability.grade_unreachable, needs_rules=True),
-    Check("unused-fact", "warning",
-          "A fact no criterion and no relevant_when reads.",
-          references.unused_fact),
-    Check("unused-criterion", "warning",
-          "A criterion no question of any audit template uses.",
-          references.unused_criterion),
+    Check(
+        "duplicate-id",
+        "error",
+        "An id (fact, alias, criterion, parameter, recommendation, source, provision, "
+        "audit, question) defined twice; the loader would stop at it.",
+        references.duplicate_id,
+    ),
+    Check(
+        "unknown-fact",
+        "error",
+        "A condition names a fact that is neither a fact id nor an alias.",
+        references.unknown_fact,
+    ),
+    Check(
+        "unknown-source",
+        "error",
+        "A citation of a source, or a basis of a provision, that sources.yaml lacks.",
+        references.unknown_source,
+    ),
+    Check(
+        "unknown-reference",
+        "error",
+        "A question names an unknown criterion, a criterion an unknown recommendation, or "
+        "a condition or audit an unknown parameter.",
+        references.unknown_reference,
+    ),
+    Check(
+        "citation-validity",
+        "error",
+        "A citation valid outside the dates its source is valid, or ending before it starts.",
+        references.citation_validity,
+    ),
+    Check(
+        "missing-reasoning",
+        "error",
+        "A criterion without a reasoning template for a status it can take, or with one "
+        "for a status it cannot.",
+        references.missing_reasoning,
+    ),
+    Check(
+        "template-variables",
+        "error",
+        "A template that uses a variable it is not given, a parameter that does not "
+        "exist, or a fact its criterion does not read.",
+        templates.template_variables,
+    ),
+    Check(
+        "never-met",
+        "error",
+        "A condition no case can meet: uppfyllt or delvis never reached, or a "
+        "relevant_when that never holds.",
+        reachability.never_met,
+        needs_rules=True,
+    ),
+    Check(
+        "always-met",
+        "error",
+        "A condition every case meets: a criterion that is never ej uppfyllt, or a "
+        "relevant_when that always holds.",
+        reachability.always_met,
+        needs_rules=True,
+    ),
+    Check(
+        "grade-unreachable",
+        "error",
+        "A question whose verdict policy can never give the top or the bottom grade of its scale.",
+        reachability.grade_unreachable,
+        needs_rules=True,
+    ),
+    Check(
+        "unused-fact",
+        "warning",
+        "A fact no criterion and no relevant_when reads.",
+        references.unused_fact,
+    ),
+    Check(
+        "unused-criterion",
+        "warning",
+        "A criterion no question of any audit template uses.",
+        references.unused_criterion,
+    ),
 )
 
 
@@ -80,14 +117,25 @@ def run_lint(rules_dir: Path | None = None, overlay: Path | None = None) -> list
     except GranskaError as error:
         rules, refused = None, error
     subject = Subject(index, rules)
-    findings = {Finding(place.file, place.line, check.id, check.level, message)
-                for check in CHECKS if rules is not None or not check.needs_rules
-                for place, message in check.find(subject)}
+    findings = {
+        Finding(place.file, place.line, check.id, check.level, message)
+        for check in CHECKS
+        if rules is not None or not check.needs_rules
+        for place, message in check.find(subject)
+    }
     errors = [*index.unreadable, *([refused] if refused else [])]
     located = {(found.file, found.line) for found in findings if found.level == "error"}
-    findings |= {Finding(error.file or str(directory), error.line or 0, "load", "error",
-                         f"{error.path + ': ' if error.path else ''}{error.message}")
-                 for error in errors if (error.file, error.line) not in located}
+    findings |= {
+        Finding(
+            error.file or str(directory),
+            error.line or 0,
+            "load",
+            "error",
+            f"{error.path + ': ' if error.path else ''}{error.message}",
+        )
+        for error in errors
+        if (error.file, error.line) not in located
+    }
     if rules is not None:
         findings |= set(monotonicity_findings(rules))
     return sorted(findings)
@@ -101,11 +149,14 @@ def _shown(file: str) -> str:
 
 def render(findings: list[Finding]) -> str:
     """Errors, then warnings, then notes, each by place; and a count of each."""
-    lines = [str(replace(found, file=_shown(found.file)))
-             for level in LEVELS for found in findings if found.level == level]
+    lines = [
+        str(replace(found, file=_shown(found.file)))
+        for level in LEVELS
+        for found in findings
+        if found.level == level
+    ]
     counts = {level: sum(1 for found in findings if found.level == level) for level in LEVELS}
-    lines.append(f"{counts['error']} errors, {counts['warning']} warnings, "
-                 f"{counts['info']} notes")
+    lines.append(f"{counts['error']} errors, {counts['warning']} warnings, {counts['info']} notes")
     return "\n".join(lines) + "\n"
 
 

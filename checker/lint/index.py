@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from checker.errors import GranskaError
-from checker.yamlio import Located, LocatedList, load_yaml
+from checker.files.strict_yaml import Located, LocatedList, load_yaml
 
 
 @dataclass(frozen=True)
@@ -80,32 +80,45 @@ class RuleIndex:
         if not overlay:
             vocabulary = self._load(directory / "vocabulary.yaml")
             if isinstance(vocabulary, dict):
-                self.vocabulary = Entry("vocabulary", vocabulary,
-                                        str(directory / "vocabulary.yaml"), 1)
+                self.vocabulary = Entry(
+                    "vocabulary", vocabulary, str(directory / "vocabulary.yaml"), 1
+                )
         sources = self._load(directory / "sources.yaml", optional=overlay)
         path = str(directory / "sources.yaml")
         self._add_all("source", self.sources, _mapping(_mapping(sources).get("sources")), path)
-        self._add_all("provision", self.provisions,
-                      _mapping(_mapping(sources).get("provisions")), path)
+        self._add_all(
+            "provision", self.provisions, _mapping(_mapping(sources).get("provisions")), path
+        )
         for file in sorted((directory / "facts").glob("*.yaml")):
             facts = _mapping(_mapping(self._load(file)).get("facts"))
             self._add_all("fact", self.facts, facts, str(file))
             for fact_id, fact in facts.items():
                 for alias in _texts(_mapping(fact).get("aliases")):
-                    self._add("fact alias", self.fact_aliases, Entry(
-                        alias, fact_id, str(file), line_in(facts, fact_id, 1)))
+                    self._add(
+                        "fact alias",
+                        self.fact_aliases,
+                        Entry(alias, fact_id, str(file), line_in(facts, fact_id, 1)),
+                    )
         for file in sorted((directory / "criteria").glob("*.yaml")):
             document = _mapping(self._load(file))
-            for kind, target, key in (("parameter", self.parameters, "parameters"),
-                                      ("recommendation", self.recommendations,
-                                       "recommendations"),
-                                      ("criterion", self.criteria, "criteria")):
+            for kind, target, key in (
+                ("parameter", self.parameters, "parameters"),
+                ("recommendation", self.recommendations, "recommendations"),
+                ("criterion", self.criteria, "criteria"),
+            ):
                 self._add_all(kind, target, _mapping(document.get(key)), str(file))
             for criterion_id, criterion in _mapping(document.get("criteria")).items():
                 for alias in _texts(_mapping(criterion).get("aliases")):
-                    self._add("criterion alias", self.criterion_aliases, Entry(
-                        alias, criterion_id, str(file),
-                        line_in(document["criteria"], criterion_id, 1)))
+                    self._add(
+                        "criterion alias",
+                        self.criterion_aliases,
+                        Entry(
+                            alias,
+                            criterion_id,
+                            str(file),
+                            line_in(document["criteria"], criterion_id, 1),
+                        ),
+                    )
         for file in sorted((directory / "audits").glob("*.yaml")):
             self._read_audit(file, overlay)
 
@@ -122,9 +135,12 @@ class RuleIndex:
         for position, question in enumerate(questions if isinstance(questions, list) else []):
             question_id = _mapping(question).get("id")
             if isinstance(question_id, str):
-                self._add("question", self.questions, Entry(
-                    question_id, question, str(file), line_in(questions, position, 1)),
-                    key=(audit_id, question_id))
+                self._add(
+                    "question",
+                    self.questions,
+                    Entry(question_id, question, str(file), line_in(questions, position, 1)),
+                    key=(audit_id, question_id),
+                )
 
     def _load(self, path: Path, optional: bool = False) -> Any:
         if optional and not path.is_file():
@@ -168,13 +184,21 @@ class RuleIndex:
             fields = _mapping(criterion.value)
             for key in ("uppfyllt", "delvis"):
                 if key in fields:
-                    yield ("criterion", criterion.id, fields[key],
-                           Place(criterion.file, line_in(fields, key, criterion.line)))
+                    yield (
+                        "criterion",
+                        criterion.id,
+                        fields[key],
+                        Place(criterion.file, line_in(fields, key, criterion.line)),
+                    )
         for fact in self.facts.values():
             fields = _mapping(fact.value)
             if "relevant_when" in fields:
-                yield ("fact", fact.id, fields["relevant_when"],
-                       Place(fact.file, line_in(fields, "relevant_when", fact.line)))
+                yield (
+                    "fact",
+                    fact.id,
+                    fields["relevant_when"],
+                    Place(fact.file, line_in(fields, "relevant_when", fact.line)),
+                )
 
     def question_criteria(self) -> Iterator[tuple[str, Entry, str, Place]]:
         """(audit id, question, criterion name as written, place) for every question."""
@@ -183,8 +207,12 @@ class RuleIndex:
             for position, spec in enumerate(specs if isinstance(specs, list) else []):
                 name = _mapping(spec).get("id")
                 if isinstance(name, str):
-                    yield audit_id, question, name, Place(
-                        question.file, line_in(specs, position, question.line))
+                    yield (
+                        audit_id,
+                        question,
+                        name,
+                        Place(question.file, line_in(specs, position, question.line)),
+                    )
 
 
 def fact_tests(condition: Any, file: str, line: int) -> Iterator[tuple[str, Any, Place]]:

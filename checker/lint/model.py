@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
+from checker.bounds.monotonicity import Finding  # noqa: F401 - one finding type for all of lint
 from checker.lint.index import Place, RuleIndex
 from checker.model import RuleBase
-from checker.monotonicity import Finding  # noqa: F401 - one finding type for all of lint
 
 LEVELS = ("error", "warning", "info")
 

@@ -1,7 +1,7 @@
 """Which statuses a criterion can take and which grades a question can get, exactly.
 
 Each fact a condition reads ranges over finitely many classes, the (value, underlag)
-pairs its tests tell apart (checker.domains); a criterion's conditions are evaluated
+pairs its tests tell apart (checker.bounds.domains); a criterion's conditions are evaluated
 on every combination of the classes of its facts, for every parameter set an audit
 template binds it with. A question's grades follow from its policy with each criterion
 at its best or worst reachable status: the policies are monotone (docs/rule-format.md)
@@ -16,8 +16,8 @@ from collections.abc import Iterator
 from datetime import date
 from typing import Any
 
-from checker import conditions, verdicts
-from checker.domains import build_domain, collect_tests
+from checker.bounds.domains import build_domain, collect_tests
+from checker.language import conditions, verdicts
 from checker.lint.index import Place, line_in
 from checker.lint.model import Subject
 from checker.model import STATUSES, Audit, Criterion, RuleBase
@@ -35,16 +35,24 @@ def truth_table(rules: RuleBase, condition_list: tuple[Any, ...]) -> set[tuple[b
     tests: dict[str, list] = {}
     for condition in condition_list:
         collect_tests(condition, tests)
-    domains = [build_domain(rules.facts[fact_id], found, rules.vocabulary.underlag, CONTEXT)
-               for fact_id, found in sorted(tests.items())]
+    domains = [
+        build_domain(rules.facts[fact_id], found, rules.vocabulary.underlag, CONTEXT)
+        for fact_id, found in sorted(tests.items())
+    ]
     if math.prod(len(domain.classes) for domain in domains) > MAX_COMBINATIONS:
         return set()
     table = set()
     for combination in itertools.product(*(domain.classes for domain in domains)):
-        known = {domain.fact.id: (chosen.value, chosen.underlag)
-                 for domain, chosen in zip(domains, combination, strict=True)}
-        table.add(tuple(conditions.evaluate(condition, rules.facts, known, CONTEXT) is True
-                        for condition in condition_list))
+        known = {
+            domain.fact.id: (chosen.value, chosen.underlag)
+            for domain, chosen in zip(domains, combination, strict=True)
+        }
+        table.add(
+            tuple(
+                conditions.evaluate(condition, rules.facts, known, CONTEXT) is True
+                for condition in condition_list
+            )
+        )
     return table
 
 
@@ -61,13 +69,16 @@ def _parameter_sets(rules: RuleBase) -> dict[str, list[dict[str, Any]]]:
     return {criterion_id: sets.get(criterion_id, [defaults]) for criterion_id in rules.criteria}
 
 
-def criterion_table(subject: Subject, criterion: Criterion,
-                    parameters: dict[str, Any]) -> set[tuple[bool, bool]]:
+def criterion_table(
+    subject: Subject, criterion: Criterion, parameters: dict[str, Any]
+) -> set[tuple[bool, bool]]:
     """The (uppfyllt, delvis) truths the criterion can show with these parameters."""
     key = ("criterion", criterion.id, tuple(sorted(parameters.items())))
     if key not in subject.memo:
-        bound = (conditions.bind(criterion.uppfyllt, parameters),
-                 conditions.bind(criterion.delvis, parameters))
+        bound = (
+            conditions.bind(criterion.uppfyllt, parameters),
+            conditions.bind(criterion.delvis, parameters),
+        )
         subject.memo[key] = truth_table(subject.rules, bound)
     return subject.memo[key]
 
@@ -98,14 +109,20 @@ def _criterion_messages(criterion: Criterion, table: set, met: bool) -> dict[str
         messages["uppfyllt"] = f"{criterion.id}: uppfyllt can never be met"
     if not met and criterion.delvis is not None and not delvis_alone:
         never = not any(d for _u, d in table)
-        messages["delvis"] = f"{criterion.id}: delvis can never be met" if never else (
-            f"{criterion.id}: delvis is never reached; uppfyllt holds whenever delvis does")
+        messages["delvis"] = (
+            f"{criterion.id}: delvis can never be met"
+            if never
+            else (f"{criterion.id}: delvis is never reached; uppfyllt holds whenever delvis does")
+        )
     if met and False not in upp:
-        messages["uppfyllt"] = (f"{criterion.id}: uppfyllt always holds; the criterion is "
-                                f"never delvis or ej uppfyllt")
+        messages["uppfyllt"] = (
+            f"{criterion.id}: uppfyllt always holds; the criterion is never delvis or ej uppfyllt"
+        )
     elif met and criterion.delvis is not None and all(u or d for u, d in table):
-        messages["delvis"] = (f"{criterion.id}: delvis holds whenever uppfyllt does not; the "
-                              f"criterion is never ej uppfyllt")
+        messages["delvis"] = (
+            f"{criterion.id}: delvis holds whenever uppfyllt does not; the "
+            f"criterion is never ej uppfyllt"
+        )
     return messages
 
 
@@ -115,11 +132,16 @@ def _status_findings(subject: Subject, met: bool) -> Found:
         criterion = rules.criteria[criterion_id]
         messages: dict[str, str] = {}
         for parameters in parameter_sets:
-            messages.update(_criterion_messages(
-                criterion, criterion_table(subject, criterion, parameters), met))
+            messages.update(
+                _criterion_messages(criterion, criterion_table(subject, criterion, parameters), met)
+            )
         for key, message in sorted(messages.items()):
-            yield _place(subject, "criterion", criterion_id, key,
-                         Place(criterion.file, criterion.line)), message
+            yield (
+                _place(
+                    subject, "criterion", criterion_id, key, Place(criterion.file, criterion.line)
+                ),
+                message,
+            )
     for fact_id, fact in sorted(rules.facts.items()):
         if fact.relevant_when is None:
             continue
@@ -145,18 +167,27 @@ def grade_unreachable(subject: Subject) -> Found:
     for audit in sorted(rules.audits.values(), key=lambda audit: audit.id):
         parameters = {**defaults, **audit.parameters}
         for question in audit.questions:
-            reachable = [statuses(criterion_table(subject, rules.criteria[spec.criterion],
-                                                  parameters)) for spec in question.criteria]
+            reachable = [
+                statuses(criterion_table(subject, rules.criteria[spec.criterion], parameters))
+                for spec in question.criteria
+            ]
             for best, wanted in ((True, audit.scale[0]), (False, audit.scale[-1])):
-                items = [verdicts.Item(found[-1 if best else 0], spec.weight, spec.essential)
-                         for spec, found in zip(question.criteria, reachable, strict=True)]
+                items = [
+                    verdicts.Item(found[-1 if best else 0], spec.weight, spec.essential)
+                    for spec, found in zip(question.criteria, reachable, strict=True)
+                ]
                 grade = verdicts.grade(audit.policy, items, STATUSES)
                 if grade != wanted.id:
                     entry = subject.index.questions.get((audit.id, question.id))
                     place = Place(entry.file, entry.line) if entry else Place(audit.file, 1)
-                    yield place, (f"{audit.id} {question.id} can never be graded {wanted.label}:"
-                                  f" with every criterion at its {'best' if best else 'worst'} "
-                                  f"reachable status the policy gives {_label(audit, grade)}")
+                    yield (
+                        place,
+                        (
+                            f"{audit.id} {question.id} can never be graded {wanted.label}:"
+                            f" with every criterion at its {'best' if best else 'worst'} "
+                            f"reachable status the policy gives {_label(audit, grade)}"
+                        ),
+                    )
 
 
 def _label(audit: Audit, grade: str) -> str:

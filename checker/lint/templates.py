@@ -1,6 +1,6 @@
 """The jinja2 templates of the rules: every variable they use must be one they are given.
 
-The variables each kind of template receives are those checker.evaluate renders it
+The variables each kind of template receives are those checker.evaluation.evaluate renders it
 with; a template naming another one fails only when a case reaches it. Criteria
 reasoning is checked further: `p.NAME` must be a parameter, and `v('fact')` /
 `value('fact')` a fact the criterion reads (any other shows as unknown, always).
@@ -43,35 +43,54 @@ def _templates(subject: Subject) -> Iterator[tuple[str, str, Any, Place, Entry |
         fields = index.vocabulary.value
         for key in ("unknown_reasoning", "not_assessed_reasoning", "disclaimer"):
             if key in fields:
-                yield key, "vocabulary", fields[key], Place(
-                    index.vocabulary.file, line_in(fields, key, 1)), None
+                yield (
+                    key,
+                    "vocabulary",
+                    fields[key],
+                    Place(index.vocabulary.file, line_in(fields, key, 1)),
+                    None,
+                )
     for criterion in index.criteria.values():
-        reasoning = criterion.value.get("reasoning") if isinstance(criterion.value, dict) \
-            else None
-        for status, text in (reasoning.items() if isinstance(reasoning, dict) else ()):
-            yield "reasoning", f"{criterion.id} ({status})", text, Place(
-                criterion.file, line_in(reasoning, status, criterion.line)), criterion
+        reasoning = criterion.value.get("reasoning") if isinstance(criterion.value, dict) else None
+        for status, text in reasoning.items() if isinstance(reasoning, dict) else ():
+            yield (
+                "reasoning",
+                f"{criterion.id} ({status})",
+                text,
+                Place(criterion.file, line_in(reasoning, status, criterion.line)),
+                criterion,
+            )
     for recommendation in index.recommendations.values():
         fields = recommendation.value if isinstance(recommendation.value, dict) else {}
         if "text" in fields:
-            yield "recommendation", recommendation.id, fields["text"], Place(
-                recommendation.file, line_in(fields, "text", recommendation.line)), None
+            yield (
+                "recommendation",
+                recommendation.id,
+                fields["text"],
+                Place(recommendation.file, line_in(fields, "text", recommendation.line)),
+                None,
+            )
     for audit in index.audits.values():
         fields = audit.value
-        for key, kind, where in (("syfte", "syfte", fields),
-                                 ("question_reasoning", "question_reasoning", fields),
-                                 ("text", "overall", fields.get("overall")),
-                                 ("text", "followup", fields.get("followup")),
-                                 ("question_reasoning", "question_reasoning",
-                                  fields.get("followup"))):
+        for key, kind, where in (
+            ("syfte", "syfte", fields),
+            ("question_reasoning", "question_reasoning", fields),
+            ("text", "overall", fields.get("overall")),
+            ("text", "followup", fields.get("followup")),
+            ("question_reasoning", "question_reasoning", fields.get("followup")),
+        ):
             if isinstance(where, dict) and key in where:
                 yield kind, audit.id, where[key], Place(audit.file, line_in(where, key, 1)), None
 
 
 def _call_facts(tree: nodes.Template) -> Iterator[str]:
     for call in tree.find_all(nodes.Call):
-        if isinstance(call.node, nodes.Name) and call.node.name in ("v", "value") \
-                and call.args and isinstance(call.args[0], nodes.Const):
+        if (
+            isinstance(call.node, nodes.Name)
+            and call.node.name in ("v", "value")
+            and call.args
+            and isinstance(call.args[0], nodes.Const)
+        ):
             yield call.args[0].value
 
 
@@ -96,19 +115,32 @@ def template_variables(subject: Subject) -> Found:
             continue
         unknown = sorted(meta.find_undeclared_variables(tree) - VARIABLES[kind] - _GLOBALS)
         for name in unknown:
-            yield place, (f"{owner}: the template uses {name!r}, which it is not given; it "
-                          f"has: {', '.join(sorted(VARIABLES[kind]))}")
+            yield (
+                place,
+                (
+                    f"{owner}: the template uses {name!r}, which it is not given; it "
+                    f"has: {', '.join(sorted(VARIABLES[kind]))}"
+                ),
+            )
         if criterion is None:
             continue
         for name in sorted(set(_parameter_names(tree))):
             if name not in index.parameters:
                 yield place, f"{owner}: p.{name} is not a parameter"
-        read = {index.fact_id(name) for key in ("uppfyllt", "delvis")
-                if key in criterion.value
-                for name, _test, _where in fact_tests(criterion.value[key], "", 0)}
+        read = {
+            index.fact_id(name)
+            for key in ("uppfyllt", "delvis")
+            if key in criterion.value
+            for name, _test, _where in fact_tests(criterion.value[key], "", 0)
+        }
         for name in sorted(set(_call_facts(tree))):
             if not index.fact_known(name):
                 yield place, f"{owner}: v({name!r}) names an unknown fact"
             elif name not in read:
-                yield place, (f"{owner}: v({name!r}) names a fact the criterion does not "
-                              f"read; it always shows as unknown")
+                yield (
+                    place,
+                    (
+                        f"{owner}: v({name!r}) names a fact the criterion does not "
+                        f"read; it always shows as unknown"
+                    ),
+                )

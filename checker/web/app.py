@@ -18,11 +18,12 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.routing import PathConverter
 
 from checker.errors import GranskaError
-from checker.evaluate import evaluate_case
+from checker.evaluation.evaluate import evaluate_case
+from checker.files.nodes import parse_date
 from checker.interview import interview
 from checker.model import RuleBase
-from checker.render import RENDERERS, reports_dir
-from checker.schema import parse_date
+from checker.output.environment import reports_dir
+from checker.output.formats import RENDERERS
 from checker.web import form as questionnaire
 from checker.web.security import (
     CSRF_FIELD,
@@ -35,23 +36,33 @@ from checker.web.security import (
 )
 from checker.web.store import CaseStore, Conflict, Snapshot, UnsafeName, slug
 
-DOWNLOADS = {"docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-             "pdf": "application/pdf"}
+DOWNLOADS = {
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "pdf": "application/pdf",
+}
 UPCOMING = 5  # how many of the most decisive open questions the panel lists
 _NEW_CASE_FIELDS = ("kommun", "audit", "from", "to", "granskningsdatum")
 
 
-def create_app(cases_dir: Path, rules: RuleBase, host: str = "127.0.0.1",
-               allow_remote: bool = False) -> Flask:
+def create_app(
+    cases_dir: Path, rules: RuleBase, host: str = "127.0.0.1", allow_remote: bool = False
+) -> Flask:
     """The application serving the case files of `cases_dir`."""
     templates = reports_dir() / "web"
-    app = Flask(__name__, template_folder=str(templates),
-                static_folder=str(templates / "static"), static_url_path="/static")
+    app = Flask(
+        __name__,
+        template_folder=str(templates),
+        static_folder=str(templates / "static"),
+        static_url_path="/static",
+    )
     app.config.update(
-        SECRET_KEY=secrets.token_bytes(32), MAX_CONTENT_LENGTH=MAX_BODY_BYTES,
+        SECRET_KEY=secrets.token_bytes(32),
+        MAX_CONTENT_LENGTH=MAX_BODY_BYTES,
         SESSION_COOKIE_NAME="granska_session",
-        SESSION_COOKIE_HTTPONLY=True, SESSION_COOKIE_SAMESITE="Strict",
-        TRUSTED_HOSTS=None if allow_remote else trusted_hosts(host))
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Strict",
+        TRUSTED_HOSTS=None if allow_remote else trusted_hosts(host),
+    )
     # Any text after /case/ reaches the name check, so "/case//etc/x.yaml" gets a 400.
     app.url_map.merge_slashes = False
     app.url_map.converters["name"] = _AnyName
@@ -81,8 +92,11 @@ def _yaml_string(text: str) -> str:
 def _register(app: Flask, store: CaseStore, rules: RuleBase) -> None:
     @app.context_processor
     def common() -> dict[str, Any]:
-        return {"csrf_field": CSRF_FIELD, "csrf_token": csrf_token(session),
-                "rules_version": rules.version}
+        return {
+            "csrf_field": CSRF_FIELD,
+            "csrf_token": csrf_token(session),
+            "rules_version": rules.version,
+        }
 
     @app.before_request
     def check_csrf() -> None:
@@ -140,13 +154,11 @@ def _register(app: Flask, store: CaseStore, rules: RuleBase) -> None:
             abort(404, description="format_missing")
         response = app.make_response(RENDERERS[kind](result, False))
         response.mimetype = DOWNLOADS[kind]
-        response.headers["Content-Disposition"] = \
-            f'attachment; filename="{Path(name).stem}.{kind}"'
+        response.headers["Content-Disposition"] = f'attachment; filename="{Path(name).stem}.{kind}"'
         return response
 
 
-_REASONS = ("csrf", "unsafe_name", "not_found", "unknown_area", "format_missing",
-            "broken_case")
+_REASONS = ("csrf", "unsafe_name", "not_found", "unknown_area", "format_missing", "broken_case")
 
 
 def _snapshot(store: CaseStore, name: str) -> Snapshot:
@@ -176,45 +188,77 @@ def _area(rules: RuleBase, snapshot: Snapshot, requested: str | None) -> questio
 
 
 def _shown(rules: RuleBase, snapshot: Snapshot, area: questionnaire.Area) -> list[str]:
-    return [fact_id for fact_id in area.facts
-            if questionnaire.shown(rules, snapshot.case, fact_id)]
+    return [fact_id for fact_id in area.facts if questionnaire.shown(rules, snapshot.case, fact_id)]
 
 
-def _fields_from_case(rules: RuleBase, snapshot: Snapshot,
-                      area: questionnaire.Area) -> list[questionnaire.Field]:
+def _fields_from_case(
+    rules: RuleBase, snapshot: Snapshot, area: questionnaire.Area
+) -> list[questionnaire.Field]:
     facts = snapshot.case.facts
-    return [questionnaire.Field(rules.facts[fact_id], questionnaire.inputs_from_case(
-        rules.facts[fact_id], facts.get(fact_id))) for fact_id in _shown(rules, snapshot, area)]
+    return [
+        questionnaire.Field(
+            rules.facts[fact_id],
+            questionnaire.inputs_from_case(rules.facts[fact_id], facts.get(fact_id)),
+        )
+        for fact_id in _shown(rules, snapshot, area)
+    ]
 
 
-def _case_page(rules: RuleBase, snapshot: Snapshot, area: questionnaire.Area,
-               fields: list[questionnaire.Field], message: str, status: int,
-               problem: str = ""):
+def _case_page(
+    rules: RuleBase,
+    snapshot: Snapshot,
+    area: questionnaire.Area,
+    fields: list[questionnaire.Field],
+    message: str,
+    status: int,
+    problem: str = "",
+):
     case = snapshot.case
     result = evaluate_case(rules, case)
     areas = questionnaire.areas_of(rules, case.audit)
-    progress = {a.id: (sum(f in case.facts for f in _shown(rules, snapshot, a)),
-                       len(_shown(rules, snapshot, a))) for a in areas}
+    progress = {
+        a.id: (
+            sum(f in case.facts for f in _shown(rules, snapshot, a)),
+            len(_shown(rules, snapshot, a)),
+        )
+        for a in areas
+    }
     area_of = {fact_id: a.id for a in areas for fact_id in a.facts}
     ranked = [entry["fact"] for entry in interview(rules, case)["facts"]]
-    askable = [fact_id for fact_id in ranked
-               if fact_id in area_of and questionnaire.shown(rules, case, fact_id)]
+    askable = [
+        fact_id
+        for fact_id in ranked
+        if fact_id in area_of and questionnaire.shown(rules, case, fact_id)
+    ]
     upcoming = [(rules.facts[fact_id], area_of[fact_id]) for fact_id in askable[:UPCOMING]]
-    following = areas[[a.id for a in areas].index(area.id) + 1:]
+    following = areas[[a.id for a in areas].index(area.id) + 1 :]
     return render_template(
-        "case.html.j2", name=snapshot.name, digest=snapshot.digest, case=case,
-        audit=rules.audits[case.audit], areas=areas, area=area, progress=progress,
-        fields=fields, result=result, upcoming=upcoming, message=message,
+        "case.html.j2",
+        name=snapshot.name,
+        digest=snapshot.digest,
+        case=case,
+        audit=rules.audits[case.audit],
+        areas=areas,
+        area=area,
+        progress=progress,
+        fields=fields,
+        result=result,
+        upcoming=upcoming,
+        message=message,
         grades={grade.id: grade for grade in rules.audits[case.audit].scale},
-        problem=problem, next_area=following[0] if following else None,
-        underlag=rules.vocabulary.underlag, unknown=questionnaire.UNKNOWN,
+        problem=problem,
+        next_area=following[0] if following else None,
+        underlag=rules.vocabulary.underlag,
+        unknown=questionnaire.UNKNOWN,
         downloads=[kind for kind in DOWNLOADS if kind in RENDERERS],
-        has_html="html" in RENDERERS), status
+        has_html="html" in RENDERERS,
+    ), status
 
 
 def _broken(snapshot: Snapshot, submitted: dict[str, dict[str, str]], status: int):
-    return render_template("broken.html.j2", name=snapshot.name, error=str(snapshot.error),
-                           submitted=submitted), status
+    return render_template(
+        "broken.html.j2", name=snapshot.name, error=str(snapshot.error), submitted=submitted
+    ), status
 
 
 def _save(store: CaseStore, rules: RuleBase, name: str):
@@ -228,23 +272,31 @@ def _save(store: CaseStore, rules: RuleBase, name: str):
     fields, changes = [], {}
     for fact_id in _shown(rules, snapshot, area):
         fact = rules.facts[fact_id]
-        inputs = questionnaire.inputs_from_form(fact, request.form) \
-            if fact_id in submitted_ids else questionnaire.inputs_from_case(
-                fact, snapshot.case.facts.get(fact_id))
+        inputs = (
+            questionnaire.inputs_from_form(fact, request.form)
+            if fact_id in submitted_ids
+            else questionnaire.inputs_from_case(fact, snapshot.case.facts.get(fact_id))
+        )
         answer, error = questionnaire.read_inputs(fact, inputs, rules.vocabulary.underlag)
         fields.append(questionnaire.Field(fact, inputs, error))
-        if fact_id in submitted_ids and not error and not questionnaire.same_answer(
-                answer, snapshot.case.facts.get(fact_id)):
+        if (
+            fact_id in submitted_ids
+            and not error
+            and not questionnaire.same_answer(answer, snapshot.case.facts.get(fact_id))
+        ):
             changes[fact_id] = answer
     if any(field.error for field in fields):
         return _case_page(rules, snapshot, area, fields, "invalid", 422)
     if changes:
-        from checker.caseedit import set_facts
+        from checker.casefiles.edit import set_facts
 
         try:
-            text = set_facts(snapshot.text, changes,
-                             questionnaire.questionnaire_facts(rules, snapshot.case.audit),
-                             snapshot.name)
+            text = set_facts(
+                snapshot.text,
+                changes,
+                questionnaire.questionnaire_facts(rules, snapshot.case.audit),
+                snapshot.name,
+            )
             store.save(name, snapshot.digest, text)
         except Conflict:
             return _conflict(rules, store.read(name), submitted_ids)
@@ -257,8 +309,11 @@ def _save(store: CaseStore, rules: RuleBase, name: str):
 def _conflict(rules: RuleBase, snapshot: Snapshot, submitted_ids: set[str]):
     """The file changed since the form was shown: nothing is written; the submitted
     answers are shown again, each beside what the file now says where they differ."""
-    submitted = {fact_id: questionnaire.inputs_from_form(rules.facts[fact_id], request.form)
-                 for fact_id in sorted(submitted_ids) if fact_id in rules.facts}
+    submitted = {
+        fact_id: questionnaire.inputs_from_form(rules.facts[fact_id], request.form)
+        for fact_id in sorted(submitted_ids)
+        if fact_id in rules.facts
+    }
     if snapshot.case is None:
         return _broken(snapshot, submitted, 409)
     area = _area(rules, snapshot, request.form.get("area"))
@@ -267,41 +322,58 @@ def _conflict(rules: RuleBase, snapshot: Snapshot, submitted_ids: set[str]):
         fact, stated = rules.facts[fact_id], snapshot.case.facts.get(fact_id)
         on_file = questionnaire.inputs_from_case(fact, stated)
         inputs = submitted.get(fact_id, on_file)
-        fields.append(questionnaire.Field(
-            fact, inputs, on_file="" if inputs == on_file else _describe(on_file)))
+        fields.append(
+            questionnaire.Field(
+                fact, inputs, on_file="" if inputs == on_file else _describe(on_file)
+            )
+        )
     return _case_page(rules, snapshot, area, fields, "conflict", 409)
 
 
 def _describe(inputs: dict[str, str]) -> str:
     """The file's value of a field in one line (values and sources, no words)."""
-    value = inputs["value"] or (f"{inputs['count']} / {inputs['total']}" if inputs["count"]
-                                else "")
+    value = inputs["value"] or (f"{inputs['count']} / {inputs['total']}" if inputs["count"] else "")
     value = value or (questionnaire.UNKNOWN if inputs["unknown"] else "–")
     return " · ".join(part for part in (value, inputs["kalla"], inputs["underlag"]) if part)
 
 
-def _index(store: CaseStore, rules: RuleBase, inputs: dict[str, str], errors: dict[str, str],
-           status: int = 200):
+def _index(
+    store: CaseStore,
+    rules: RuleBase,
+    inputs: dict[str, str],
+    errors: dict[str, str],
+    status: int = 200,
+):
     cases = []
     for name in store.names():
         snapshot = store.read(name)
-        cases.append({"name": name, "case": snapshot.case,
-                      "audit": rules.audits[snapshot.case.audit] if snapshot.case else None,
-                      "error": str(snapshot.error) if snapshot.error else ""})
+        cases.append(
+            {
+                "name": name,
+                "case": snapshot.case,
+                "audit": rules.audits[snapshot.case.audit] if snapshot.case else None,
+                "error": str(snapshot.error) if snapshot.error else "",
+            }
+        )
     roles: dict[str, str] = {}
     for audit in rules.audits.values():
         for role in audit.roles:
             roles.setdefault(role.id, role.title)
-    return render_template("index.html.j2", cases=cases, audits=list(rules.audits.values()),
-                           roles=sorted(roles.items()), inputs=inputs, errors=errors,
-                           directory=str(store.directory)), status
+    return render_template(
+        "index.html.j2",
+        cases=cases,
+        audits=list(rules.audits.values()),
+        roles=sorted(roles.items()),
+        inputs=inputs,
+        errors=errors,
+        directory=str(store.directory),
+    ), status
 
 
 def _create(store: CaseStore, rules: RuleBase):
     form = request.form
     inputs = {key: form.get(key, "").strip() for key in _NEW_CASE_FIELDS}
-    inputs.update({key: value.strip() for key, value in form.items()
-                   if key.startswith("role.")})
+    inputs.update({key: value.strip() for key, value in form.items() if key.startswith("role.")})
     errors: dict[str, str] = {}
     kommun = " ".join(inputs["kommun"].split())
     if not kommun:
@@ -325,10 +397,15 @@ def _create(store: CaseStore, rules: RuleBase):
             errors[f"role.{role.id}"] = "required"
     if errors:
         return _index(store, rules, inputs, errors, 422)
-    text = render_template("new-case.yaml.j2", kommun=kommun, audit=audit,
-                           period_from=dates["from"], period_to=dates["to"],
-                           granskningsdatum=dates["granskningsdatum"],
-                           namnder=sorted(namnder.items()))
+    text = render_template(
+        "new-case.yaml.j2",
+        kommun=kommun,
+        audit=audit,
+        period_from=dates["from"],
+        period_to=dates["to"],
+        granskningsdatum=dates["granskningsdatum"],
+        namnder=sorted(namnder.items()),
+    )
     stem = slug(f"{kommun}-{dates['granskningsdatum'].year}")
     try:
         name = store.create(stem, text)

@@ -12,14 +12,14 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from checker import conditions
-from checker.case import looks_like_personnummer
+from checker.casefiles.random_cases import audit_facts
 from checker.errors import GranskaError
-from checker.evaluate import context_of, known_facts
-from checker.generate import audit_facts
+from checker.evaluation.evaluate import context_of, known_facts
+from checker.files.nodes import Node
+from checker.language import conditions
+from checker.language.values import UNKNOWN_WORDS, case_text, read_value
+from checker.loading.cases import looks_like_personnummer
 from checker.model import Case, CaseFact, Count, Fact, RuleBase
-from checker.schema import Node
-from checker.values import UNKNOWN_WORDS, case_text, read_value
 
 UNKNOWN = UNKNOWN_WORDS[0]
 PARTS = ("value", "unknown", "count", "total", "kalla", "underlag")
@@ -74,8 +74,10 @@ def shown(rules: RuleBase, case: Case, fact_id: str) -> bool:
         return True
     if not conditions.facts_of(relevant_when) <= set(case.facts):
         return False
-    return conditions.evaluate(relevant_when, rules.facts, known_facts(case),
-                               context_of(case)) is not False
+    return (
+        conditions.evaluate(relevant_when, rules.facts, known_facts(case), context_of(case))
+        is not False
+    )
 
 
 def inputs_from_case(fact: Fact, stated: CaseFact | None) -> dict[str, str]:
@@ -100,8 +102,9 @@ def inputs_from_form(fact: Fact, form: Any) -> dict[str, str]:
     return {part: form.get(f"{fact.id}.{part}", "").strip() for part in PARTS}
 
 
-def read_inputs(fact: Fact, inputs: dict[str, str], underlag: tuple[str, ...]
-                ) -> tuple[CaseFact | None, str]:
+def read_inputs(
+    fact: Fact, inputs: dict[str, str], underlag: tuple[str, ...]
+) -> tuple[CaseFact | None, str]:
     """The answer the inputs give (None: not answered) and an error code ('' if none)."""
     källa = " ".join(inputs["kalla"].split())
     if inputs["underlag"] and inputs["underlag"] not in underlag:

@@ -11,11 +11,15 @@ LOOPBACK_NAMES = ("localhost",)
 MAX_BODY_BYTES = 256 * 1024  # a questionnaire page is a few kB; anything larger is refused
 CSRF_FIELD = "csrf_token"
 _SESSION_KEY = "csrf"
-CONTENT_SECURITY_POLICY = ("default-src 'none'; script-src 'self'; style-src 'self' "
-                           "'unsafe-inline'; img-src 'self' data:; form-action 'self'; "
-                           "frame-ancestors 'none'; base-uri 'none'")
-REPORT_SECURITY_POLICY = ("default-src 'none'; style-src 'unsafe-inline'; img-src data:; "
-                          "frame-ancestors 'none'; base-uri 'none'; form-action 'none'")
+CONTENT_SECURITY_POLICY = (
+    "default-src 'none'; script-src 'self'; style-src 'self' "
+    "'unsafe-inline'; img-src 'self' data:; form-action 'self'; "
+    "frame-ancestors 'none'; base-uri 'none'"
+)
+REPORT_SECURITY_POLICY = (
+    "default-src 'none'; style-src 'unsafe-inline'; img-src data:; "
+    "frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
+)
 
 
 def is_loopback(host: str) -> bool:

@@ -6,8 +6,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 from checker.errors import GranskaError
-from checker.load import load_rules
-from checker.render import render_template
+from checker.loading.rules import load_rules
+from checker.output.environment import render_template
 from checker.web.security import is_loopback
 
 
@@ -20,14 +20,24 @@ def check_binding(host: str, allow_remote: bool) -> None:
 def announcement(host: str, port: int, cases_dir: Path) -> str:
     """What `granska serve` says at start: the address, and who can reach it."""
     shown_host = f"[{host}]" if ":" in host else host
-    return render_template("web/startup.txt.j2", url=f"http://{shown_host}:{port}/", host=host,
-                           loopback=is_loopback(host),
-                           directory=str(Path(cases_dir).resolve())).rstrip("\n")
+    return render_template(
+        "web/startup.txt.j2",
+        url=f"http://{shown_host}:{port}/",
+        host=host,
+        loopback=is_loopback(host),
+        directory=str(Path(cases_dir).resolve()),
+    ).rstrip("\n")
 
 
-def serve(cases_dir: Path, host: str, port: int, allow_remote: bool,
-          rules_dir: Path | None, announce: Callable[[str], None],
-          overlay: Path | None = None) -> None:
+def serve(
+    cases_dir: Path,
+    host: str,
+    port: int,
+    allow_remote: bool,
+    rules_dir: Path | None,
+    announce: Callable[[str], None],
+    overlay: Path | None = None,
+) -> None:
     """Serve the case files of `cases_dir` until interrupted (port 0: a free port)."""
     from werkzeug.serving import make_server
 
@@ -36,8 +46,9 @@ def serve(cases_dir: Path, host: str, port: int, allow_remote: bool,
     check_binding(host, allow_remote)
     cases_dir = Path(cases_dir)
     if not cases_dir.is_dir():
-        raise GranskaError("no such directory (give --dir with an existing folder of cases)",
-                           str(cases_dir))
+        raise GranskaError(
+            "no such directory (give --dir with an existing folder of cases)", str(cases_dir)
+        )
     app = create_app(cases_dir, load_rules(rules_dir, overlay), host, allow_remote)
     try:
         server = make_server(host, port, app, threaded=True)

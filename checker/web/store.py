@@ -14,10 +14,10 @@ import threading
 from dataclasses import dataclass
 from pathlib import Path
 
-from checker.case import load_case
 from checker.errors import GranskaError
+from checker.files.atomic import write_file
+from checker.loading.cases import load_case
 from checker.model import Case, RuleBase
-from checker.yamlio import write_atomically
 
 CASE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*(?:\.[A-Za-z0-9_-]+)*\.ya?ml$")
 _SLUG_LETTERS = str.maketrans({"å": "a", "ä": "a", "ö": "o", "é": "e", "ü": "u"})
@@ -71,8 +71,11 @@ class CaseStore:
 
     def names(self) -> list[str]:
         """The case files of the directory, sorted."""
-        return sorted(path.name for path in self.directory.iterdir()
-                      if path.is_file() and not path.is_symlink() and CASE_NAME.match(path.name))
+        return sorted(
+            path.name
+            for path in self.directory.iterdir()
+            if path.is_file() and not path.is_symlink() and CASE_NAME.match(path.name)
+        )
 
     def read(self, name: str) -> Snapshot:
         """The case file as it is now; FileNotFoundError when there is none."""
@@ -82,8 +85,7 @@ class CaseStore:
             case, error = load_case(path, self.rules), None
         except GranskaError as problem:
             case, error = None, problem
-        return Snapshot(name, data.decode("utf-8", errors="replace"), digest_of(data), case,
-                        error)
+        return Snapshot(name, data.decode("utf-8", errors="replace"), digest_of(data), case, error)
 
     def save(self, name: str, expected_digest: str, text: str) -> None:
         """Replace the file with `text` if it still has `expected_digest`.
@@ -111,9 +113,10 @@ class CaseStore:
     def _write(self, path: Path, text: str) -> None:
         def validate(temporary: Path) -> None:
             try:
-                load_case(temporary, self.rules)  # re-reads through checker.yamlio.load_yaml
+                # Re-read through the strict loader before the rename.
+                load_case(temporary, self.rules)
             except GranskaError as error:
                 error.file = str(path)
                 raise
 
-        write_atomically(path, text, check=validate)
+        write_file(path, text, check=validate)

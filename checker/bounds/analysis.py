@@ -1,0 +1,255 @@
+"""A case's exact bounds per criterion, question and nämnd, and what each unknown fact can
+still change. Built once per case; evaluate.py, the interview guide and the way up read it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Any
+
+from checker.bounds.search import (
+    Scope,
+    bounds,
+    extreme,
+    policy_is_monotone,
+    question_aggregate,
+)
+from checker.bounds.sensitivity import Folder, folder_of, moves
+from checker.bounds.tables import Problem
+from checker.language import conditions, verdicts
+from checker.model import (
+    STATUSES,
+    Audit,
+    Case,
+    Namnd,
+    Policy,
+    Question,
+    QuestionCriterion,
+    RuleBase,
+)
+
+
+@dataclass(frozen=True)
+class QuestionEffect:
+    """What learning one fact can do to one question."""
+
+    question: str
+    outcomes: tuple[tuple[int, int], ...]  # the bounds (ranks) for each class of the fact
+    decides: bool  # decided whatever the answer
+    can_decide: bool  # decided for some answer
+
+
+@dataclass(frozen=True)
+class FactEffect:
+    """What learning one unknown fact can change."""
+
+    fact: str
+    questions: tuple[QuestionEffect, ...]  # the open questions whose verdict it can move
+    criteria: tuple[str, ...]  # the criteria whose status it can move
+
+
+@dataclass
+class Graded:
+    """Something graded on a scale by a policy over criteria: a question, or a followed-up
+    recommendation of a follow-up audit."""
+
+    kind: str  # "question" or "followup"
+    id: str
+    scope: Scope
+    policy: Policy
+    specs: tuple[QuestionCriterion, ...]  # the assessed criteria
+    grades: tuple[str, ...]  # grade ids, worst first
+
+    @cached_property
+    def folder(self) -> Folder:
+        """The policy over summaries (built when dependence is first asked for)."""
+        return folder_of(self.policy, self.specs, self.grades)
+
+
+QUESTION, FOLLOWUP = "question", "followup"
+
+
+class Analysis:
+    """Exact bounds of one case; grade ranks count from 0, the worst grade."""
+
+    def __init__(
+        self, rules: RuleBase, case: Case, parameters: dict[str, Any], context: conditions.Context
+    ) -> None:
+        self.rules, self.case = rules, case
+        self.audit: Audit = rules.audits[case.audit]
+        lists = [
+            (QUESTION, q.id, q.criteria, self.audit.policy, self.audit.scale)
+            for q in self.audit.questions
+        ]
+        if self.audit.followup is not None:
+            lists += [
+                (
+                    FOLLOWUP,
+                    item.id,
+                    item.criteria,
+                    self.audit.followup.policy,
+                    self.audit.followup.scale,
+                )
+                for item in case.followup
+            ]
+        criteria: dict[str, Any] = {}
+        for _kind, _id, specs, _policy, _scale in lists:
+            for spec in specs:
+                if spec.criterion not in case.not_assessed:
+                    criteria.setdefault(spec.criterion, rules.criteria[spec.criterion])
+        self.problem = Problem(rules, criteria.values(), parameters, case.facts, context)
+        self.graded: dict[tuple[str, str], Graded] = {}
+        for kind, graded_id, specs, policy, scale in lists:
+            grades = tuple(grade.id for grade in reversed(scale))
+            ranks = {grade: rank for rank, grade in enumerate(grades)}
+            assessed = tuple(spec for spec in specs if spec.criterion not in case.not_assessed)
+            positions = tuple(self.problem.index[spec.criterion] for spec in assessed)
+            scope = Scope.of(
+                self.problem,
+                positions,
+                question_aggregate(policy, assessed, ranks),
+                policy_is_monotone(policy, STATUSES),
+            )
+            self.graded[(kind, graded_id)] = Graded(
+                kind, graded_id, scope, policy, assessed, grades
+            )
+        self.grades = tuple(grade.id for grade in reversed(self.audit.scale))
+        self.overall_grades = tuple(grade.id for grade in reversed(self.audit.overall_scale))
+        self.namnder = [self._namnd_scope(namnd) for namnd in case.namnder]
+        self._bounds: dict[tuple, tuple[int, int]] = {}
+        self._open: dict[tuple[str, str], list[str]] = {}
+
+    @property
+    def questions(self) -> dict[str, Scope]:
+        return {key[1]: graded.scope for key, graded in self.graded.items() if key[0] == QUESTION}
+
+    # --- scopes ---------------------------------------------------------------------
+    def concerned(self, namnd: Namnd) -> list[Question]:
+        """The questions with a criterion that concerns one of the nämnd's roles."""
+        return [
+            question
+            for question in self.audit.questions
+            if any(
+                role in namnd.roles
+                for spec in question.criteria
+                for role in self.rules.criteria[spec.criterion].concerns
+            )
+        ]
+
+    def _namnd_scope(self, namnd: Namnd) -> Scope:
+        questions = [self.graded[(QUESTION, q.id)].scope for q in self.concerned(namnd)]
+        criteria = tuple(dict.fromkeys(c for scope in questions for c in scope.criteria))
+        parts = [
+            (scope.aggregate, tuple(criteria.index(c) for c in scope.criteria))
+            for scope in questions
+        ]
+        order = self.grades
+        overall = {grade: rank for rank, grade in enumerate(self.overall_grades)}
+        policy = self.audit.overall_policy
+        memo: dict[tuple[int, ...], int] = {}
+
+        def aggregate(statuses: tuple[int, ...]) -> int:
+            if statuses not in memo:
+                items = [
+                    verdicts.Item(order[part(tuple(statuses[p] for p in positions))])
+                    for part, positions in parts
+                ]
+                memo[statuses] = overall[verdicts.grade(policy, items, order)]
+            return memo[statuses]
+
+        monotone = all(scope.monotone for scope in questions) and policy_is_monotone(policy, order)
+        return Scope.of(self.problem, criteria, aggregate, monotone)
+
+    # --- bounds ---------------------------------------------------------------------
+    def bounds_of(
+        self, key: tuple[str, str], extra: dict[str, int] | None = None
+    ) -> tuple[int, int]:
+        """(lowest, highest) rank of a question or followed-up recommendation, optionally
+        with some facts set to classes."""
+        return self._scope_bounds(key, self.graded[key].scope, extra)
+
+    def question_bounds(
+        self, question_id: str, extra: dict[str, int] | None = None
+    ) -> tuple[int, int]:
+        return self.bounds_of((QUESTION, question_id), extra)
+
+    def bound_names(self, key: tuple[str, str]) -> tuple[str, str]:
+        """(lowest, highest) grade ids."""
+        low, high = self.bounds_of(key)
+        grades = self.graded[key].grades
+        return grades[low], grades[high]
+
+    def namnd_bounds(self, number: int) -> tuple[int, int]:
+        return self._scope_bounds(("nämnd", str(number)), self.namnder[number], None)
+
+    def lowest_of(self, key: tuple[str, str], extra: dict[str, int]) -> int:
+        """The lowest rank of a question with some facts set to classes (the way up)."""
+        return extreme(self.problem, self.graded[key].scope, {**self.problem.base, **extra}, False)
+
+    def _scope_bounds(
+        self, name: tuple, scope: Scope, extra: dict[str, int] | None
+    ) -> tuple[int, int]:
+        key = (name, tuple(sorted((extra or {}).items())))
+        if key not in self._bounds:
+            assignment = {**self.problem.base, **extra} if extra else self.problem.base
+            self._bounds[key] = bounds(self.problem, scope, assignment)
+        return self._bounds[key]
+
+    def criterion_possible(self, criterion_id: str) -> tuple[str, ...]:
+        """The statuses an assessed criterion can still take, worst first."""
+        number = self.problem.index[criterion_id]
+        return tuple(STATUSES[s] for s in sorted(self.problem.possible(number, self.problem.base)))
+
+    # --- what unknown facts can change ----------------------------------------------
+    @cached_property
+    def unknown_facts(self) -> tuple[str, ...]:
+        """The unknown facts the assessed criteria read, in catalogue order."""
+        return tuple(
+            fact_id
+            for fact_id in self.rules.facts
+            if fact_id in self.problem.domains and fact_id not in self.problem.base
+        )
+
+    def open_facts(self, key: tuple[str, str]) -> list[str]:
+        """The unknown facts the verdict depends on, in catalogue order."""
+        if key not in self._open:
+            graded = self.graded[key]
+            low, high = self.bounds_of(key)
+            self._open[key] = (
+                []
+                if low == high
+                else [
+                    fact_id
+                    for fact_id in self.unknown_facts
+                    if fact_id in graded.scope.readers
+                    and moves(
+                        self.problem,
+                        graded.scope.criteria,
+                        graded.folder,
+                        self.problem.base,
+                        fact_id,
+                    )
+                ]
+            )
+        return self._open[key]
+
+    def effect(self, fact_id: str) -> FactEffect:
+        """What learning `fact_id` (unknown) can change in questions and criteria."""
+        problem, base = self.problem, self.problem.base
+        questions = []
+        for question_id in self.questions:
+            key = (QUESTION, question_id)
+            if fact_id not in self.open_facts(key):
+                continue
+            outcomes = tuple(
+                self.bounds_of(key, {fact_id: index}) for index in range(problem.size(fact_id))
+            )
+            decided = [low == high for low, high in outcomes]
+            questions.append(QuestionEffect(question_id, outcomes, all(decided), any(decided)))
+        criteria = tuple(
+            problem.criteria[c].id
+            for c in range(len(problem.criteria))
+            if fact_id in problem.criteria[c].facts and problem.depends(c, fact_id, base)
+        )
+        return FactEffect(fact_id, tuple(questions), criteria)

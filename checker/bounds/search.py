@@ -1,0 +1,187 @@
+"""Exact bounds: the lowest and highest grade any completion of a case's unknown facts gives.
+
+A case's criteria are status tables over finitely many fact classes (checker.bounds.tables).
+A *scope* is a set of criteria with a monotone aggregate: a question's verdict policy,
+or a nämnd's overall policy over its questions. Its extreme grade is found by search: a
+free fact that has a class at least as good (or as bad) as every other for each
+criterion of the scope, whatever the other facts are, is set to that class (by
+`better:` order this is its best or worst value, but the check is semantic, so a middle
+enum value or an `underlag:` requirement is handled too); facts left over, which the
+conditions use both ways, are split on jointly, with branch-and-bound on each
+criterion's own range. docs/bounds.md explains why this is exact and why it does not
+explode.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from checker.bounds.tables import Assignment, Problem, remember
+from checker.language import verdicts
+from checker.model import STATUSES, Policy, QuestionCriterion
+
+
+@dataclass
+class Scope:
+    """Criteria whose statuses a monotone (or, failing that, any) aggregate turns into a
+    grade rank (0 the worst grade)."""
+
+    criteria: tuple[int, ...]
+    aggregate: Callable[[tuple[int, ...]], int]
+    monotone: bool
+    readers: dict[str, tuple[int, ...]]  # fact -> the scope's criteria reading it
+    static: dict[bool, dict[str, int | None]] = field(default_factory=dict)
+
+    @classmethod
+    def of(
+        cls,
+        problem: Problem,
+        criteria: tuple[int, ...],
+        aggregate: Callable[[tuple[int, ...]], int],
+        monotone: bool,
+    ) -> Scope:
+        readers: dict[str, list[int]] = {}
+        for criterion in criteria:
+            for fact_id in problem.criteria[criterion].facts:
+                readers.setdefault(fact_id, []).append(criterion)
+        return cls(
+            criteria,
+            aggregate,
+            monotone,
+            {fact_id: tuple(found) for fact_id, found in readers.items()},
+        )
+
+    @property
+    def facts(self) -> tuple[str, ...]:
+        return tuple(self.readers)
+
+    def fixed(self, problem: Problem, fact_id: str, best: bool) -> int | None:
+        """The fact's class best (worst) for every criterion of the scope whatever all
+        other facts are, if it has one: found once, without looking at an assignment."""
+        static = self.static.setdefault(best, {})
+        if fact_id not in static:
+            chosen = pointwise_extreme(problem, self, fact_id, {}, best)
+            static[fact_id] = (max(chosen) if best else min(chosen)) if chosen else None
+        return static[fact_id]
+
+    def grade(self, problem: Problem, assignment: Assignment) -> int:
+        if assignment is problem.base:
+            return self.aggregate(tuple(problem.base_status(c) for c in self.criteria))
+        return self.aggregate(
+            tuple(problem.status(c, problem.key(c, assignment)) for c in self.criteria)
+        )
+
+
+def policy_is_monotone(policy: Policy, order: tuple[str, ...]) -> bool:
+    """Whether better item statuses can never give a worse grade under `policy`.
+
+    The steps' requirements (min_score, *_at_least) are met by more when items improve,
+    and the first step met wins; so scores that never fall along `order` (worst first)
+    are enough.
+    """
+    return all(
+        policy.scores[worse] <= policy.scores[better] for worse, better in itertools.pairwise(order)
+    )
+
+
+_AGGREGATES: dict[tuple, tuple[Policy, Callable[[tuple[int, ...]], int]]] = {}
+
+
+def question_aggregate(
+    policy: Policy, specs: tuple[QuestionCriterion, ...], ranks: dict[str, int]
+) -> Callable[[tuple[int, ...]], int]:
+    """A question's verdict policy over status ranks, memoised and shared by every case
+    that grades these criteria by this policy."""
+    key = (id(policy), specs, tuple(sorted(ranks.items())))
+    cached = _AGGREGATES.get(key)
+    if cached is None or cached[0] is not policy:
+        cached = remember(_AGGREGATES, key, (policy, _aggregate(policy, specs, ranks)))
+    return cached[1]
+
+
+def _aggregate(
+    policy: Policy, specs: tuple[QuestionCriterion, ...], ranks: dict[str, int]
+) -> Callable[[tuple[int, ...]], int]:
+    memo: dict[tuple[int, ...], int] = {}
+
+    def aggregate(statuses: tuple[int, ...]) -> int:
+        if statuses not in memo:
+            items = [
+                verdicts.Item(STATUSES[status], spec.weight, spec.essential)
+                for status, spec in zip(statuses, specs, strict=True)
+            ]
+            remember(memo, statuses, ranks[verdicts.grade(policy, items, STATUSES)])
+        return memo[statuses]
+
+    return aggregate
+
+
+def extreme(problem: Problem, scope: Scope, assignment: Assignment, best: bool) -> int:
+    """The highest (best) or lowest grade rank of any completion of `assignment`."""
+    assignment = dict(assignment)
+    free = [fact_id for fact_id in scope.readers if fact_id not in assignment]
+    if scope.monotone:
+        free = _substitute(problem, scope, assignment, free, best)
+    if not free:
+        return scope.grade(problem, assignment)
+    pick = max if best else min
+    bound = None
+    if scope.monotone:
+        ranges = [problem.possible(c, assignment) for c in scope.criteria]
+        bound = scope.aggregate(tuple(pick(statuses) for statuses in ranges))
+        other = scope.aggregate(tuple((min if best else max)(statuses) for statuses in ranges))
+        if bound == other:
+            return bound
+    fact_id = max(free, key=lambda f: (len(scope.readers[f]), -free.index(f)))
+    result = None
+    for index in range(problem.size(fact_id)):
+        assignment[fact_id] = index
+        value = extreme(problem, scope, assignment, best)
+        result = value if result is None else pick(result, value)
+        if result == bound:
+            break
+    return result
+
+
+def _substitute(
+    problem: Problem, scope: Scope, assignment: dict[str, int], free: list[str], best: bool
+) -> list[str]:
+    """Fix every free fact that has a pointwise best (worst) class; the rest stay free."""
+    for fact_id in list(free):
+        index = scope.fixed(problem, fact_id, best)
+        if index is not None:
+            assignment[fact_id] = index
+            free.remove(fact_id)
+    progress = True
+    while progress and free:
+        progress = False
+        for fact_id in list(free):
+            chosen = pointwise_extreme(problem, scope, fact_id, assignment, best)
+            if chosen:
+                assignment[fact_id] = max(chosen) if best else min(chosen)
+                free.remove(fact_id)
+                progress = True
+    return free
+
+
+def pointwise_extreme(
+    problem: Problem, scope: Scope, fact_id: str, assignment: Assignment, best: bool
+) -> frozenset[int]:
+    """The classes of the fact best (worst) for every criterion of the scope reading it."""
+    chosen: frozenset[int] | None = None
+    for criterion in scope.readers[fact_id]:
+        found = problem.pointwise(criterion, fact_id, assignment, best)
+        chosen = found if chosen is None else chosen & found
+        if not chosen:
+            break
+    return chosen or frozenset()
+
+
+def bounds(problem: Problem, scope: Scope, assignment: Assignment) -> tuple[int, int]:
+    """(lowest, highest) grade rank of the scope over every completion of `assignment`."""
+    if all(fact_id in assignment for fact_id in scope.readers):
+        grade = scope.grade(problem, assignment)
+        return grade, grade
+    return (extreme(problem, scope, assignment, False), extreme(problem, scope, assignment, True))

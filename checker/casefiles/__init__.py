@@ -1,0 +1,1 @@
+"""Case files being made: fact order, answers, drafts, in-place edits, merge, follow-up."""

@@ -1,0 +1,202 @@
+"""Editing a case file in place: round-trip YAML that keeps comments, order and layout.
+
+A hand-written case is a working paper: its comments and the order of its facts carry
+meaning for the people who wrote it. Changes are therefore applied to the parsed
+document (ruamel.yaml's round-trip mode) and only the changed facts are re-emitted; a
+file that is loaded and dumped without changes comes back byte for byte.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterable
+from datetime import date
+from typing import Any
+
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap
+from ruamel.yaml.error import CommentMark, YAMLError
+from ruamel.yaml.scalarstring import DoubleQuotedScalarString
+from ruamel.yaml.tokens import CommentToken
+
+from checker.errors import GranskaError
+from checker.language.values import case_text
+from checker.model import CaseFact, Count
+
+
+def _yaml() -> YAML:
+    yaml = YAML(typ="rt")
+    yaml.preserve_quotes = True
+    yaml.width = 4096  # never re-wrap a hand-written line
+    yaml.indent(mapping=2, sequence=4, offset=2)
+    return yaml
+
+
+def _load(text: str, file: str) -> CommentedMap:
+    try:
+        document = _yaml().load(text)
+    except YAMLError as error:
+        raise GranskaError(f"YAML syntax error: {error}", file) from None
+    if not isinstance(document, CommentedMap):
+        raise GranskaError("a case file is a mapping (kommun:, audit:, facts: …)", file)
+    return document
+
+
+def _dump(document: CommentedMap) -> str:
+    stream = io.StringIO()
+    _yaml().dump(document, stream)
+    return stream.getvalue()
+
+
+def _plain_value(value: Any) -> Any:
+    """A fact value as the YAML node the case loader reads back as the same value."""
+    if isinstance(value, (date, int, float)) and not isinstance(value, bool):
+        return value
+    if isinstance(value, Count) or value is None or isinstance(value, (bool, str)):
+        return case_text(value)
+    raise GranskaError(f"cannot write a value of type {type(value).__name__}")
+
+
+def _entry(answer: CaseFact, flow: bool) -> Any:
+    if not answer.källa and not answer.underlag:
+        return _plain_value(answer.value)
+    entry = CommentedMap()
+    entry["värde"] = _plain_value(answer.value)
+    if answer.källa:
+        entry["källa"] = DoubleQuotedScalarString(answer.källa)
+    if answer.underlag:
+        entry["underlag"] = answer.underlag
+    if flow:
+        entry.fa.set_flow_style()
+    return entry
+
+
+# Comment lines between two entries belong, for ruamel.yaml, to the end of the first
+# (or of its last nested key). They are moved along when that entry changes shape or goes,
+# so a section comment such as "# --- Revisionsfråga 2 ---" stays where it was.
+_MARK = CommentMark(0)
+
+
+def _take_trailing(mapping: CommentedMap, key: str) -> CommentToken | None:
+    value = mapping[key]
+    if isinstance(value, CommentedMap) and value and not value.fa.flow_style():
+        return _take_trailing(value, next(reversed(value)))
+    item = mapping.ca.items.get(key)
+    token = item[2] if item else None
+    if item:
+        item[2] = None
+    return token
+
+
+def _put_trailing(mapping: CommentedMap, key: str, token: CommentToken | None) -> None:
+    if token is None:
+        return
+    value = mapping[key]
+    if isinstance(value, CommentedMap) and value and not value.fa.flow_style():
+        _put_trailing(value, next(reversed(value)), token)
+        return
+    item = mapping.ca.items.setdefault(key, [None, None, None, None])
+    item[2] = token
+
+
+def _full_lines(token: CommentToken | None) -> str:
+    """The comment lines after an entry, without the end-of-line comment of the entry."""
+    if token is None or "\n" not in token.value:
+        return ""
+    return token.value[token.value.index("\n") + 1 :]
+
+
+def _replace(mapping: CommentedMap, key: str, value: Any) -> None:
+    token = _take_trailing(mapping, key)
+    mapping[key] = value
+    _put_trailing(mapping, key, token)
+
+
+def _append(mapping: CommentedMap, key: str, value: Any) -> None:
+    token = _take_trailing(mapping, next(reversed(mapping))) if mapping else None
+    mapping[key] = value
+    _put_trailing(mapping, key, token)
+
+
+def _remove(mapping: CommentedMap, key: str) -> None:
+    keys = list(mapping)
+    lines = _full_lines(_take_trailing(mapping, key))
+    del mapping[key]
+    position = keys.index(key)
+    if not lines:
+        return
+    if position > 0:
+        previous = keys[position - 1]
+        kept = _take_trailing(mapping, previous)
+        text = (kept.value if kept is not None else "\n") + lines
+        _put_trailing(mapping, previous, CommentToken(text, _MARK, None))
+    else:  # the first entry: the lines become comments before the new first entry
+        if not mapping.ca.comment:
+            mapping.ca.comment = [None, []]
+        if mapping.ca.comment[1] is None:
+            mapping.ca.comment[1] = []
+        mapping.ca.comment[1].append(CommentToken(lines, _MARK, None))
+
+
+def _update_entry(entry: CommentedMap, answer: CaseFact) -> None:
+    """Change a `{värde: …, källa: …}` entry in place, so comments inside it stay."""
+    if "värde" in entry:
+        _replace(entry, "värde", _plain_value(answer.value))
+    else:
+        entry.insert(0, "värde", _plain_value(answer.value))
+    källa = DoubleQuotedScalarString(answer.källa) if answer.källa else ""
+    for key, text in (("källa", källa), ("underlag", answer.underlag)):
+        if text and key in entry:
+            _replace(entry, key, text)
+        elif text:
+            _append(entry, key, text)
+        elif key in entry:
+            _remove(entry, key)
+
+
+def _flow_entries(facts: CommentedMap) -> bool:
+    """Whether the file writes a fact with its källa on one line (the file's own style)."""
+    for value in facts.values():
+        if isinstance(value, CommentedMap):
+            return value.fa.flow_style()
+    return True
+
+
+def _insert_position(facts: CommentedMap, fact_id: str, order: list[str]) -> int:
+    """Where a new fact goes: before the first stated fact that follows it in `order`."""
+    rank = {item: index for index, item in enumerate(order)}
+    mine = rank.get(fact_id, len(order))
+    for position, existing in enumerate(facts):
+        if rank.get(existing, len(order)) > mine:
+            return position
+    return len(facts)
+
+
+def set_facts(
+    text: str, changes: dict[str, CaseFact | None], order: Iterable[str], file: str = "<case>"
+) -> str:
+    """The case file `text` with each changed fact set (or removed, for None).
+
+    New facts are inserted in `order` (the catalogue order) among the stated ones; an
+    existing fact keeps its place and the comments around it.
+    """
+    document = _load(text, file)
+    facts = document.get("facts")
+    if not isinstance(facts, CommentedMap) or (not facts and facts.fa.flow_style()):
+        block = CommentedMap()
+        if isinstance(facts, CommentedMap):
+            block.update(facts)
+        document["facts"] = facts = block
+    flow = _flow_entries(facts)
+    order = list(order)
+    for fact_id, answer in sorted(changes.items()):
+        if answer is None:
+            if fact_id in facts:
+                _remove(facts, fact_id)
+        elif isinstance(facts.get(fact_id), CommentedMap) and (answer.källa or answer.underlag):
+            _update_entry(facts[fact_id], answer)
+        elif fact_id in facts:
+            _replace(facts, fact_id, _entry(answer, flow))
+        else:
+            facts.insert(_insert_position(facts, fact_id, order), fact_id, _entry(answer, flow))
+    return _dump(document)

@@ -1,0 +1,1 @@
+"""Evaluation: criteria statuses from the engine, verdicts, citations and texts."""

@@ -1,0 +1,1 @@
+"""The rule language: conditions, fact values by type, verdict policies."""

@@ -1,0 +1,1 @@
+"""Loading: the rules directory, local overlays and case files, validated into the model."""

@@ -1,0 +1,264 @@
+"""Loading a case file: a kommun's self-described practices, checked against the rules."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+from checker.files.nodes import Node, suggest
+from checker.files.strict_yaml import load_yaml
+from checker.language.values import read_value
+from checker.loading.rules import PLAIN_ID
+from checker.model import (
+    Audit,
+    Case,
+    CaseFact,
+    FollowedUp,
+    Namnd,
+    QuestionCriterion,
+    RuleBase,
+)
+
+CASE_KEYS = (
+    "kommun",
+    "granskningsperiod",
+    "granskningsdatum",
+    "nämnder",
+    "audit",
+    "parametrar",
+    "facts",
+    "ej_granskat",
+    "förväntat",
+    "uppföljning",
+)
+EXPECTED_KEYS = (
+    "frågor",
+    "samlat",
+    "kriterier",
+    "rekommendationer",
+    "avvikelser",
+    "not",
+    "uppföljning",
+)
+_PERSONNUMMER = re.compile(r"(?<!\d)(?:\d{2})?(\d{2})(\d{2})(\d{2})[-+]?(\d{4})(?!\d)")
+
+
+def luhn_ok(digits: str) -> bool:
+    total = 0
+    for index, char in enumerate(digits):
+        product = int(char) * (2 if index % 2 == 0 else 1)
+        total += product - 9 if product > 9 else product
+    return total % 10 == 0
+
+
+def looks_like_personnummer(text: str) -> bool:
+    """Whether text holds a valid-looking Swedish personnummer or samordningsnummer."""
+    for match in _PERSONNUMMER.finditer(text):
+        year, month, day, tail = match.groups()
+        day_number = int(day) - 60 if int(day) > 60 else int(day)
+        if 1 <= int(month) <= 12 and 1 <= day_number <= 31 and luhn_ok(year + month + day + tail):
+            return True
+    return False
+
+
+def _refuse_personal_data(node: Node) -> None:
+    if isinstance(node.value, str):
+        if looks_like_personnummer(node.value):
+            raise node.error(
+                "this looks like a personnummer; cases end up in git and must "
+                "hold no personal data: remove it or write the text without it"
+            )
+    elif isinstance(node.value, dict):
+        for _key, child in node.items():
+            _refuse_personal_data(child)
+    elif isinstance(node.value, list):
+        for child in node.sequence():
+            _refuse_personal_data(child)
+
+
+def load_case(path: Path, rules: RuleBase, audit_override: str | None = None) -> Case:
+    """Read and validate a case file (YAML or JSON)."""
+    return case_from_data(load_yaml(Path(path)), str(path), rules, audit_override)
+
+
+def case_from_data(
+    data: Any, file: str, rules: RuleBase, audit_override: str | None = None
+) -> Case:
+    """Validate a case already parsed by checker.files.strict_yaml from `file`."""
+    root = Node(data, file, 1, "")
+    fields = root.mapping(
+        required=("kommun", "granskningsperiod", "granskningsdatum", "nämnder", "audit"),
+        optional=CASE_KEYS,
+    )
+    _refuse_personal_data(root)
+    audit_id = fields["audit"].text()
+    if audit_override is not None and audit_override != audit_id:
+        raise fields["audit"].error(
+            f"--audit {audit_override} contradicts the case's audit {audit_id!r}"
+        )
+    if audit_id not in rules.audits:
+        raise fields["audit"].error(
+            f"unknown audit {audit_id!r}{suggest(audit_id, rules.audits)};"
+            f" known: {', '.join(sorted(rules.audits))}"
+        )
+    audit = rules.audits[audit_id]
+    period = fields["granskningsperiod"].mapping(required=("från", "till"))
+    period_from, period_to = period["från"].date(), period["till"].date()
+    if period_to < period_from:
+        raise period["till"].error("the period ends before it starts")
+    roles = {role.id for role in audit.roles}
+    namnder = []
+    for item in fields["nämnder"].sequence():
+        entry = item.mapping(required=("namn", "roller"))
+        role_ids = tuple(role.choice(sorted(roles)) for role in entry["roller"].sequence())
+        namnder.append(Namnd(entry["namn"].text(), role_ids))
+    if not namnder:
+        raise fields["nämnder"].error("name at least one nämnd")
+    parameters = {}
+    for name, node in fields["parametrar"].items() if "parametrar" in fields else ():
+        if name not in rules.parameters:
+            raise node.error(f"unknown parameter {name!r}{suggest(name, rules.parameters)}")
+        parameters[name] = _parameter_value(node, rules.parameters[name].value)
+    facts = _facts(fields["facts"], rules) if "facts" in fields else {}
+    not_assessed = {}
+    for criterion_id, node in fields["ej_granskat"].items() if "ej_granskat" in fields else ():
+        resolved = _criterion_id(criterion_id, node, rules)
+        not_assessed[resolved] = node.text()
+    followup = (
+        _followup(fields["uppföljning"], rules, audit, not_assessed)
+        if "uppföljning" in fields
+        else ()
+    )
+    expected = None
+    if "förväntat" in fields:
+        fields["förväntat"].mapping(optional=EXPECTED_KEYS)
+        expected = fields["förväntat"].value
+    return Case(
+        file,
+        fields["kommun"].text(),
+        period_from,
+        period_to,
+        fields["granskningsdatum"].date(),
+        tuple(namnder),
+        audit_id,
+        parameters,
+        facts,
+        not_assessed,
+        expected,
+        followup,
+    )
+
+
+def _followup(
+    node: Node, rules: RuleBase, audit: Audit, not_assessed: dict[str, str]
+) -> tuple[FollowedUp, ...]:
+    """The earlier recommendations a follow-up case follows up, each with its criteria.
+
+    A recommendation is judged by the criteria listed under `kriterier`, else by every
+    criterion of the catalogue that carries its `rekommendation` id.
+    """
+    if audit.followup is None:
+        raise node.error(
+            f"audit {audit.id!r} does not grade followed-up recommendations "
+            f"(it has no `followup:` section)"
+        )
+    items: dict[str, FollowedUp] = {}
+    for item in node.sequence():
+        entry = item.mapping(
+            required=("id", "text"), optional=("rekommendation", "kriterier", "källa")
+        )
+        item_id = entry["id"].text()
+        if not PLAIN_ID.match(item_id) or item_id in items:
+            raise entry["id"].error(
+                f"expected a new id of the form {PLAIN_ID.pattern}, got {item_id!r}"
+            )
+        recommendation = entry["rekommendation"].text() if "rekommendation" in entry else None
+        if recommendation is not None and recommendation not in rules.recommendations:
+            raise entry["rekommendation"].error(
+                f"unknown recommendation {recommendation!r}"
+                f"{suggest(recommendation, rules.recommendations)}"
+            )
+        if "kriterier" in entry:
+            criteria = [_criterion_id(c.text(), c, rules) for c in entry["kriterier"].sequence()]
+            if len(set(criteria)) != len(criteria) or not criteria:
+                raise entry["kriterier"].error("list each judging criterion once")
+        elif recommendation is not None:
+            criteria = [c.id for c in rules.criteria.values() if c.recommendation == recommendation]
+            if not criteria:
+                raise entry["rekommendation"].error(
+                    f"no criterion carries {recommendation!r}; list the criteria that judge "
+                    f"it under `kriterier`"
+                )
+        else:
+            raise item.error(
+                "a followed-up recommendation names its `rekommendation` id in the "
+                "rule catalogue or the `kriterier` that judge it"
+            )
+        if all(criterion in not_assessed for criterion in criteria):
+            raise item.error(
+                f"every criterion that judges {item_id} is under `ej_granskat`; "
+                f"nothing is left to judge it by"
+            )
+        items[item_id] = FollowedUp(
+            item_id,
+            entry["text"].text(),
+            recommendation,
+            tuple(QuestionCriterion(criterion) for criterion in criteria),
+            entry["källa"].text() if "källa" in entry else "",
+        )
+    if not items:
+        raise node.error("list at least one followed-up recommendation")
+    return tuple(items.values())
+
+
+def _criterion_id(criterion_id: str, node: Node, rules: RuleBase) -> str:
+    if criterion_id in rules.criteria:
+        return criterion_id
+    for criterion in rules.criteria.values():
+        if criterion_id in criterion.aliases:
+            return criterion.id
+    raise node.error(f"unknown criterion {criterion_id!r}{suggest(criterion_id, rules.criteria)}")
+
+
+def _parameter_value(node: Node, default: Any) -> Any:
+    if isinstance(default, bool) or (
+        type(node.value) is not type(default)
+        and not (
+            isinstance(default, (int, float))
+            and isinstance(node.value, (int, float))
+            and not isinstance(node.value, bool)
+        )
+    ):
+        raise node.error(f"expected a value like the default {default!r}, got {node.value!r}")
+    return node.value
+
+
+def read_facts(node: Node, rules: RuleBase) -> dict[str, CaseFact]:
+    """A mapping of fact: value (or {värde, källa, underlag}) read as a case's `facts:`."""
+    return _facts(node, rules)
+
+
+def _facts(node: Node, rules: RuleBase) -> dict[str, CaseFact]:
+    facts: dict[str, CaseFact] = {}
+    for given_id, fact_node in node.items():
+        fact_id = rules.fact_aliases.get(given_id, given_id)
+        if fact_id not in rules.facts:
+            raise Node(given_id, fact_node.file, fact_node.line, fact_node.path).error(
+                f"unknown fact {given_id!r}{suggest(given_id, rules.facts)}"
+            )
+        if fact_id in facts:
+            raise fact_node.error(f"{given_id} repeats {fact_id} (an alias of the same fact)")
+        fact = rules.facts[fact_id]
+        källa = underlag = ""
+        value_node = fact_node
+        if isinstance(fact_node.value, dict):
+            entry = fact_node.mapping(required=("värde",), optional=("källa", "underlag"))
+            value_node = entry["värde"]
+            källa = entry["källa"].text() if "källa" in entry else ""
+            underlag = (
+                entry["underlag"].choice(rules.vocabulary.underlag) if "underlag" in entry else ""
+            )
+        value = read_value(value_node, fact)
+        facts[fact_id] = CaseFact(fact_id, value, källa, underlag, fact_node.line or 0)
+    return facts

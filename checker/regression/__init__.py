@@ -1,0 +1,1 @@
+"""Regression testing of rules: expected outcomes, `granska test`, diff, compare, generate."""

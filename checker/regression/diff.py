@@ -1,0 +1,388 @@
+"""`granska diff`: every verdict a rule change moves on a corpus of cases, and why.
+
+The corpus is evaluated with the base rules (a git ref's rules, or a directory) and
+with the working rules. A case is parsed once and given to each version in the names
+that version knows: a fact or criterion renamed with an alias on either side is
+translated, and a fact, criterion or parameter that only the other version has is left
+out. Large corpora are split over worker processes, each with its own durable-rules
+engine (the engine keeps global state per process); the split never changes the outcome.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import multiprocessing
+import os
+import subprocess
+import tarfile
+import tempfile
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+from checker.errors import GranskaError
+from checker.evaluation.evaluate import evaluate_case
+from checker.files.strict_yaml import Located, load_yaml
+from checker.loading.cases import case_from_data
+from checker.loading.rules import default_rules_dir, load_rules
+from checker.model import Case, RuleBase
+from checker.output.environment import render_template
+from checker.regression.outcomes import grade_labels, label
+
+PARALLEL_FROM = 200  # cases; below this a worker pool costs more than it saves
+CHUNK = 25
+
+
+# --- the base rules -------------------------------------------------------------------
+def base_rules_dir(base: str, working: Path, scratch: Path) -> Path:
+    """`base` when it is a directory; else the working rules directory as it is at the
+    git ref `base`, extracted under `scratch`."""
+    if Path(base).is_dir():
+        return Path(base)
+
+    def git(*args: str, where: Path = working) -> bytes:
+        done = subprocess.run(["git", "-C", str(where), *args], capture_output=True, check=False)
+        if done.returncode != 0:
+            lines = done.stderr.decode(errors="replace").strip().splitlines()
+            raise GranskaError(
+                f"--base {base} is not a directory, and not a git ref of the "
+                f"rules: {lines[-1] if lines else 'git failed'}"
+            )
+        return done.stdout
+
+    top = Path(git("rev-parse", "--show-toplevel").decode().strip())
+    prefix = working.resolve().relative_to(top.resolve()).as_posix()
+    archive = git(
+        "archive", "--format=tar", f"{base}:{prefix}" if prefix != "." else base, where=top
+    )
+    with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
+        tar.extractall(scratch, filter="data")
+    return scratch
+
+
+# --- one case, in the names each version knows ------------------------------------------
+def _names(rules: RuleBase, kind: str) -> dict[str, str]:
+    """Every id and alias of the rules' facts, criteria or parameters -> the current id."""
+    items = {"facts": rules.facts, "criteria": rules.criteria, "parameters": rules.parameters}[kind]
+    names = {item_id: item_id for item_id in items}
+    for item in items.values():
+        names.update({alias: item.id for alias in getattr(item, "aliases", ())})
+    return names
+
+
+def _translator(rules: RuleBase, other: RuleBase, kind: str) -> Callable[[str], str | None]:
+    """A name from a case -> the name `rules` knows it by; None when only `other` has it."""
+    own, theirs = _names(rules, kind), _names(other, kind)
+    items = {"facts": other.facts, "criteria": other.criteria, "parameters": other.parameters}[kind]
+
+    def translate(given: str) -> str | None:
+        if given in own or given not in theirs:
+            return given  # known here, or unknown to both (the loader reports it)
+        current = theirs[given]
+        return next(
+            (name for name in (current, *getattr(items[current], "aliases", ())) if name in own),
+            None,
+        )
+
+    return translate
+
+
+def _renamed(mapping: Any, translate: Callable[[str], str | None]) -> Any:
+    if not isinstance(mapping, Located):
+        return mapping
+    renamed = Located()
+    renamed.line, renamed.key_lines = mapping.line, {}
+    for key, value in mapping.items():
+        name = translate(key) if isinstance(key, str) else key
+        if name is not None:
+            renamed[name] = value
+            renamed.key_lines[name] = mapping.line_of(key)
+    return renamed
+
+
+_SECTIONS = (("facts", "facts"), ("ej_granskat", "criteria"), ("parametrar", "parameters"))
+
+
+def for_version(
+    data: Any,
+    rules: RuleBase,
+    other: RuleBase,
+    translators: dict[str, Callable[[str], str | None]] | None = None,
+) -> Any:
+    """The parsed case, its facts, ej_granskat and parametrar named as `rules` knows them
+    (`translators` by kind, when already made for this pair of rule versions)."""
+    if not isinstance(data, Located):
+        return data
+    translators = translators or {kind: _translator(rules, other, kind) for _key, kind in _SECTIONS}
+    adapted = Located(data)
+    adapted.line, adapted.key_lines = data.line, data.key_lines
+    for key, kind in _SECTIONS:
+        if key in data:
+            adapted[key] = _renamed(data[key], translators[kind])
+    return adapted
+
+
+# --- outcomes -------------------------------------------------------------------------
+def _grade(item: dict, key: str = "verdict", bounds: str = "bounds") -> str:
+    return item[key] or f"{item[bounds]['lowest']}–{item[bounds]['highest']}"
+
+
+def outcome(result: dict, aliases: dict[str, str]) -> dict:
+    """What a diff compares of a result: each verdict with its criteria's statuses.
+
+    `aliases` maps old criterion ids to the working rules' ids."""
+    verdicts = {}
+    for prefix, items in (
+        ("", result["questions"]),
+        ("uppföljning ", result.get("followup") or []),
+    ):
+        for item in items:
+            verdicts[prefix + item["id"]] = {
+                "verdict": _grade(item),
+                "criteria": {
+                    aliases.get(c["id"], c["id"]): _grade(c, "status", "status_range")
+                    for c in item["criteria"]
+                },
+            }
+    for entry in result["overall"]:
+        verdicts["samlat " + entry["nämnd"]] = {"verdict": _grade(entry), "criteria": {}}
+    return {
+        "verdicts": verdicts,
+        "labels": grade_labels(result),
+        "statuses": result["audit"]["status_labels"],
+    }
+
+
+def compare_outcomes(
+    case: str, before: dict | None, after: dict | None, titles: dict[str, str]
+) -> list[dict]:
+    """The verdicts that differ between two outcomes of one case, with their criteria."""
+    old = before["verdicts"] if before else {}
+    new = after["verdicts"] if after else {}
+    changes = []
+    for subject in [*new, *(subject for subject in old if subject not in new)]:
+        was, now = old.get(subject), new.get(subject)
+        if was is not None and now is not None and was["verdict"] == now["verdict"]:
+            continue
+        was_criteria = was["criteria"] if was else {}
+        now_criteria = now["criteria"] if now else {}
+        criteria = []
+        for criterion in [*now_criteria, *(c for c in was_criteria if c not in now_criteria)]:
+            status_before, status_after = was_criteria.get(criterion), now_criteria.get(criterion)
+            if status_before != status_after:
+                criteria.append(
+                    {
+                        "id": criterion,
+                        "title": titles.get(criterion, criterion),
+                        "before": status_before,
+                        "after": status_after,
+                        "before_label": label(status_before, before["statuses"] if before else {}),
+                        "after_label": label(status_after, after["statuses"] if after else {}),
+                    }
+                )
+        changes.append(
+            {
+                "case": case,
+                "subject": subject,
+                "before": was["verdict"] if was else None,
+                "after": now["verdict"] if now else None,
+                "before_label": label(was["verdict"], before["labels"]) if was else None,
+                "after_label": label(now["verdict"], after["labels"]) if now else None,
+                "criteria": criteria,
+            }
+        )
+    return changes
+
+
+# --- evaluating a corpus ------------------------------------------------------------------
+_STATE: dict[str, Any] = {}
+
+
+def _load_versions(base_dir: Path, working_dir: Path, overlay: Path | None) -> None:
+    """Load both rule versions into this worker process."""
+    _STATE.update(base=load_rules(base_dir), working=load_rules(working_dir, overlay))
+
+
+def _read(
+    rules: RuleBase, other: RuleBase, data: Any, path: str, translators: dict
+) -> tuple[Case | None, str]:
+    try:
+        return case_from_data(for_version(data, rules, other, translators), path, rules), ""
+    except GranskaError as error:
+        return None, str(error)
+
+
+def _carried(case: Case, rules: RuleBase, other: RuleBase, translators: dict) -> Case | None:
+    """`case`, read with the `other` rules, as `rules` read it: without validating it anew
+    when every part of it means the same in both (None otherwise)."""
+    audit = rules.audits.get(case.audit)
+    roles = {role for namnd in case.namnder for role in namnd.roles}
+    if case.followup or audit is None or not roles <= {role.id for role in audit.roles}:
+        return None
+    facts, fact_names = {}, _names(rules, "facts")
+    for fact_id, stated in case.facts.items():
+        name = translators["facts"](fact_id)
+        if name is None:
+            continue
+        mine, theirs = rules.facts[fact_names[name]], other.facts[fact_id]
+        if (mine.type, mine.values) != (theirs.type, theirs.values):
+            return None
+        facts[mine.id] = replace(stated, id=mine.id)
+    criterion_names = _names(rules, "criteria")
+    not_assessed = {
+        criterion_names[name]: reason
+        for criterion_id, reason in case.not_assessed.items()
+        if (name := translators["criteria"](criterion_id)) is not None
+    }
+    parameters = {
+        name: value for name, value in case.parameters.items() if name in rules.parameters
+    }
+    if any(
+        type(rules.parameters[name].value) is not type(other.parameters[name].value)
+        for name in parameters
+    ):
+        return None
+    return replace(case, facts=facts, not_assessed=not_assessed, parameters=parameters)
+
+
+def _result(rules: RuleBase, case: Case | None, aliases: dict[str, str]) -> tuple[dict | None, str]:
+    if case is None:
+        return None, ""
+    try:
+        return outcome(evaluate_case(rules, case, with_reasoning=False), aliases), ""
+    except GranskaError as error:
+        return None, str(error)
+
+
+def _diff_cases(paths: Sequence[str]) -> list[dict]:
+    """Compare the cases at `paths` under both versions loaded in this process."""
+    base, working = _STATE["base"], _STATE["working"]
+    aliases = {
+        alias: criterion.id
+        for criterion in working.criteria.values()
+        for alias in criterion.aliases
+    }
+    titles = {
+        criterion_id: criterion.title
+        for criterion_id, criterion in [*base.criteria.items(), *working.criteria.items()]
+    }
+    translators = {
+        side: {kind: _translator(rules, other, kind) for _key, kind in _SECTIONS}
+        for side, rules, other in (("base", base, working), ("working", working, base))
+    }
+    entries = []
+    for path in paths:
+        try:
+            data = load_yaml(Path(path))
+        except GranskaError as error:
+            entries.append({"case": path, "changes": [], "errors": {"both": str(error)}})
+            continue
+        after_case, working_error = _read(working, base, data, path, translators["working"])
+        before_case = after_case and _carried(after_case, base, working, translators["base"])
+        base_error = ""
+        if before_case is None:
+            before_case, base_error = _read(base, working, data, path, translators["base"])
+        before, error = _result(base, before_case, aliases)
+        base_error = base_error or error
+        after, error = _result(working, after_case, aliases)
+        working_error = working_error or error
+        errors = {
+            side: message
+            for side, message in (("base", base_error), ("working", working_error))
+            if message
+        }
+        if base_error and working_error:
+            errors = {"both": working_error}
+        changes = [] if errors else compare_outcomes(path, before, after, titles)
+        entries.append({"case": path, "changes": changes, "errors": errors})
+    return entries
+
+
+def diff_corpus(
+    paths: Sequence[Path],
+    base: RuleBase,
+    working: RuleBase,
+    overlay: Path | None = None,
+    jobs: int | None = None,
+) -> list[dict]:
+    """One entry per case (in the order given): its changed verdicts and any errors.
+
+    Worker processes reload the rules from their directories (`overlay` for the working
+    rules, as `working` was loaded)."""
+    names = [str(path) for path in paths]
+    jobs = jobs or os.cpu_count() or 1
+    if jobs == 1 or len(names) < PARALLEL_FROM:
+        _STATE.update(base=base, working=working)
+        return _diff_cases(names)
+    chunks = [names[start : start + CHUNK] for start in range(0, len(names), CHUNK)]
+    # spawn, not fork: a forked child would share the parent's durable-rules state.
+    context = multiprocessing.get_context("spawn")
+    initargs = (Path(base.directory), Path(working.directory), overlay)
+    with context.Pool(jobs, _load_versions, initargs) as pool:
+        return [entry for chunk in pool.imap(_diff_cases, chunks) for entry in chunk]
+
+
+# --- the report ---------------------------------------------------------------------------
+def summarise(
+    entries: list[dict], base: str, base_rules: RuleBase, working_rules: RuleBase
+) -> dict:
+    """The diff as data: every change, every error and the counts (the json format)."""
+    changes = [change for entry in entries for change in entry["changes"]]
+    errors = [
+        {"case": entry["case"], "side": side, "message": message}
+        for entry in entries
+        for side, message in entry["errors"].items()
+    ]
+    per_subject = Counter(change["subject"] for change in changes)
+    return {
+        "base": {"ref": base, "rules_version": base_rules.version},
+        "working": {"rules_version": working_rules.version},
+        "overlay": working_rules.overlay.as_json() if working_rules.overlay else None,
+        "summary": {
+            "cases": len(entries),
+            "changed_cases": len({change["case"] for change in changes}),
+            "changed_verdicts": len(changes),
+            "per_question": dict(sorted(per_subject.items())),
+            "errors": len(errors),
+        },
+        "changes": changes,
+        "errors": errors,
+    }
+
+
+def render(report: dict, output_format: str) -> str:
+    if output_format == "json":
+        return json.dumps(report, ensure_ascii=False, indent=2) + "\n"
+    return render_template(f"diff.{output_format}.j2", d=report, overlay=report["overlay"])
+
+
+def exit_code(report: dict) -> int:
+    """0 when nothing moved, 1 when a verdict moved or a case fails on one side only,
+    2 when a case fails under both versions (bad input)."""
+    if any(error["side"] == "both" for error in report["errors"]):
+        return 2
+    return 1 if report["changes"] or report["errors"] else 0
+
+
+def run_diff(
+    base: str,
+    cases: Sequence[Path],
+    rules_dir: Path | None = None,
+    overlay: Path | None = None,
+    output_format: str = "text",
+    jobs: int | None = None,
+) -> tuple[str, int]:
+    """`granska diff`: the rendered report and the exit code."""
+    from checker.files.corpus import case_files, default_case_dirs
+
+    working_dir = Path(rules_dir) if rules_dir is not None else default_rules_dir()
+    paths = case_files(list(cases) or default_case_dirs())
+    with tempfile.TemporaryDirectory(prefix="granska-base-") as scratch:
+        base_dir = base_rules_dir(base, working_dir, Path(scratch))
+        base_rules, working_rules = load_rules(base_dir), load_rules(working_dir, overlay)
+        entries = diff_corpus(paths, base_rules, working_rules, overlay, jobs)
+    report = summarise(entries, base, base_rules, working_rules)
+    return render(report, output_format), exit_code(report)

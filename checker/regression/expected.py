@@ -1,0 +1,100 @@
+"""Comparing a result with a case's `förväntat:` block (golden cases, `granska test`)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from checker.files.nodes import Node
+from checker.model import Case
+
+_KEYS = ("frågor", "samlat", "kriterier", "rekommendationer", "avvikelser", "not", "uppföljning")
+
+
+@dataclass(frozen=True)
+class Check:
+    """One expectation and how it came out."""
+
+    subject: str  # e.g. "RF3", "samlat Kommunstyrelsen", "kriterium rutiner.anvisning"
+    expected: str
+    actual: str
+    accepted: str = ""  # the reason of an accepted disagreement, if any
+    grounds: str = ""  # the criteria that decided it, in the domain's words
+
+    @property
+    def passed(self) -> bool:
+        return self.expected == self.actual
+
+    @property
+    def outcome(self) -> str:
+        """passed, failed, accepted (a known disagreement) or stale (it no longer occurs)."""
+        if self.accepted:
+            return "stale" if self.passed else "accepted"
+        return "passed" if self.passed else "failed"
+
+
+def _grounds(question: dict) -> str:
+    parts = [f"{c['id']}: {c['status'] or 'okänt'}" for c in question["criteria"]]
+    return "; ".join(parts)
+
+
+def compare(case: Case, result: dict) -> list[Check]:
+    """Every expectation of the case's `förväntat:` against the result, in file order."""
+    if case.expected is None:
+        return []
+    node = Node(case.expected, case.file, getattr(case.expected, "line", None), "förväntat")
+    fields = node.mapping(optional=_KEYS)
+    accepted: dict[str, tuple[str, str]] = {}
+    for item in fields["avvikelser"].sequence() if "avvikelser" in fields else ():
+        entry = item.mapping(required=("granskarna", "skäl"), optional=("fråga", "nämnd"))
+        subject = (
+            entry["fråga"].text()
+            if "fråga" in entry
+            else ("samlat " + entry["nämnd"].text() if "nämnd" in entry else None)
+        )
+        if subject is None:
+            raise item.error("an avvikelse names a fråga or a nämnd")
+        accepted[subject] = (str(entry["granskarna"].value), entry["skäl"].text())
+    questions = {q["id"]: q for q in result["questions"]}
+    checks = []
+    for question_id, value in fields["frågor"].items() if "frågor" in fields else ():
+        if question_id not in questions:
+            raise value.error(f"no question {question_id!r} in audit {result['audit']['id']}")
+        question = questions[question_id]
+        actual = (
+            question["verdict"] or f"{question['bounds']['lowest']}–{question['bounds']['highest']}"
+        )
+        reason = accepted.get(question_id, ("", ""))[1]
+        checks.append(Check(question_id, value.text(), actual, reason, _grounds(question)))
+    overall = {entry["nämnd"]: entry for entry in result["overall"]}
+    for name, value in fields["samlat"].items() if "samlat" in fields else ():
+        if name not in overall:
+            raise value.error(f"no nämnd {name!r} in the case")
+        entry = overall[name]
+        actual = entry["verdict"] or f"{entry['bounds']['lowest']}–{entry['bounds']['highest']}"
+        subject = f"samlat {name}"
+        checks.append(Check(subject, value.text(), actual, accepted.get(subject, ("", ""))[1]))
+    followup = {item["id"]: item for item in result.get("followup", [])}
+    for item_id, value in fields["uppföljning"].items() if "uppföljning" in fields else ():
+        if item_id not in followup:
+            raise value.error(f"no followed-up recommendation {item_id!r} in the case")
+        item = followup[item_id]
+        actual = item["verdict"] or f"{item['bounds']['lowest']}–{item['bounds']['highest']}"
+        checks.append(Check(f"uppföljning {item_id}", value.text(), actual, "", _grounds(item)))
+    statuses = {
+        c["id"]: c["status"] or "okänt"
+        for q in [*result["questions"], *result.get("followup", [])]
+        for c in q["criteria"]
+    }
+    for criterion_id, value in fields["kriterier"].items() if "kriterier" in fields else ():
+        if criterion_id not in statuses:
+            raise value.error(f"criterion {criterion_id!r} is not part of this audit")
+        checks.append(Check(f"kriterium {criterion_id}", value.text(), statuses[criterion_id]))
+    given = {entry["id"] for entry in result["recommendations"]}
+    given_word = result["headings"]["rekommendation_ges"]
+    missing_word = result["headings"]["rekommendation_saknas"]
+    for item in fields["rekommendationer"].sequence() if "rekommendationer" in fields else ():
+        rec = item.text()
+        checks.append(
+            Check(f"rekommendation {rec}", given_word, given_word if rec in given else missing_word)
+        )
+    return checks
