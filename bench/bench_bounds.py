@@ -21,7 +21,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from checker.casefiles.random_cases import audit_facts, random_case  # noqa: E402
+from checker.casefiles.fact_order import criteria_reading  # noqa: E402
+from checker.casefiles.random_cases import random_case  # noqa: E402
 from checker.evaluation.evaluate import evaluate_case  # noqa: E402
 from checker.interview import interview  # noqa: E402
 from checker.loading.rules import load_rules  # noqa: E402
@@ -29,7 +30,10 @@ from checker.model import Case, RuleBase  # noqa: E402
 
 
 def largest_audit(rules: RuleBase) -> str:
-    return max(sorted(rules.audits), key=lambda audit_id: len(audit_facts(rules, audit_id)))
+    return max(
+        sorted(rules.audits),
+        key=lambda audit_id: len(criteria_reading(rules, rules.audits[audit_id])),
+    )
 
 
 def _timed(rules: RuleBase, case: Case, runs: int) -> tuple[float, int]:
@@ -73,7 +77,7 @@ def main() -> None:
     runs = 3 if args.quick else 7
     rules = load_rules(ROOT / "rules")
     audit_id = largest_audit(rules)
-    facts = len(audit_facts(rules, audit_id))
+    facts = len(criteria_reading(rules, rules.audits[audit_id]))
     rng = random.Random(5)
     complete = random_case(rules, audit_id, rng, 0, known_share=1.0)
     empty = replace(complete, facts={})

@@ -14,10 +14,10 @@ from typing import Any
 
 from checker.bounds.analysis import QUESTION, Analysis, FactEffect
 from checker.bounds.raising import describe_change
-from checker.casefiles.fact_order import is_relevant
 from checker.evaluation.evaluate import (
     case_header,
     context_of,
+    is_relevant,
     known_facts,
     parameters_for,
     render_text,

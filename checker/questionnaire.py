@@ -20,9 +20,9 @@ import click
 
 from checker.casefiles.answers import parse_answer, parse_choice
 from checker.casefiles.drafts import Answer, Draft, read_draft, render_draft, write_case_text
-from checker.casefiles.fact_order import audit_facts, is_relevant, with_prerequisites_first
+from checker.casefiles.fact_order import audit_facts, with_prerequisites_first
 from checker.errors import GranskaError
-from checker.evaluation.evaluate import evaluate_case
+from checker.evaluation.evaluate import evaluate_case, is_relevant
 from checker.files.nodes import parse_date
 from checker.interview import interview
 from checker.language import conditions

@@ -12,7 +12,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from checker.casefiles.random_cases import audit_facts, random_case
+from checker.casefiles.fact_order import criteria_reading
+from checker.casefiles.random_cases import random_case
 from checker.evaluation.evaluate import evaluate_case
 from checker.loading.rules import load_rules
 from checker.model import CaseFact, Count
@@ -119,7 +120,7 @@ def _skewed(case, rng, good_share):
 
 def test_every_fact_a_criterion_reads_declares_an_order():
     for audit_id in RULES.audits:
-        for fact_id in audit_facts(RULES, audit_id):
+        for fact_id in criteria_reading(RULES, RULES.audits[audit_id]):
             assert RULES.facts[fact_id].better is not None, f"{fact_id} has no `better:`"
 
 

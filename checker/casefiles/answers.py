@@ -1,9 +1,11 @@
-"""Typed answers: what someone types at a prompt, read as the same value a case file holds.
+"""Typed answers: what someone types at a prompt or into a form, read as a case file's value.
 
+The one reader of typed answers, for the terminal questionnaire and the web form alike.
 An answer is parsed by the case file's YAML loader and then by `values.read_value`, so
 "ja", "2021-10-20", "9 av 16" or "vet ej" mean exactly what they mean in a case file.
-Two conveniences a terminal needs are added before that: a decimal comma (36,2) and a
-trailing per cent sign for numbers, and an enum's value chosen by its label or number.
+Two conveniences a person typing needs are added before that: a number is written with
+a decimal point or comma (36,2) and an optional trailing per cent sign, and an enum's
+value is chosen by its label or number.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from checker.language.values import UNKNOWN_WORDS, read_value
 from checker.model import Fact
 
 ANSWER_FILE = "<svar>"
-_DECIMAL_COMMA = re.compile(r"^([+-]?\d+),(\d+)$")
+_NUMBER = re.compile(r"^[+-]?\d+(?:[.,]\d+)?$")
 
 
 def is_unknown(text: str) -> bool:
@@ -37,13 +39,20 @@ def parse_answer(text: str, fact: Fact) -> Any:
         raw: Any = stripped
     elif fact.type == "enum" and _enum_value(stripped, fact) is not None:
         raw = _enum_value(stripped, fact)
+    elif fact.type in ("number", "percent", "integer"):
+        raw = _number(stripped.removesuffix("%").strip())
     else:
-        if fact.type in ("number", "percent", "integer"):
-            stripped = _DECIMAL_COMMA.sub(r"\1.\2", stripped.removesuffix("%").strip())
         raw = parse_yaml(stripped, ANSWER_FILE)
         if raw is None:
             raise GranskaError("no value", ANSWER_FILE)
     return read_value(Node(raw, ANSWER_FILE), fact)
+
+
+def _number(text: str) -> int | float:
+    """A number written with a decimal point or comma; GranskaError otherwise."""
+    if not _NUMBER.match(text):
+        raise GranskaError(f"expected a number, got {text!r}", ANSWER_FILE)
+    return float(text.replace(",", ".")) if "," in text or "." in text else int(text)
 
 
 def _enum_value(text: str, fact: Fact) -> str | None:

@@ -1,5 +1,8 @@
 """Which facts an audit template asks for, and in which order to ask them.
 
+The one fact order, for the terminal questionnaire, the web form, blank case files and
+drafts alike.
+
 An audit's facts are those its criteria read, together with the facts their
 `relevant_when` conditions read (so a follow-up is never asked before the question it
 follows). They are grouped by area, in the order the audit's questions come to them.
@@ -9,7 +12,6 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable
-from typing import Any
 
 from checker.evaluation.evaluate import audit_criteria
 from checker.language import conditions
@@ -24,17 +26,6 @@ def criteria_reading(rules: RuleBase, audit: Audit) -> Counter[str]:
             conditions.facts_of(criterion.uppfyllt) | conditions.facts_of(criterion.delvis)
         )
     return counts
-
-
-def is_relevant(
-    rules: RuleBase, fact_id: str, known: dict[str, tuple[Any, str]], context: conditions.Context
-) -> bool:
-    """Whether the fact's question makes sense given the known facts (as the bounds judge)."""
-    relevant_when = rules.facts[fact_id].relevant_when
-    return (
-        relevant_when is None
-        or conditions.evaluate(relevant_when, rules.facts, known, context) is not False
-    )
 
 
 def prerequisites(rules: RuleBase, fact_id: str) -> frozenset[str]:

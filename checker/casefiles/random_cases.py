@@ -6,8 +6,7 @@ import random
 from datetime import date, timedelta
 from typing import Any
 
-from checker.evaluation.evaluate import audit_criteria
-from checker.language.conditions import facts_of
+from checker.casefiles.fact_order import criteria_reading
 from checker.model import Case, CaseFact, Count, Fact, Namnd, RuleBase
 
 _FIRST_DAY = date(2012, 1, 1)
@@ -32,21 +31,13 @@ def random_value(fact: Fact, rng: random.Random) -> Any:
     return f"text {rng.randrange(1000)}"
 
 
-def audit_facts(rules: RuleBase, audit_id: str) -> list[str]:
-    """The ids of the facts an audit's criteria read, sorted."""
-    read: set[str] = set()
-    for criterion in audit_criteria(rules, rules.audits[audit_id]):
-        read |= facts_of(criterion.uppfyllt) | facts_of(criterion.delvis)
-    return sorted(read)
-
-
 def random_case(
     rules: RuleBase, audit_id: str, rng: random.Random, number: int = 0, known_share: float = 1.0
 ) -> Case:
     """A case of `audit_id` stating each of its facts with probability `known_share`."""
     audit = rules.audits[audit_id]
     facts = {}
-    for fact_id in audit_facts(rules, audit_id):
+    for fact_id in sorted(criteria_reading(rules, audit)):
         if rng.random() < known_share:
             underlag = rng.choice(rules.vocabulary.underlag)
             facts[fact_id] = CaseFact(

@@ -262,7 +262,10 @@ def _parameters_of(condition: Any) -> set[str]:
     return {operand.name} if isinstance(operand, conditions.Param) else set()
 
 
-def _relevant(rules: RuleBase, fact_id: str, known: dict, context: conditions.Context) -> bool:
+def is_relevant(
+    rules: RuleBase, fact_id: str, known: dict[str, tuple[Any, str]], context: conditions.Context
+) -> bool:
+    """Whether the fact's question makes sense given the known facts (as the bounds judge)."""
     relevant_when = rules.facts[fact_id].relevant_when
     return (
         relevant_when is None
@@ -304,7 +307,7 @@ def _criterion_result(
         missing = [
             fact_id
             for fact_id in read
-            if fact_id not in known and _relevant(rules, fact_id, known, context)
+            if fact_id not in known and is_relevant(rules, fact_id, known, context)
         ]
     reasoning = ""
     if with_reasoning:

@@ -17,6 +17,7 @@ from flask import Flask, abort, redirect, render_template, request, session, url
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import PathConverter
 
+from checker.casefiles.fact_order import audit_facts
 from checker.errors import GranskaError
 from checker.evaluation.evaluate import evaluate_case
 from checker.files.nodes import parse_date
@@ -294,7 +295,7 @@ def _save(store: CaseStore, rules: RuleBase, name: str):
             text = set_facts(
                 snapshot.text,
                 changes,
-                questionnaire.questionnaire_facts(rules, snapshot.case.audit),
+                audit_facts(rules, rules.audits[snapshot.case.audit]),
                 snapshot.name,
             )
             store.save(name, snapshot.digest, text)

@@ -8,24 +8,20 @@ that the templates turn into a Swedish message next to the field.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from checker.casefiles.random_cases import audit_facts
+from checker.casefiles.answers import parse_answer
+from checker.casefiles.fact_order import audit_facts
 from checker.errors import GranskaError
-from checker.evaluation.evaluate import context_of, known_facts
-from checker.files.nodes import Node
+from checker.evaluation.evaluate import context_of, is_relevant, known_facts
 from checker.language import conditions
-from checker.language.values import UNKNOWN_WORDS, case_text, read_value
+from checker.language.values import UNKNOWN_WORDS, case_text
 from checker.loading.cases import looks_like_personnummer
 from checker.model import Case, CaseFact, Count, Fact, RuleBase
 
 UNKNOWN = UNKNOWN_WORDS[0]
 PARTS = ("value", "unknown", "count", "total", "kalla", "underlag")
-_INTEGER = re.compile(r"^[+-]?\d+$")
-_DECIMAL = re.compile(r"^[+-]?\d+(?:[.,]\d+)?$")
-_FORM = "<formulär>"
 
 
 @dataclass(frozen=True)
@@ -46,22 +42,10 @@ class Field:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
-def questionnaire_facts(rules: RuleBase, audit_id: str) -> list[str]:
-    """The facts an audit asks for and those deciding their relevance, in catalogue order."""
-    wanted = set(audit_facts(rules, audit_id))
-    pending = list(wanted)
-    while pending:
-        for prerequisite in conditions.facts_of(rules.facts[pending.pop()].relevant_when):
-            if prerequisite not in wanted:
-                wanted.add(prerequisite)
-                pending.append(prerequisite)
-    return [fact_id for fact_id in rules.facts if fact_id in wanted]
-
-
 def areas_of(rules: RuleBase, audit_id: str) -> list[Area]:
-    """The questionnaire's pages: one per area, in catalogue order."""
+    """The questionnaire's pages: one per area, in the order the audit asks its facts."""
     grouped: dict[str, list[str]] = {}
-    for fact_id in questionnaire_facts(rules, audit_id):
+    for fact_id in audit_facts(rules, rules.audits[audit_id]):
         grouped.setdefault(rules.facts[fact_id].area, []).append(fact_id)
     return [Area(area, rules.areas[area], tuple(facts)) for area, facts in grouped.items()]
 
@@ -74,10 +58,7 @@ def shown(rules: RuleBase, case: Case, fact_id: str) -> bool:
         return True
     if not conditions.facts_of(relevant_when) <= set(case.facts):
         return False
-    return (
-        conditions.evaluate(relevant_when, rules.facts, known_facts(case), context_of(case))
-        is not False
-    )
+    return is_relevant(rules, fact_id, known_facts(case), context_of(case))
 
 
 def inputs_from_case(fact: Fact, stated: CaseFact | None) -> dict[str, str]:
@@ -118,28 +99,12 @@ def read_inputs(
         return CaseFact(fact.id, None, källa, inputs["underlag"]), ""
     if not given:
         return None, "source_without_answer" if källa or inputs["underlag"] else ""
+    typed = f"{inputs['count']} av {inputs['total']}" if fact.type == "count" else inputs["value"]
     try:
-        value = read_value(Node(_raw(fact, inputs), _FORM, None, fact.id), fact)
-    except (GranskaError, ValueError):
+        value = parse_answer(typed, fact)
+    except GranskaError:
         return None, fact.type
     return CaseFact(fact.id, value, källa, inputs["underlag"]), ""
-
-
-def _raw(fact: Fact, inputs: dict[str, str]) -> Any:
-    """The inputs as the value a case file would hold, for `read_value` to check."""
-    text = inputs["value"]
-    if fact.type == "count":
-        return f"{inputs['count']} av {inputs['total']}"
-    if fact.type == "integer" and _INTEGER.match(text):
-        return int(text)
-    if fact.type in ("number", "percent"):
-        text = text.removesuffix("%").strip()
-        if _INTEGER.match(text):
-            return int(text)
-        if _DECIMAL.match(text):
-            return float(text.replace(",", "."))
-        raise ValueError(text)
-    return text
 
 
 def same_answer(left: CaseFact | None, right: CaseFact | None) -> bool:
