@@ -216,6 +216,13 @@ def test_cases(
     type=click.IntRange(min=1),
     help="Worker processes for large corpora (default: one per core).",
 )
+@click.option(
+    "--level",
+    "levels",
+    multiple=True,
+    type=click.Choice(["question", "overall", "criterion", "recommendation", "reasoning"]),
+    help="Compare only this level (repeatable; default all but reasoning, which is slower).",
+)
 def diff(
     base: str,
     case_dirs: tuple[Path, ...],
@@ -223,14 +230,32 @@ def diff(
     overlay: Path | None,
     output_format: str,
     jobs: int | None,
+    levels: tuple[str, ...],
 ) -> None:
-    """List every verdict the working rules move compared with the rules at --base, and
-    the criteria that moved it; exit 0 when nothing changed, 1 otherwise."""
+    """List every criterion status, verdict, overall judgement and recommendation the
+    working rules move compared with the rules at --base; exit 0 when nothing changed,
+    1 otherwise."""
     from checker.regression.diff import run_diff
 
-    text, code = run_diff(base, case_dirs, rules_dir, overlay, output_format, jobs)
+    text, code = run_diff(
+        base, case_dirs, rules_dir, overlay, output_format, jobs, levels, _progress()
+    )
     click.echo(text, nl=False)
     sys.exit(code)
+
+
+def _progress():
+    """A progress line on stderr when it is a terminal, else None."""
+    if not sys.stderr.isatty():
+        return None
+
+    def show(done: int, total: int) -> None:
+        end = "\n" if done == total else ""
+        click.echo(f"\r{done}/{total} ({100 * done // total} %)", err=True, nl=False)
+        if end:
+            click.echo(err=True)
+
+    return show
 
 
 @main.command()

@@ -14,7 +14,8 @@ from checker.cli import main
 from checker.evaluation.evaluate import evaluate_case
 from checker.files.strict_yaml import load_yaml
 from checker.loading.rules import load_rules
-from checker.regression.diff import _SECTIONS, _carried, _read, _translator, diff_corpus, outcome
+from checker.regression.comparison import outcome
+from checker.regression.diff import _SECTIONS, _carried, _read, _translator, diff_corpus
 from checker.regression.generate import generate_cases
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -68,6 +69,7 @@ def test_diff_reports_exactly_the_verdicts_that_move(repo):
     moved = {
         (
             Path(change["case"]).stem,
+            change["level"],
             change["subject"],
             change["before"],
             change["after"],
@@ -76,19 +78,48 @@ def test_diff_reports_exactly_the_verdicts_that_move(repo):
         for change in report["changes"]
     }
     assert moved == {
-        ("c1", "Q1", "ja", "delvis", (("plan.i-tid", "uppfyllt", "delvis"),)),
-        ("c1", "samlat Socialnämnden", "sakerstaller", "inte_helt", ()),
-        ("c2", "Q2", "ja", "delvis", (("plan.dokumenterad", None, "ej_uppfyllt"),)),
-        ("c2", "samlat Socialnämnden", "sakerstaller", "inte_helt", ()),
+        ("c1", "question", "Q1", "ja", "delvis", (("plan.i-tid", "uppfyllt", "delvis"),)),
+        ("c1", "overall", "samlat Socialnämnden", "sakerstaller", "inte_helt", ()),
+        ("c1", "criterion", "plan.i-tid", "uppfyllt", "delvis", ()),
+        ("c2", "question", "Q2", "ja", "delvis", (("plan.dokumenterad", None, "ej_uppfyllt"),)),
+        ("c2", "overall", "samlat Socialnämnden", "sakerstaller", "inte_helt", ()),
+        ("c2", "criterion", "plan.dokumenterad", None, "ej_uppfyllt", ()),
+        # a criterion added is a move of every case it is evaluated in, verdict or not
+        ("c1", "criterion", "plan.dokumenterad", None, "uppfyllt", ()),
+        ("c3", "criterion", "plan.dokumenterad", None, "ej_uppfyllt", ()),
+        ("c4", "criterion", "plan.dokumenterad", None, "uppfyllt", ()),
     }
-    assert report["summary"] == {
-        "cases": 4,
-        "changed_cases": 2,
-        "changed_verdicts": 4,
-        "per_question": {"Q1": 1, "Q2": 1, "samlat Socialnämnden": 2},
-        "errors": 0,
+    summary = report["summary"]
+    assert (summary["cases"], summary["changed_cases"], summary["moves"], summary["errors"]) == (
+        4,
+        4,
+        9,
+        0,
+    )
+    per_level = summary["per_level"]
+    assert {level: counts["moves"] for level, counts in per_level.items()} == {
+        "question": 2,
+        "overall": 2,
+        "criterion": 5,
+        "recommendation": 0,
+    }
+    assert per_level["criterion"]["subjects"]["plan.i-tid"] == {
+        "title": "Planer upprättas i tid",
+        "moves": 1,
+        "example": str(repo / "cases" / "c1.yaml"),
+        "ways": {"uppfyllt → delvis uppfyllt": 1},
     }
     assert report["errors"] == []
+
+
+def test_each_level_can_be_asked_for_alone(repo):
+    for level, count in (("question", 2), ("overall", 2), ("criterion", 5)):
+        report = json.loads(
+            _diff(repo, "--base", "HEAD~1", "--format", "json", "--level", level).output
+        )
+        assert {change["level"] for change in report["changes"]} == {level}
+        assert len(report["changes"]) == count
+        assert list(report["summary"]["per_level"]) == [level]
 
 
 def test_text_and_markdown_name_case_question_and_criteria(repo):
@@ -97,10 +128,13 @@ def test_text_and_markdown_name_case_question_and_criteria(repo):
     assert "  - Planer upprättas i tid (plan.i-tid): uppfyllt → delvis uppfyllt" in text
     assert "c2.yaml: Q2 Ja → Delvis" in text
     assert "Planerna är dokumenterade (plan.dokumenterad): – → ej uppfyllt" in text
-    assert "4 bedömningar ändras i 2 av 4 fall (Q1: 1, Q2: 1, samlat Socialnämnden: 2)." in text
+    assert "Revisionsfrågor: 2 ändras i 2 av 4 fall." in text
+    assert "Kriterier: 5 ändras i 4 av 4 fall." in text
+    assert "  plan.i-tid (Planer upprättas i tid): 1 (uppfyllt → delvis uppfyllt: 1), t.ex." in text
     markdown = _diff(repo, "--base", "HEAD~1", "--format", "md").output
-    assert markdown.startswith("### granska diff: 4 bedömningar ändras i 2 av 4 fall")
-    assert "| Fall | Fråga | Före | Efter | Kriterier som ändras |" in markdown
+    assert markdown.startswith("### granska diff: något ändras i 4 av 4 fall")
+    question_table = markdown.index("| Fall | Fråga | Före | Efter | Kriterier som ändras |")
+    assert question_table < markdown.index("| Kriterium | Ändras | Hur | Exempel |")
     assert (
         "| Q1 | Ja | **Delvis** | Planer upprättas i tid (`plan.i-tid`): uppfyllt → "
         "delvis uppfyllt |" in markdown
@@ -110,7 +144,7 @@ def test_text_and_markdown_name_case_question_and_criteria(repo):
 def test_no_change_exits_0(repo):
     result = _diff(repo, "--base", "HEAD")
     assert result.exit_code == 0, result.output
-    assert "Ingen bedömning ändras i de 4 fallen." in result.output
+    assert "Inget ändras i de 4 fallen" in result.output
 
 
 def test_a_rules_directory_can_be_the_base(repo, tmp_path):
@@ -120,7 +154,7 @@ def test_a_rules_directory_can_be_the_base(repo, tmp_path):
     )
     shutil.unpack_archive(tmp_path / "v1.tar", tmp_path)
     result = _diff(repo, "--base", str(tmp_path / "rules"), "--format", "json")
-    assert json.loads(result.output)["summary"]["changed_verdicts"] == 4
+    assert json.loads(result.output)["summary"]["moves"] == 9
 
 
 def test_an_unknown_ref_is_a_clear_error(repo):

@@ -19,7 +19,7 @@ from checker.files.strict_yaml import load_yaml
 from checker.loading.cases import case_from_data
 from checker.model import STATUSES, RuleBase
 from checker.output.environment import render_template
-from checker.regression.outcomes import grade_labels, label
+from checker.regression.comparison import ends, grade_labels, label
 
 
 def read_result(path: Path, rules: RuleBase) -> dict:
@@ -28,12 +28,6 @@ def read_result(path: Path, rules: RuleBase) -> dict:
     if isinstance(data, dict) and "schema_version" in data and "questions" in data:
         return json.loads(json.dumps(data))  # plain dicts, as the renderers expect
     return evaluate_case(rules, case_from_data(data, str(path), rules))
-
-
-def _range(item: dict, key: str = "verdict", bounds: str = "bounds") -> tuple[str, str]:
-    if item[key] is not None:
-        return item[key], item[key]
-    return item[bounds]["lowest"], item[bounds]["highest"]
 
 
 def direction(
@@ -57,10 +51,10 @@ def direction(
     return "changed"
 
 
-def _label(ends: tuple[str, str] | None, labels: dict[str, str]) -> str | None:
-    if ends is None:
+def _label(span: tuple[str, str] | None, labels: dict[str, str]) -> str | None:
+    if span is None:
         return None
-    return label(ends[0] if ends[0] == ends[1] else "–".join(ends), labels)
+    return label(span[0] if span[0] == span[1] else "–".join(span), labels)
 
 
 def _fact_changes(old: dict | None, new: dict | None) -> list[dict]:
@@ -88,16 +82,16 @@ def _criteria(old: dict | None, new: dict | None, statuses: dict[str, str]) -> l
     moved = []
     for criterion_id in [*after, *(key for key in before if key not in after)]:
         was, now = before.get(criterion_id), after.get(criterion_id)
-        ends = [_range(c, "status", "status_range") if c else None for c in (was, now)]
-        way = direction(*ends, worst_first)
+        span = [ends(c, "status", "status_range") if c else None for c in (was, now)]
+        way = direction(*span, worst_first)
         if way != "same":
             moved.append(
                 {
                     "id": criterion_id,
                     "title": (now or was)["title"],
                     "direction": way,
-                    "before": _label(ends[0], statuses),
-                    "after": _label(ends[1], statuses),
+                    "before": _label(span[0], statuses),
+                    "after": _label(span[1], statuses),
                     "facts": _fact_changes(was, now),
                 }
             )
@@ -124,14 +118,14 @@ def compare_results(old: dict, new: dict, old_name: str, new_name: str) -> dict:
     questions = []
     for question_id in [*after, *(key for key in before if key not in after)]:
         was, now = before.get(question_id), after.get(question_id)
-        ends = [_range(q) if q else None for q in (was, now)]
+        span = [ends(q) if q else None for q in (was, now)]
         questions.append(
             {
                 "id": question_id,
                 "text": (now or was)["text"],
-                "direction": direction(*ends, scale),
-                "before": _label(ends[0], labels),
-                "after": _label(ends[1], labels),
+                "direction": direction(*span, scale),
+                "before": _label(span[0], labels),
+                "after": _label(span[1], labels),
                 "criteria": _criteria(was, now, statuses),
             }
         )
@@ -140,13 +134,13 @@ def compare_results(old: dict, new: dict, old_name: str, new_name: str) -> dict:
     overall = []
     for entry in new["overall"]:
         was = old_overall.get(entry["nämnd"])
-        ends = [_range(e) if e else None for e in (was, entry)]
+        span = [ends(e) if e else None for e in (was, entry)]
         overall.append(
             {
                 "nämnd": entry["nämnd"],
-                "direction": direction(*ends, overall_scale),
-                "before": _label(ends[0], labels),
-                "after": _label(ends[1], labels),
+                "direction": direction(*span, overall_scale),
+                "before": _label(span[0], labels),
+                "after": _label(span[1], labels),
             }
         )
     old_recs = {rec["id"]: rec for rec in old["recommendations"]}

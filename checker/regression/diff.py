@@ -17,7 +17,6 @@ import os
 import subprocess
 import tarfile
 import tempfile
-from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from pathlib import Path
@@ -30,10 +29,12 @@ from checker.loading.cases import case_from_data
 from checker.loading.rules import default_rules_dir, load_rules
 from checker.model import Case, RuleBase
 from checker.output.environment import render_template
-from checker.regression.outcomes import grade_labels, label
+from checker.regression.comparison import LEVELS, moves, outcome
 
 PARALLEL_FROM = 200  # cases; below this a worker pool costs more than it saves
 CHUNK = 25
+# Reasoning texts cost a tenth of the speed (the ways up are worked out with them): asked for.
+DEFAULT_LEVELS = tuple(level for level in LEVELS if level != "reasoning")
 
 
 # --- the base rules -------------------------------------------------------------------
@@ -125,85 +126,17 @@ def for_version(
     return adapted
 
 
-# --- outcomes -------------------------------------------------------------------------
-def _grade(item: dict, key: str = "verdict", bounds: str = "bounds") -> str:
-    return item[key] or f"{item[bounds]['lowest']}–{item[bounds]['highest']}"
-
-
-def outcome(result: dict, aliases: dict[str, str]) -> dict:
-    """What a diff compares of a result: each verdict with its criteria's statuses.
-
-    `aliases` maps old criterion ids to the working rules' ids."""
-    verdicts = {}
-    for prefix, items in (
-        ("", result["questions"]),
-        ("uppföljning ", result.get("followup") or []),
-    ):
-        for item in items:
-            verdicts[prefix + item["id"]] = {
-                "verdict": _grade(item),
-                "criteria": {
-                    aliases.get(c["id"], c["id"]): _grade(c, "status", "status_range")
-                    for c in item["criteria"]
-                },
-            }
-    for entry in result["overall"]:
-        verdicts["samlat " + entry["nämnd"]] = {"verdict": _grade(entry), "criteria": {}}
-    return {
-        "verdicts": verdicts,
-        "labels": grade_labels(result),
-        "statuses": result["audit"]["status_labels"],
-    }
-
-
-def compare_outcomes(
-    case: str, before: dict | None, after: dict | None, titles: dict[str, str]
-) -> list[dict]:
-    """The verdicts that differ between two outcomes of one case, with their criteria."""
-    old = before["verdicts"] if before else {}
-    new = after["verdicts"] if after else {}
-    changes = []
-    for subject in [*new, *(subject for subject in old if subject not in new)]:
-        was, now = old.get(subject), new.get(subject)
-        if was is not None and now is not None and was["verdict"] == now["verdict"]:
-            continue
-        was_criteria = was["criteria"] if was else {}
-        now_criteria = now["criteria"] if now else {}
-        criteria = []
-        for criterion in [*now_criteria, *(c for c in was_criteria if c not in now_criteria)]:
-            status_before, status_after = was_criteria.get(criterion), now_criteria.get(criterion)
-            if status_before != status_after:
-                criteria.append(
-                    {
-                        "id": criterion,
-                        "title": titles.get(criterion, criterion),
-                        "before": status_before,
-                        "after": status_after,
-                        "before_label": label(status_before, before["statuses"] if before else {}),
-                        "after_label": label(status_after, after["statuses"] if after else {}),
-                    }
-                )
-        changes.append(
-            {
-                "case": case,
-                "subject": subject,
-                "before": was["verdict"] if was else None,
-                "after": now["verdict"] if now else None,
-                "before_label": label(was["verdict"], before["labels"]) if was else None,
-                "after_label": label(now["verdict"], after["labels"]) if now else None,
-                "criteria": criteria,
-            }
-        )
-    return changes
-
-
 # --- evaluating a corpus ------------------------------------------------------------------
 _STATE: dict[str, Any] = {}
 
 
-def _load_versions(base_dir: Path, working_dir: Path, overlay: Path | None) -> None:
+def _load_versions(
+    base_dir: Path, working_dir: Path, overlay: Path | None, levels: tuple[str, ...]
+) -> None:
     """Load both rule versions into this worker process."""
-    _STATE.update(base=load_rules(base_dir), working=load_rules(working_dir, overlay))
+    _STATE.update(
+        base=load_rules(base_dir), working=load_rules(working_dir, overlay), levels=levels
+    )
 
 
 def _read(
@@ -252,7 +185,8 @@ def _result(rules: RuleBase, case: Case | None, aliases: dict[str, str]) -> tupl
     if case is None:
         return None, ""
     try:
-        return outcome(evaluate_case(rules, case, with_reasoning=False), aliases), ""
+        result = evaluate_case(rules, case, with_reasoning="reasoning" in _STATE["levels"])
+        return outcome(result, aliases), ""
     except GranskaError as error:
         return None, str(error)
 
@@ -264,10 +198,6 @@ def _diff_cases(paths: Sequence[str]) -> list[dict]:
         alias: criterion.id
         for criterion in working.criteria.values()
         for alias in criterion.aliases
-    }
-    titles = {
-        criterion_id: criterion.title
-        for criterion_id, criterion in [*base.criteria.items(), *working.criteria.items()]
     }
     translators = {
         side: {kind: _translator(rules, other, kind) for _key, kind in _SECTIONS}
@@ -296,7 +226,7 @@ def _diff_cases(paths: Sequence[str]) -> list[dict]:
         }
         if base_error and working_error:
             errors = {"both": working_error}
-        changes = [] if errors else compare_outcomes(path, before, after, titles)
+        changes = [] if errors else moves(path, before, after, _STATE["levels"])
         entries.append({"case": path, "changes": changes, "errors": errors})
     return entries
 
@@ -307,45 +237,83 @@ def diff_corpus(
     working: RuleBase,
     overlay: Path | None = None,
     jobs: int | None = None,
+    levels: Sequence[str] = DEFAULT_LEVELS,
+    progress: Callable[[int, int], None] | None = None,
 ) -> list[dict]:
-    """One entry per case (in the order given): its changed verdicts and any errors.
+    """One entry per case (in the order given): what moved at `levels`, and any errors.
 
     Worker processes reload the rules from their directories (`overlay` for the working
-    rules, as `working` was loaded)."""
+    rules, as `working` was loaded). `progress(done, total)` is told of each case done."""
     names = [str(path) for path in paths]
+    levels = tuple(levels)
     jobs = jobs or os.cpu_count() or 1
     if jobs == 1 or len(names) < PARALLEL_FROM:
-        _STATE.update(base=base, working=working)
-        return _diff_cases(names)
+        _STATE.update(base=base, working=working, levels=levels)
+        entries = []
+        for number, name in enumerate(names, 1):
+            entries.extend(_diff_cases([name]))
+            if progress is not None:
+                progress(number, len(names))
+        return entries
     chunks = [names[start : start + CHUNK] for start in range(0, len(names), CHUNK)]
     # spawn, not fork: a forked child would share the parent's durable-rules state.
     context = multiprocessing.get_context("spawn")
-    initargs = (Path(base.directory), Path(working.directory), overlay)
+    initargs = (Path(base.directory), Path(working.directory), overlay, levels)
+    entries = []
     with context.Pool(jobs, _load_versions, initargs) as pool:
-        return [entry for chunk in pool.imap(_diff_cases, chunks) for entry in chunk]
+        for chunk in pool.imap(_diff_cases, chunks):
+            entries.extend(chunk)
+            if progress is not None:
+                progress(len(entries), len(names))
+    return entries
 
 
 # --- the report ---------------------------------------------------------------------------
 def summarise(
-    entries: list[dict], base: str, base_rules: RuleBase, working_rules: RuleBase
+    entries: list[dict],
+    base: str,
+    base_rules: RuleBase,
+    working_rules: RuleBase,
+    levels: Sequence[str] = DEFAULT_LEVELS,
 ) -> dict:
-    """The diff as data: every change, every error and the counts (the json format)."""
+    """The diff as data: every move, every error and the counts (the json format).
+
+    Per level: how many grades moved in how many cases, and per subject (question,
+    criterion, recommendation) how often, which way and the first case it moved in."""
     changes = [change for entry in entries for change in entry["changes"]]
     errors = [
         {"case": entry["case"], "side": side, "message": message}
         for entry in entries
         for side, message in entry["errors"].items()
     ]
-    per_subject = Counter(change["subject"] for change in changes)
+    per_level = {}
+    for level in (level for level in LEVELS if level in levels):
+        moved = [change for change in changes if change["level"] == level]
+        subjects: dict[str, dict] = {}
+        for change in moved:
+            entry = subjects.setdefault(
+                change["subject"],
+                {"title": change["title"], "moves": 0, "example": change["case"], "ways": {}},
+            )
+            entry["moves"] += 1
+            way = f"{change['before_label'] or '–'} → {change['after_label'] or '–'}"
+            if level != "reasoning":
+                entry["ways"][way] = entry["ways"].get(way, 0) + 1
+        per_level[level] = {
+            "moves": len(moved),
+            "cases": len({change["case"] for change in moved}),
+            "subjects": dict(sorted(subjects.items())),
+        }
     return {
         "base": {"ref": base, "rules_version": base_rules.version},
         "working": {"rules_version": working_rules.version},
         "overlay": working_rules.overlay.as_json() if working_rules.overlay else None,
+        "levels": [level for level in LEVELS if level in levels],
         "summary": {
             "cases": len(entries),
             "changed_cases": len({change["case"] for change in changes}),
-            "changed_verdicts": len(changes),
-            "per_question": dict(sorted(per_subject.items())),
+            "moves": len(changes),
+            "per_level": per_level,
             "errors": len(errors),
         },
         "changes": changes,
@@ -360,7 +328,7 @@ def render(report: dict, output_format: str) -> str:
 
 
 def exit_code(report: dict) -> int:
-    """0 when nothing moved, 1 when a verdict moved or a case fails on one side only,
+    """0 when nothing moved, 1 when a grade moved or a case fails on one side only,
     2 when a case fails under both versions (bad input)."""
     if any(error["side"] == "both" for error in report["errors"]):
         return 2
@@ -374,15 +342,19 @@ def run_diff(
     overlay: Path | None = None,
     output_format: str = "text",
     jobs: int | None = None,
+    levels: Sequence[str] = (),
+    progress: Callable[[int, int], None] | None = None,
 ) -> tuple[str, int]:
-    """`granska diff`: the rendered report and the exit code."""
+    """`granska diff`: the rendered report and the exit code. `levels` (default all but
+    reasoning) picks what is compared; `progress(done, total)` is told of each case done."""
     from checker.files.corpus import case_files, default_case_dirs
 
+    levels = tuple(levels) or DEFAULT_LEVELS
     working_dir = Path(rules_dir) if rules_dir is not None else default_rules_dir()
     paths = case_files(list(cases) or default_case_dirs())
     with tempfile.TemporaryDirectory(prefix="granska-base-") as scratch:
         base_dir = base_rules_dir(base, working_dir, Path(scratch))
         base_rules, working_rules = load_rules(base_dir), load_rules(working_dir, overlay)
-        entries = diff_corpus(paths, base_rules, working_rules, overlay, jobs)
-    report = summarise(entries, base, base_rules, working_rules)
+        entries = diff_corpus(paths, base_rules, working_rules, overlay, jobs, levels, progress)
+    report = summarise(entries, base, base_rules, working_rules, levels)
     return render(report, output_format), exit_code(report)

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from checker.files.nodes import Node
 from checker.model import Case
+from checker.regression.comparison import GIVEN, outcome, questions, status
 
 _KEYS = ("frågor", "samlat", "kriterier", "rekommendationer", "avvikelser", "not", "uppföljning")
 
@@ -19,6 +20,8 @@ class Check:
     actual: str
     accepted: str = ""  # the reason of an accepted disagreement, if any
     grounds: str = ""  # the criteria that decided it, in the domain's words
+    level: str = "question"  # the level of checker.regression.comparison it is read at
+    item: str = ""  # its subject at that level, as `granska diff` names it
 
     @property
     def passed(self) -> bool:
@@ -33,7 +36,7 @@ class Check:
 
 
 def _grounds(question: dict) -> str:
-    parts = [f"{c['id']}: {c['status'] or 'okänt'}" for c in question["criteria"]]
+    parts = [f"{c['id']}: {status(c)}" for c in question["criteria"]]
     return "; ".join(parts)
 
 
@@ -54,47 +57,71 @@ def compare(case: Case, result: dict) -> list[Check]:
         if subject is None:
             raise item.error("an avvikelse names a fråga or a nämnd")
         accepted[subject] = (str(entry["granskarna"].value), entry["skäl"].text())
-    questions = {q["id"]: q for q in result["questions"]}
+    got = outcome(result)["levels"]
+    items = questions(result)
     checks = []
     for question_id, value in fields["frågor"].items() if "frågor" in fields else ():
-        if question_id not in questions:
+        if question_id not in got["question"]:
             raise value.error(f"no question {question_id!r} in audit {result['audit']['id']}")
-        question = questions[question_id]
-        actual = (
-            question["verdict"] or f"{question['bounds']['lowest']}–{question['bounds']['highest']}"
-        )
         reason = accepted.get(question_id, ("", ""))[1]
-        checks.append(Check(question_id, value.text(), actual, reason, _grounds(question)))
-    overall = {entry["nämnd"]: entry for entry in result["overall"]}
+        checks.append(
+            Check(
+                question_id,
+                value.text(),
+                got["question"][question_id],
+                reason,
+                _grounds(items[question_id]),
+                "question",
+                question_id,
+            )
+        )
     for name, value in fields["samlat"].items() if "samlat" in fields else ():
-        if name not in overall:
-            raise value.error(f"no nämnd {name!r} in the case")
-        entry = overall[name]
-        actual = entry["verdict"] or f"{entry['bounds']['lowest']}–{entry['bounds']['highest']}"
         subject = f"samlat {name}"
-        checks.append(Check(subject, value.text(), actual, accepted.get(subject, ("", ""))[1]))
-    followup = {item["id"]: item for item in result.get("followup", [])}
+        if subject not in got["overall"]:
+            raise value.error(f"no nämnd {name!r} in the case")
+        reason = accepted.get(subject, ("", ""))[1]
+        checks.append(
+            Check(subject, value.text(), got["overall"][subject], reason, "", "overall", subject)
+        )
     for item_id, value in fields["uppföljning"].items() if "uppföljning" in fields else ():
-        if item_id not in followup:
+        subject = f"uppföljning {item_id}"
+        if subject not in got["question"]:
             raise value.error(f"no followed-up recommendation {item_id!r} in the case")
-        item = followup[item_id]
-        actual = item["verdict"] or f"{item['bounds']['lowest']}–{item['bounds']['highest']}"
-        checks.append(Check(f"uppföljning {item_id}", value.text(), actual, "", _grounds(item)))
-    statuses = {
-        c["id"]: c["status"] or "okänt"
-        for q in [*result["questions"], *result.get("followup", [])]
-        for c in q["criteria"]
-    }
+        checks.append(
+            Check(
+                subject,
+                value.text(),
+                got["question"][subject],
+                "",
+                _grounds(items[subject]),
+                "question",
+                subject,
+            )
+        )
     for criterion_id, value in fields["kriterier"].items() if "kriterier" in fields else ():
-        if criterion_id not in statuses:
+        if criterion_id not in got["criterion"]:
             raise value.error(f"criterion {criterion_id!r} is not part of this audit")
-        checks.append(Check(f"kriterium {criterion_id}", value.text(), statuses[criterion_id]))
-    given = {entry["id"] for entry in result["recommendations"]}
+        checks.append(
+            Check(
+                f"kriterium {criterion_id}",
+                value.text(),
+                got["criterion"][criterion_id],
+                level="criterion",
+                item=criterion_id,
+            )
+        )
     given_word = result["headings"]["rekommendation_ges"]
     missing_word = result["headings"]["rekommendation_saknas"]
     for item in fields["rekommendationer"].sequence() if "rekommendationer" in fields else ():
         rec = item.text()
+        given = got["recommendation"].get(rec) == GIVEN
         checks.append(
-            Check(f"rekommendation {rec}", given_word, given_word if rec in given else missing_word)
+            Check(
+                f"rekommendation {rec}",
+                given_word,
+                given_word if given else missing_word,
+                level="recommendation",
+                item=rec,
+            )
         )
     return checks

@@ -21,8 +21,8 @@ from checker.language.values import format_number
 from checker.loading.cases import load_case
 from checker.model import RuleBase
 from checker.output.environment import render_template
+from checker.regression.comparison import grade_labels, label
 from checker.regression.expected import Check, compare
-from checker.regression.outcomes import grade_labels, label
 
 OUTCOMES = ("passed", "accepted", "failed", "stale")
 
