@@ -136,6 +136,7 @@ class PolicyStep:
 
     grade: str
     min_score: float | None = None
+    essential_min_score: float | None = None  # the weighted mean over the essential items
     essential_at_least: str | None = None
     all_at_least: str | None = None
     any_at_least: str | None = None

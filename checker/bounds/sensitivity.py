@@ -18,14 +18,17 @@ from fractions import Fraction
 from checker.bounds.tables import Assignment, Problem
 from checker.model import STATUSES, Policy, QuestionCriterion
 
+Summary = tuple[int, int, int]  # score sum, essential score sum, requirement bits
+
 
 class Folder:
     """A verdict policy applied to summaries of the items added so far.
 
-    A summary is (score, flags): the weighted score sum in whole units of the smallest
-    fraction the scores and weights use, and one bit per requirement of the policy's
-    steps (every essential item at least r, every item at least r, some item at least
-    r). It mirrors checker.language.verdicts.grade; tests compare the two.
+    A summary is (score, essential score, flags): the weighted score sums of all items
+    and of the essential ones, in whole units of the smallest fraction the scores and
+    weights use, and one bit per requirement of the policy's steps (every essential item
+    at least r, every item at least r, some item at least r). It mirrors
+    checker.language.verdicts.grade; tests compare the two.
     """
 
     def __init__(
@@ -40,6 +43,7 @@ class Folder:
         ]
         unit = math.lcm(*(part.denominator for part in parts)) if parts else 1
         self.total = sum(Fraction(spec.weight) for spec in specs)
+        self.essential_total = sum(Fraction(spec.weight) for spec in specs if spec.essential)
         self.unit = unit
         requirements = sorted(
             {
@@ -50,14 +54,18 @@ class Folder:
             }
         )
         self.bit = {requirement: 1 << index for index, requirement in enumerate(requirements)}
-        self.start = (0, sum(bit for (kind, _r), bit in self.bit.items() if kind != "any_at_least"))
+        self.start = (
+            0,
+            0,
+            sum(bit for (kind, _r), bit in self.bit.items() if kind != "any_at_least"),
+        )
         self.steps = []
         for step in policy.steps:
             needed = 0
             for kind in ("essential_at_least", "all_at_least", "any_at_least"):
                 if getattr(step, kind):
                     needed |= self.bit[(kind, rank[getattr(step, kind)])]
-            self.steps.append((step.min_score, needed, ranks[step.grade]))
+            self.steps.append((step.min_score, step.essential_min_score, needed, ranks[step.grade]))
         self.table = []
         for spec in specs:
             row = []
@@ -69,22 +77,29 @@ class Folder:
                         add |= bit if status >= required else 0
                     elif (kind == "all_at_least" or spec.essential) and status < required:
                         keep &= ~bit
-                row.append((int(delta), keep, add))
+                row.append((int(delta), int(delta) if spec.essential else 0, keep, add))
             self.table.append(row)
-        self._grades: dict[tuple[int, int], int] = {}
+        self._grades: dict[Summary, int] = {}
 
-    def add(self, summary: tuple[int, int], position: int, status: int) -> tuple[int, int]:
-        delta, keep, add = self.table[position][status]
-        return summary[0] + delta, (summary[1] & keep) | add
+    def add(self, summary: Summary, position: int, status: int) -> Summary:
+        delta, essential_delta, keep, add = self.table[position][status]
+        return summary[0] + delta, summary[1] + essential_delta, (summary[2] & keep) | add
 
-    def grade(self, summary: tuple[int, int]) -> int:
+    def grade(self, summary: Summary) -> int:
         if summary not in self._grades:
             value = float(Fraction(summary[0], self.unit) / self.total) if self.total else 0.0
+            essential = (
+                float(Fraction(summary[1], self.unit) / self.essential_total)
+                if self.essential_total
+                else 1.0
+            )
             grade = self.ranks[self.policy.steps[-1].grade]
-            for min_score, needed, step_grade in self.steps:
-                if (min_score is None or value >= min_score - 1e-9) and summary[
-                    1
-                ] & needed == needed:
+            for min_score, essential_min_score, needed, step_grade in self.steps:
+                if (
+                    (min_score is None or value >= min_score - 1e-9)
+                    and (essential_min_score is None or essential >= essential_min_score - 1e-9)
+                    and summary[2] & needed == needed
+                ):
                     grade = step_grade
                     break
             self._grades[summary] = grade

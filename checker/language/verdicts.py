@@ -25,6 +25,13 @@ def score(policy: Policy, items: Sequence[Item]) -> float:
     return sum(policy.scores[item.status] * item.weight for item in items) / total
 
 
+def essential_score(policy: Policy, items: Sequence[Item]) -> float:
+    """The weighted mean score of the essential items (1 when there are none: a question
+    that names no object is not held down by one)."""
+    essential = [item for item in items if item.essential]
+    return score(policy, essential) if essential else 1.0
+
+
 def grade(policy: Policy, items: Sequence[Item], order: Sequence[str]) -> str:
     """The first step of the policy whose requirements the items meet.
 
@@ -32,8 +39,14 @@ def grade(policy: Policy, items: Sequence[Item], order: Sequence[str]) -> str:
     """
     rank = {status: index for index, status in enumerate(order)}
     value = score(policy, items)
+    essential_value = essential_score(policy, items)
     for step in policy.steps:
         if step.min_score is not None and value < step.min_score - 1e-9:
+            continue
+        if (
+            step.essential_min_score is not None
+            and essential_value < step.essential_min_score - 1e-9
+        ):
             continue
         if step.essential_at_least is not None and any(
             rank[item.status] < rank[step.essential_at_least] for item in items if item.essential

@@ -92,6 +92,14 @@ CHECKS: tuple[Check, ...] = (
         needs_rules=True,
     ),
     Check(
+        "question-without-object",
+        "error",
+        "A question whose policy grades the essential criteria (its object, "
+        "essential_min_score) but that names none (docs/verdict-standard.md).",
+        reachability.question_without_object,
+        needs_rules=True,
+    ),
+    Check(
         "unused-fact",
         "warning",
         "A fact no criterion and no relevant_when reads.",

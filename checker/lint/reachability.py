@@ -192,3 +192,22 @@ def grade_unreachable(subject: Subject) -> Found:
 
 def _label(audit: Audit, grade: str) -> str:
     return next(item.label for item in audit.scale if item.id == grade)
+
+
+def question_without_object(subject: Subject) -> Found:
+    """A question of a template whose policy grades the essential criteria (the question's
+    object, docs/verdict-standard.md) that names none: its object could not decide it."""
+    rules = subject.rules
+    for audit in sorted(rules.audits.values(), key=lambda audit: audit.id):
+        if all(step.essential_min_score is None for step in audit.policy.steps):
+            continue
+        for question in audit.questions:
+            if any(spec.essential for spec in question.criteria):
+                continue
+            entry = subject.index.questions.get((audit.id, question.id))
+            place = Place(entry.file, entry.line) if entry else Place(audit.file, 1)
+            yield (
+                place,
+                f"{audit.id} {question.id} names no essential criterion, so its object"
+                " cannot decide its verdict",
+            )

@@ -465,12 +465,22 @@ def _policy(node: Node, item_statuses: tuple[str, ...], grades: tuple[str, ...])
     for item in fields["steps"].sequence():
         entry = item.mapping(
             required=("grade",),
-            optional=("min_score", "essential_at_least", "all_at_least", "any_at_least"),
+            optional=(
+                "min_score",
+                "essential_min_score",
+                "essential_at_least",
+                "all_at_least",
+                "any_at_least",
+            ),
         )
         steps.append(
             PolicyStep(
                 grade=entry["grade"].choice(grades),
-                min_score=float(entry["min_score"].number()) if "min_score" in entry else None,
+                **{
+                    key: float(entry[key].number())
+                    for key in ("min_score", "essential_min_score")
+                    if key in entry
+                },
                 **{
                     key: entry[key].choice(item_statuses)
                     for key in ("essential_at_least", "all_at_least", "any_at_least")
@@ -485,7 +495,13 @@ def _policy(node: Node, item_statuses: tuple[str, ...], grades: tuple[str, ...])
     last = steps[-1]
     if any(
         value is not None
-        for value in (last.min_score, last.essential_at_least, last.all_at_least, last.any_at_least)
+        for value in (
+            last.min_score,
+            last.essential_min_score,
+            last.essential_at_least,
+            last.all_at_least,
+            last.any_at_least,
+        )
     ):
         raise fields["steps"].error("the last step (the lowest grade) requires nothing")
     return Policy(scores, tuple(steps))

@@ -317,9 +317,9 @@ class _Builder:
         section.page_width, section.page_height = Mm(210), Mm(297)
         section.left_margin = section.right_margin = Mm(_MARGIN_MM)
         section.top_margin = section.bottom_margin = Mm(_MARGIN_MM)
-        section.footer.paragraphs[0].text = (
-            f"{self.h['title']} · {self.h['regelversion']} {r['rules_version']}"
-        )
+        section.footer.paragraphs[
+            0
+        ].text = f"{self.h['title']} · {self.h['regelversion']} {r['rules_version']}"
         for lang in document.styles.element.xpath("w:docDefaults//w:lang"):
             lang.set(_qualified("w:val"), _LANGUAGE)
         properties = document.core_properties
