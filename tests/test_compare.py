@@ -15,6 +15,7 @@ HEBY = ROOT / "examples" / "heby-2022.yaml"
 IMPROVED = {
     "rutiner.anvisning_intern": {"värde": "ja", "underlag": "styrdokument"},
     "rutiner.insatsutbud_dokumenterat": {"värde": "ja", "underlag": "styrdokument"},
+    "rutiner.malgruppskriterier": {"värde": "ja", "underlag": "styrdokument"},
     "riktlinjer.beslutsdatum": "2023-03-01",
 }
 
