@@ -207,6 +207,8 @@ class Vocabulary:
     disclaimer: str
     headings: dict[str, str]
     self_evaluation: dict[str, str] = field(default_factory=dict)  # jinja2 texts
+    # "nämnden" or "nämnderna": how reasoning names the case's nämnder, by their number
+    namnd_forms: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

@@ -26,6 +26,7 @@ from checker.model import (
     FollowUp,
     Question,
     RuleBase,
+    Vocabulary,
 )
 
 SCHEMA_VERSION = 1
@@ -318,6 +319,7 @@ def _criterion_result(
             "value": raw.get,
             "p": parameters,
             "title": criterion.title,
+            "nämnden": namnd_form(vocabulary, len(case.namnder)),
         }
         if status == NOT_ASSESSED:
             reasoning = render_text(
@@ -345,6 +347,11 @@ def _criterion_result(
         "reasoning": reasoning,
         "recommendation": criterion.recommendation,
     }
+
+
+def namnd_form(vocabulary: Vocabulary, count: int) -> str:
+    """How a text names the case's nämnder: the vocabulary's form for one or several."""
+    return vocabulary.namnd_forms["en" if count == 1 else "flera"]
 
 
 def _question_result(

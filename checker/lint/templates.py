@@ -17,7 +17,7 @@ from jinja2 import meta, nodes
 from checker.lint.index import Entry, Place, fact_tests, line_in
 from checker.lint.model import Subject
 
-_CRITERION = frozenset({"v", "value", "p", "title"})
+_CRITERION = frozenset({"v", "value", "p", "title", "nämnden"})
 _QUESTION = frozenset({"verdict", "decided", "lowest", "highest", "criteria", "missing"})
 VARIABLES = {
     "reasoning": _CRITERION,

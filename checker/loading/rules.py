@@ -145,7 +145,7 @@ def load_vocabulary(path: Path) -> Vocabulary:
             "disclaimer",
             "headings",
         ),
-        optional=("self_evaluation",),
+        optional=("self_evaluation", "namnd_forms"),
     )
     labels = fields["status_labels"].mapping(required=(*STATUSES, "ej_granskat", "okänt"))
     underlag = fields["underlag"].text_list()
@@ -168,6 +168,12 @@ def load_vocabulary(path: Path) -> Vocabulary:
         }
         if "self_evaluation" in fields
         else {},
+        namnd_forms={
+            key: node.text()
+            for key, node in fields["namnd_forms"].mapping(required=("en", "flera")).items()
+        }
+        if "namnd_forms" in fields
+        else {"en": "", "flera": ""},
     )
 
 
