@@ -284,6 +284,7 @@ class CaseFact:
     källa: str = ""
     underlag: str = ""
     line: int = 0
+    iakttagelse: str = ""  # the kommun's or the auditor's own words, quoted by reports
 
     @property
     def known(self) -> bool:

@@ -33,11 +33,12 @@ _OWN_KEYS = (*HEADER_KEYS, "facts")
 
 @dataclass
 class Answer:
-    """One stated fact: its value (None for "vet ej"), källa and underlag."""
+    """One stated fact: its value (None for "vet ej"), källa, underlag and iakttagelse."""
 
     value: Any
     källa: str = ""
     underlag: str = ""
+    iakttagelse: str = ""
 
 
 @dataclass
@@ -75,7 +76,7 @@ def draft_from_case(case: Case, extra: dict[str, Any]) -> Draft:
         granskningsdatum=case.granskningsdatum,
         namnder=[(namnd.name, namnd.roles) for namnd in case.namnder],
         facts={
-            fact_id: Answer(fact.value, fact.källa, fact.underlag)
+            fact_id: Answer(fact.value, fact.källa, fact.underlag, fact.iakttagelse)
             for fact_id, fact in case.facts.items()
         },
         extra=extra,
@@ -147,13 +148,15 @@ def _value(value: Any) -> str:
 
 def fact_entry(answer: Answer) -> str:
     """A stated fact as written after its id: the bare value, or {värde, källa, underlag}."""
-    if not answer.källa and not answer.underlag:
+    if not answer.källa and not answer.underlag and not answer.iakttagelse:
         return _value(answer.value)
     parts = [f"värde: {_value(answer.value)}"]
     if answer.källa:
         parts.append(f"källa: {scalar(answer.källa)}")
     if answer.underlag:
         parts.append(f"underlag: {scalar(answer.underlag)}")
+    if answer.iakttagelse:
+        parts.append(f"iakttagelse: {scalar(answer.iakttagelse)}")
     return "{" + ", ".join(parts) + "}"
 
 

@@ -58,7 +58,7 @@ def _plain_value(value: Any) -> Any:
 
 
 def _entry(answer: CaseFact, flow: bool) -> Any:
-    if not answer.källa and not answer.underlag:
+    if not answer.källa and not answer.underlag and not answer.iakttagelse:
         return _plain_value(answer.value)
     entry = CommentedMap()
     entry["värde"] = _plain_value(answer.value)
@@ -66,6 +66,8 @@ def _entry(answer: CaseFact, flow: bool) -> Any:
         entry["källa"] = DoubleQuotedScalarString(answer.källa)
     if answer.underlag:
         entry["underlag"] = answer.underlag
+    if answer.iakttagelse:
+        entry["iakttagelse"] = DoubleQuotedScalarString(answer.iakttagelse)
     if flow:
         entry.fa.set_flow_style()
     return entry
@@ -145,7 +147,12 @@ def _update_entry(entry: CommentedMap, answer: CaseFact) -> None:
     else:
         entry.insert(0, "värde", _plain_value(answer.value))
     källa = DoubleQuotedScalarString(answer.källa) if answer.källa else ""
-    for key, text in (("källa", källa), ("underlag", answer.underlag)):
+    iakttagelse = DoubleQuotedScalarString(answer.iakttagelse) if answer.iakttagelse else ""
+    for key, text in (
+        ("källa", källa),
+        ("underlag", answer.underlag),
+        ("iakttagelse", iakttagelse),
+    ):
         if text and key in entry:
             _replace(entry, key, text)
         elif text:
@@ -193,7 +200,9 @@ def set_facts(
         if answer is None:
             if fact_id in facts:
                 _remove(facts, fact_id)
-        elif isinstance(facts.get(fact_id), CommentedMap) and (answer.källa or answer.underlag):
+        elif isinstance(facts.get(fact_id), CommentedMap) and (
+            answer.källa or answer.underlag or answer.iakttagelse
+        ):
             _update_entry(facts[fact_id], answer)
         elif fact_id in facts:
             _replace(facts, fact_id, _entry(answer, flow))

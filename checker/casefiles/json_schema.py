@@ -75,6 +75,7 @@ def _fact_schema(fact: Fact, underlag: tuple[str, ...]) -> dict:
                 "properties": {
                     "värde": value,
                     "källa": _TEXT,
+                    "iakttagelse": _TEXT,
                     "underlag": {"enum": list(underlag)},
                 },
             },

@@ -37,6 +37,7 @@ def _conflicts(current: CaseFact, answer: CaseFact) -> bool:
         current.value != answer.value
         or (bool(answer.källa) and answer.källa != current.källa)
         or (bool(answer.underlag) and answer.underlag != current.underlag)
+        or (bool(answer.iakttagelse) and answer.iakttagelse != current.iakttagelse)
     )
 
 
@@ -51,6 +52,7 @@ def _merged(current: CaseFact | None, answer: CaseFact) -> CaseFact:
         answer.källa or current.källa,
         answer.underlag or current.underlag,
         current.line,
+        answer.iakttagelse or current.iakttagelse,
     )
 
 

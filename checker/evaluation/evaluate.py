@@ -300,6 +300,7 @@ def _criterion_result(
                 "known": value is not None,
                 "källa": stated.källa if stated else "",
                 "underlag": stated.underlag if stated else "",
+                "iakttagelse": stated.iakttagelse if stated else "",
             }
         )
     status = possible[0] if len(possible) == 1 else None
@@ -347,6 +348,15 @@ def _criterion_result(
         "reasoning": reasoning,
         "recommendation": criterion.recommendation,
     }
+
+
+def criterion_reasoning(rules: RuleBase, case: Case, criterion_id: str, status: str) -> str:
+    """The reasoning text of one criterion with a given status, for the case's facts."""
+    parameters = parameters_for(rules, rules.audits[case.audit], case)
+    result = _criterion_result(
+        rules, case, rules.criteria[criterion_id], (status,), parameters, True, known_facts(case)
+    )
+    return result["reasoning"]
 
 
 def namnd_form(vocabulary: Vocabulary, count: int) -> str:

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from checker.bounds.monotonicity import monotonicity_findings
 from checker.errors import GranskaError
-from checker.lint import reachability, references, templates
+from checker.lint import reachability, references, templates, texts
 from checker.lint.index import read_index
 from checker.lint.model import LEVELS, Check, Finding, Subject
 from checker.loading.rules import default_rules_dir, load_rules
@@ -67,6 +67,31 @@ CHECKS: tuple[Check, ...] = (
         "A template that uses a variable it is not given, a parameter that does not "
         "exist, or a fact its criterion does not read.",
         templates.template_variables,
+    ),
+    Check(
+        "reasoning-value",
+        "error",
+        "A reasoning text branches on a value its fact cannot have.",
+        texts.impossible_value,
+    ),
+    Check(
+        "reasoning-shared",
+        "error",
+        "Two criteria share a reasoning text: it cannot be true of both.",
+        texts.shared_variant,
+    ),
+    Check(
+        "reasoning-word-order",
+        "error",
+        "A reasoning text (a subordinate clause) puts the negation after the finite verb "
+        "('men sammanställs inte').",
+        texts.word_order,
+    ),
+    Check(
+        "reasoning-instead",
+        "warning",
+        "A reasoning text says what happens instead ('…, utan …'), a detail no fact holds.",
+        texts.states_instead,
     ),
     Check(
         "never-met",

@@ -235,7 +235,8 @@ def _parameter_value(node: Node, default: Any) -> Any:
 
 
 def read_facts(node: Node, rules: RuleBase) -> dict[str, CaseFact]:
-    """A mapping of fact: value (or {värde, källa, underlag}) read as a case's `facts:`."""
+    """A mapping of fact: value (or {värde, källa, underlag, iakttagelse}) read as a case's
+    `facts:`."""
     return _facts(node, rules)
 
 
@@ -250,15 +251,20 @@ def _facts(node: Node, rules: RuleBase) -> dict[str, CaseFact]:
         if fact_id in facts:
             raise fact_node.error(f"{given_id} repeats {fact_id} (an alias of the same fact)")
         fact = rules.facts[fact_id]
-        källa = underlag = ""
+        källa = underlag = iakttagelse = ""
         value_node = fact_node
         if isinstance(fact_node.value, dict):
-            entry = fact_node.mapping(required=("värde",), optional=("källa", "underlag"))
+            entry = fact_node.mapping(
+                required=("värde",), optional=("källa", "underlag", "iakttagelse")
+            )
             value_node = entry["värde"]
             källa = entry["källa"].text() if "källa" in entry else ""
+            iakttagelse = entry["iakttagelse"].text() if "iakttagelse" in entry else ""
             underlag = (
                 entry["underlag"].choice(rules.vocabulary.underlag) if "underlag" in entry else ""
             )
         value = read_value(value_node, fact)
-        facts[fact_id] = CaseFact(fact_id, value, källa, underlag, fact_node.line or 0)
+        facts[fact_id] = CaseFact(
+            fact_id, value, källa, underlag, fact_node.line or 0, " ".join(iakttagelse.split())
+        )
     return facts

@@ -293,6 +293,9 @@ class _Builder:
         paragraph = self._paragraph(style="List Bullet")
         paragraph.add_run(_first_upper(fact["title"])).bold = True
         paragraph.add_run(f": {fact['display']}")
+        if fact.get("iakttagelse"):
+            paragraph.add_run().add_break()
+            paragraph.add_run(f"”{fact['iakttagelse']}”")
         if fact["källa"]:
             underlag = f" ({self.h['underlag']}: {fact['underlag']})" if fact["underlag"] else ""
             paragraph.add_run().add_break()
