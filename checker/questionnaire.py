@@ -19,7 +19,7 @@ from pathlib import Path
 import click
 
 from checker.casefiles.answers import parse_answer, parse_choice
-from checker.casefiles.drafts import Answer, Draft, read_draft, render_draft, write_case_text
+from checker.casefiles.drafts import Answer, Draft, read_draft, render_draft, write_case
 from checker.casefiles.fact_order import audit_facts, with_prerequisites_first
 from checker.errors import GranskaError
 from checker.evaluation.evaluate import evaluate_case, is_relevant
@@ -67,7 +67,7 @@ class Session:
         self.console.say(wrap(self.t(key, **values)))
 
     def save(self) -> None:
-        write_case_text(self.path, render_draft(self.rules, self.draft, "questionnaire"))
+        write_case(self.path, render_draft(self.rules, self.draft, "questionnaire"))
 
     def answered(self) -> int:
         return len(self.draft.facts)

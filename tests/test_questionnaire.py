@@ -10,12 +10,12 @@ import click
 import pytest
 from click.testing import CliRunner
 
-from checker.casefiles.drafts import Answer, fact_entry, scalar
+from checker.casefiles.drafts import Answer, fact_entry
 from checker.casefiles.fact_order import audit_facts, prerequisites
 from checker.cli import main
 from checker.errors import GranskaError
 from checker.evaluation.evaluate import evaluate_case
-from checker.files.strict_yaml import load_yaml, parse_yaml
+from checker.files.strict_yaml import load_yaml, parse_yaml, scalar
 from checker.interview import interview
 from checker.loading.cases import load_case
 from checker.output.self_evaluation_texts import text

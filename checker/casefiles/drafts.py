@@ -1,28 +1,32 @@
-"""Case files being written: a draft (possibly incomplete) case, read back and rendered.
+"""Case files being written: drafts rendered, and every case file written, in one place.
 
 The questionnaire keeps its answers in a Draft and writes it after every answer; the
-template command renders a Draft whose facts are all "vet ej". Both go through the
-jinja2 template reports/case.yaml.j2, so a written case always looks the same: header,
-then the facts grouped by area in the audit's order, each under its question.
+template command renders a Draft whose facts are all "vet ej"; `granska generate` renders
+the Draft of a random case. All go through the jinja2 template reports/case.yaml.j2, so a
+written case always looks the same: header, then the facts grouped by area in the audit's
+order, each under its question. A value is written by `values.yaml_text`, any other text
+by `strict_yaml.scalar` (the `scalar` filter of every case template), and every case file
+(also a follow-up, a merge, a web form's save) by `write_case`: atomically, re-read
+before the rename.
 """
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
 
+import jinja2
 import yaml
 
 from checker.casefiles.fact_order import audit_facts
 from checker.errors import GranskaError
 from checker.files.atomic import write_file
 from checker.files.nodes import Node, suggest
-from checker.files.strict_yaml import load_yaml, parse_yaml
-from checker.language.values import case_text
+from checker.files.strict_yaml import load_yaml, scalar
+from checker.language.values import yaml_text
 from checker.loading.cases import CASE_KEYS, load_case
 from checker.model import Case, RuleBase
 from checker.output.self_evaluation_texts import environment, text
@@ -125,32 +129,11 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def scalar(content: str) -> str:
-    """`content` as a YAML scalar the case loader reads back as this text, in block or flow
-    context (inside `{värde: …, källa: …}`); quoted only when plain text would not be."""
-    try:
-        plain = (
-            bool(content)
-            and content.strip() == content
-            and parse_yaml(content, "<scalar>") == content
-            and parse_yaml(f"[{content}]", "<scalar>") == [content]
-        )
-    except GranskaError:
-        plain = False
-    return content if plain else json.dumps(content, ensure_ascii=False)
-
-
-def _value(value: Any) -> str:
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return case_text(value)
-    return scalar(case_text(value))
-
-
 def fact_entry(answer: Answer) -> str:
     """A stated fact as written after its id: the bare value, or {värde, källa, underlag}."""
     if not answer.källa and not answer.underlag and not answer.iakttagelse:
-        return _value(answer.value)
-    parts = [f"värde: {_value(answer.value)}"]
+        return yaml_text(answer.value)
+    parts = [f"värde: {yaml_text(answer.value)}"]
     if answer.källa:
         parts.append(f"källa: {scalar(answer.källa)}")
     if answer.underlag:
@@ -160,8 +143,18 @@ def fact_entry(answer: Answer) -> str:
     return "{" + ", ".join(parts) + "}"
 
 
-def render_draft(rules: RuleBase, draft: Draft, mode: str, schema: str | None = None) -> str:
-    """The case file text of a draft; `mode` is "questionnaire" or "template"."""
+def case_environment() -> jinja2.Environment:
+    """The templates' environment with the filters of case files: `comment` and `scalar`."""
+    env = environment()
+    env.filters["scalar"] = scalar
+    return env
+
+
+def render_draft(
+    rules: RuleBase, draft: Draft, mode: str, schema: str | None = None, **context: Any
+) -> str:
+    """The case file text of a draft; `mode` is "questionnaire", "template" or "generated"
+    (whose `context` gives the seed, the case's number and the count)."""
     audit = rules.audits[draft.audit]
     order = audit_facts(rules, audit)
     order += [fact_id for fact_id in rules.facts if fact_id not in order]
@@ -170,6 +163,9 @@ def render_draft(rules: RuleBase, draft: Draft, mode: str, schema: str | None = 
         if fact_id not in draft.facts:
             continue
         fact = rules.facts[fact_id]
+        hint = ""
+        if mode == "template":
+            hint = text(rules, f"hint_{fact.type}", values=", ".join(fact.values))
         if not areas or areas[-1]["id"] != fact.area:
             areas.append({"id": fact.area, "title": rules.areas[fact.area], "facts": []})
         areas[-1]["facts"].append(
@@ -177,7 +173,7 @@ def render_draft(rules: RuleBase, draft: Draft, mode: str, schema: str | None = 
                 "id": fact_id,
                 "question": fact.question,
                 "help": fact.help,
-                "hint": text(rules, f"hint_{fact.type}", values=", ".join(fact.values)),
+                "hint": hint,
                 "entry": fact_entry(draft.facts[fact_id]),
             }
         )
@@ -188,16 +184,19 @@ def render_draft(rules: RuleBase, draft: Draft, mode: str, schema: str | None = 
         if draft.extra
         else ""
     )
-    env = environment()
-    env.filters["scalar"] = scalar
-    return env.get_template("case.yaml.j2").render(
-        d=draft,
-        audit=audit,
-        areas=areas,
-        mode=mode,
-        schema=schema,
-        extra=extra,
-        underlag=rules.vocabulary.underlag,
+    return (
+        case_environment()
+        .get_template("case.yaml.j2")
+        .render(
+            d=draft,
+            audit=audit,
+            areas=areas,
+            mode=mode,
+            schema=schema,
+            extra=extra,
+            underlag=rules.vocabulary.underlag,
+            **context,
+        )
     )
 
 
@@ -240,10 +239,30 @@ def write_template(
             raise GranskaError(
                 "the file exists; choose another name, or --force to overwrite it", str(output)
             )
-        write_case_text(output, content, check=lambda written: load_case(written, rules))
+        write_case(output, content, rules)
     return content
 
 
-def write_case_text(path: Path, content: str, check: Callable[[Path], object] = load_yaml) -> None:
-    """Write a case file atomically, `check`ing the written file (re-read) before the rename."""
-    write_file(Path(path), content, check=check)
+def write_case(
+    path: Path,
+    content: str,
+    rules: RuleBase | None = None,
+    check: Callable[[Case], object] | None = None,
+) -> None:
+    """Write a case file atomically, re-read before the rename: as a case of `rules` (then
+    given to `check`) when given, as YAML otherwise. An error names `path`, not the
+    temporary file, and leaves `path` untouched."""
+
+    def reread(temporary: Path) -> None:
+        try:
+            if rules is None:
+                load_yaml(temporary)
+                return
+            case = load_case(temporary, rules)
+            if check is not None:
+                check(case)
+        except GranskaError as error:
+            error.file = str(path)
+            raise
+
+    write_file(Path(path), content, check=reread)

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import io
 from collections.abc import Iterable
-from datetime import date
 from typing import Any
 
 from ruamel.yaml import YAML
@@ -20,8 +19,8 @@ from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 from ruamel.yaml.tokens import CommentToken
 
 from checker.errors import GranskaError
-from checker.language.values import case_text
-from checker.model import CaseFact, Count
+from checker.language.values import yaml_text
+from checker.model import CaseFact
 
 
 def _yaml() -> YAML:
@@ -49,12 +48,8 @@ def _dump(document: CommentedMap) -> str:
 
 
 def _plain_value(value: Any) -> Any:
-    """A fact value as the YAML node the case loader reads back as the same value."""
-    if isinstance(value, (date, int, float)) and not isinstance(value, bool):
-        return value
-    if isinstance(value, Count) or value is None or isinstance(value, (bool, str)):
-        return case_text(value)
-    raise GranskaError(f"cannot write a value of type {type(value).__name__}")
+    """A fact value as the YAML node of its one written form (`values.yaml_text`)."""
+    return _yaml().load(yaml_text(value))
 
 
 def _entry(answer: CaseFact, flow: bool) -> Any:

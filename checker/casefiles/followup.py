@@ -9,20 +9,17 @@ before the rename.
 
 from __future__ import annotations
 
-import json
 from datetime import date
 from pathlib import Path
 from typing import Any
 
+from checker.casefiles.drafts import case_environment, write_case
 from checker.errors import GranskaError
 from checker.evaluation.evaluate import SCHEMA_VERSION, audit_criteria
-from checker.files.atomic import write_file
 from checker.files.nodes import Node, suggest
 from checker.files.strict_yaml import load_yaml
 from checker.language import conditions
-from checker.loading.cases import load_case
 from checker.model import Audit, Fact, RuleBase
-from checker.output.environment import template_environment
 
 TEMPLATE = "followup-case.yaml.j2"
 _RESULT_KEYS = (
@@ -50,13 +47,8 @@ def start_followup(
     if Path(output).exists() and not force:
         raise GranskaError("the file exists; choose another name or pass --force", str(output))
     text = render_case(rules, audit, result, datum)
-
-    def reread(path: Path) -> None:
-        load_yaml(path)
-        if datum is not None:
-            load_case(path, rules)
-
-    write_file(Path(output), text, check=reread)
+    # Without --datum the case is a YAML skeleton whose dates are still to be filled in.
+    write_case(Path(output), text, rules if datum is not None else None)
     return Path(output)
 
 
@@ -126,20 +118,22 @@ def render_case(rules: RuleBase, audit: Audit, result: Node, datum: date | None)
             f"--datum {datum} is not after the earlier granskningsdatum "
             f"{fields['granskningsdatum'].date()}"
         )
-    environment = template_environment()
-    environment.filters["yaml"] = _scalar
-    return environment.get_template(TEMPLATE).render(
-        audit=audit,
-        kommun=fields["kommun"].text(),
-        nämnder=namnder,
-        items=items,
-        facts=_facts(rules, criteria),
-        datum=datum,
-        earlier={
-            "title": earlier["title"].text(),
-            "datum": fields["granskningsdatum"].date(),
-            "rules_version": fields["rules_version"].text(),
-        },
+    return (
+        case_environment()
+        .get_template(TEMPLATE)
+        .render(
+            audit=audit,
+            kommun=fields["kommun"].text(),
+            nämnder=namnder,
+            items=items,
+            facts=_facts(rules, criteria),
+            datum=datum,
+            earlier={
+                "title": earlier["title"].text(),
+                "datum": fields["granskningsdatum"].date(),
+                "rules_version": fields["rules_version"].text(),
+            },
+        )
     )
 
 
@@ -187,8 +181,3 @@ def _facts(rules: RuleBase, criteria: list[str]) -> list[Fact]:
         criterion = rules.criteria[criterion_id]
         read |= conditions.facts_of(criterion.uppfyllt) | conditions.facts_of(criterion.delvis)
     return [rules.facts[fact_id] for fact_id in sorted(read)]
-
-
-def _scalar(value: Any) -> str:
-    """A YAML scalar that reads back as the same text (JSON strings are YAML)."""
-    return json.dumps(str(value), ensure_ascii=False)

@@ -12,14 +12,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from checker.casefiles.drafts import write_case
 from checker.casefiles.edit import set_facts
 from checker.errors import GranskaError
-from checker.files.atomic import write_file
 from checker.files.nodes import Node
 from checker.files.strict_yaml import load_yaml
 from checker.language.values import case_text
 from checker.loading.cases import load_case, read_facts
-from checker.model import CaseFact, RuleBase
+from checker.model import Case, CaseFact, RuleBase
 
 
 @dataclass(frozen=True)
@@ -103,23 +103,14 @@ def merge(
         else text
     )
 
-    def reread(temporary: Path) -> None:
-        try:
-            written = load_case(temporary, rules)
-        except GranskaError as error:
-            raise GranskaError(
-                f"the merged case would not load: {error.message}",
-                str(output),
-                error.line,
-                error.path,
-            ) from None
+    def reads_back(written: Case) -> None:
         for fact_id, fact in changes.items():
             if fact_id not in written.facts or written.facts[fact_id].value != fact.value:
                 raise GranskaError(
                     f"the merged case does not read back {fact_id} as {_shown(fact)}", str(output)
                 )
 
-    write_file(Path(output), new_text, check=reread)
+    write_case(Path(output), new_text, rules, check=reads_back)
     return Merged(
         tuple(f for f in changes if f not in case.facts),
         tuple(f for f in changes if f in case.facts),

@@ -8,6 +8,7 @@ read by the same loader, so they get line numbers too.
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 from typing import Any
@@ -120,3 +121,18 @@ def load_yaml(path: Path) -> Any:
     except OSError as error:
         raise GranskaError(f"cannot read file: {error.strerror}", str(path)) from None
     return parse_yaml(text, str(path))
+
+
+def scalar(content: str) -> str:
+    """`content` as a YAML scalar this loader reads back as this text, in block or flow
+    context (inside `{värde: …, källa: …}`); quoted only when plain text would not be."""
+    try:
+        plain = (
+            bool(content)
+            and content.strip() == content
+            and parse_yaml(content, "<scalar>") == content
+            and parse_yaml(f"[{content}]", "<scalar>") == [content]
+        )
+    except GranskaError:
+        plain = False
+    return content if plain else json.dumps(content, ensure_ascii=False)

@@ -7,6 +7,7 @@ from datetime import date
 from typing import Any
 
 from checker.files.nodes import Node, describe, parse_date, suggest
+from checker.files.strict_yaml import scalar
 from checker.model import Count, Fact, Vocabulary
 
 _COUNT = re.compile(r"^\s*(\d+)\s*(?:av|/|of)\s*(\d+)\s*$")
@@ -114,7 +115,7 @@ def to_json(value: Any) -> Any:
 
 
 def case_text(value: Any) -> str:
-    """A fact value as written in a case file: what read_value reads back as `value`."""
+    """A fact value as typed: what `read_value` reads back as `value` (unquoted)."""
     if value is None:
         return UNKNOWN_WORDS[0]
     if isinstance(value, bool):
@@ -126,3 +127,10 @@ def case_text(value: Any) -> str:
     if isinstance(value, float) and "e" in repr(value):
         return f"{value:.15f}".rstrip("0")
     return str(value)
+
+
+def yaml_text(value: Any) -> str:
+    """A fact value as a case file's YAML scalar: the one way granska writes a value."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return case_text(value)
+    return scalar(case_text(value))

@@ -21,6 +21,7 @@ from checker.casefiles.fact_order import audit_facts
 from checker.errors import GranskaError
 from checker.evaluation.evaluate import evaluate_case
 from checker.files.nodes import parse_date
+from checker.files.strict_yaml import scalar
 from checker.interview import interview
 from checker.model import RuleBase
 from checker.output.environment import reports_dir
@@ -70,7 +71,7 @@ def create_app(
     app.jinja_env.autoescape = True
     app.jinja_env.undefined = jinja2.StrictUndefined
     app.jinja_env.trim_blocks = app.jinja_env.lstrip_blocks = True
-    app.jinja_env.filters["yaml_string"] = _yaml_string
+    app.jinja_env.filters["scalar"] = scalar
     store = CaseStore(cases_dir, rules)
     _register(app, store, rules)
     return app
@@ -81,13 +82,6 @@ class _AnyName(PathConverter):
 
     regex = ".+"
     part_isolating = False
-
-
-def _yaml_string(text: str) -> str:
-    """Text as a double-quoted YAML scalar (JSON strings are valid YAML)."""
-    import json
-
-    return json.dumps(str(text), ensure_ascii=False)
 
 
 def _register(app: Flask, store: CaseStore, rules: RuleBase) -> None:

@@ -14,8 +14,8 @@ import threading
 from dataclasses import dataclass
 from pathlib import Path
 
+from checker.casefiles.drafts import write_case
 from checker.errors import GranskaError
-from checker.files.atomic import write_file
 from checker.loading.cases import load_case
 from checker.model import Case, RuleBase
 
@@ -111,12 +111,4 @@ class CaseStore:
         raise GranskaError("too many case files with this name", str(self.directory))
 
     def _write(self, path: Path, text: str) -> None:
-        def validate(temporary: Path) -> None:
-            try:
-                # Re-read through the strict loader before the rename.
-                load_case(temporary, self.rules)
-            except GranskaError as error:
-                error.file = str(path)
-                raise
-
-        write_file(path, text, check=validate)
+        write_case(path, text, self.rules)
