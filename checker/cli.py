@@ -174,15 +174,39 @@ def followup(
     type=click.Path(dir_okay=False, path_type=Path),
     help="Also write the outcome as JUnit XML to this file, for CI systems.",
 )
+@click.option(
+    "-k", "pattern", metavar="PATTERN", help="Only the tests whose name or subject contains it."
+)
+@click.option(
+    "--coverage",
+    "with_coverage",
+    is_flag=True,
+    help="Also list the statuses and verdicts the tests reach, per criterion and question.",
+)
+@click.option(
+    "--min-coverage",
+    type=click.FloatRange(0, 100),
+    metavar="N",
+    help="Exit 1 when the tests reach less than N % of the statuses and verdicts.",
+)
 def test_cases(
-    cases: tuple[Path, ...], rules_dir: Path | None, overlay: Path | None, junit: Path | None
+    cases: tuple[Path, ...],
+    rules_dir: Path | None,
+    overlay: Path | None,
+    junit: Path | None,
+    pattern: str | None,
+    with_coverage: bool,
+    min_coverage: float | None,
 ) -> None:
-    """Run every case under CASES (default tests/cases and examples) that has a
-    `förväntat:` block; exit 1 on any mismatch not accepted as an `avvikelse`."""
+    """Run every case under CASES that has a `förväntat:` block and every criterion test
+    (default: tests/cases, examples and the rules' tests/); exit 1 on any mismatch not
+    accepted as an `avvikelse`."""
     from checker.loading.rules import load_rules
     from checker.regression.test import run_tests
 
-    text, code = run_tests(cases, load_rules(rules_dir, overlay), junit)
+    text, code = run_tests(
+        cases, load_rules(rules_dir, overlay), junit, pattern, with_coverage, min_coverage
+    )
     click.echo(text, nl=False)
     sys.exit(code)
 

@@ -10,18 +10,21 @@ from __future__ import annotations
 import xml.etree.ElementTree as ElementTree
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from checker.errors import GranskaError
 from checker.evaluation.evaluate import evaluate_case
 from checker.files.atomic import write_file
 from checker.files.corpus import case_files, default_case_dirs
+from checker.files.strict_yaml import load_yaml
 from checker.language.values import format_number
 from checker.loading.cases import load_case
 from checker.model import RuleBase
 from checker.output.environment import render_template
-from checker.regression.comparison import grade_labels, label
+from checker.regression.comparison import grade_labels, label, questions
+from checker.regression.coverage import coverage
+from checker.regression.criterion_tests import run_file, test_files
 from checker.regression.expected import Check, compare
 
 OUTCOMES = ("passed", "accepted", "failed", "stale")
@@ -29,11 +32,13 @@ OUTCOMES = ("passed", "accepted", "failed", "stale")
 
 @dataclass(frozen=True)
 class CaseRun:
-    """The expectations of one case file and how they came out (or why it could not run)."""
+    """The expectations of one case file, or the tests of one criterion test file, and how
+    they came out (or why the file could not run). `results` holds the result each check
+    was read from."""
 
     file: str
     checks: tuple[Check, ...] = ()
-    result: dict = field(default_factory=dict)
+    results: tuple[dict, ...] = ()
     error: str = ""
 
     @property
@@ -47,18 +52,52 @@ class CaseRun:
         )
 
 
-def run_cases(paths: Sequence[Path], rules: RuleBase) -> list[CaseRun]:
-    """Evaluate every case file that has expectations; files without are left out."""
+def _selected(check: Check, pattern: str | None) -> bool:
+    """Whether `-k PATTERN` keeps the check: a part of its name, level or subject."""
+    if not pattern:
+        return True
+    wanted = pattern.casefold()
+    return any(wanted in text.casefold() for text in (check.subject, check.item, check.level))
+
+
+def _is_test_file(path: Path) -> bool:
+    data = load_yaml(path)
+    return isinstance(data, dict) and "tests" in data and "kommun" not in data
+
+
+def _run_file(path: Path, rules: RuleBase) -> CaseRun | None:
+    if _is_test_file(path):
+        ran = run_file(path, rules)
+        return CaseRun(str(path), tuple(c for c, _ in ran), tuple(r for _, r in ran))
+    case = load_case(path, rules)
+    if case.expected is None:
+        return None
+    result = evaluate_case(rules, case)
+    checks = tuple(compare(case, result))
+    return CaseRun(str(path), checks, (result,) * len(checks))
+
+
+def run_cases(paths: Sequence[Path], rules: RuleBase, pattern: str | None = None) -> list[CaseRun]:
+    """Run every case file that has expectations and every criterion test file; files
+    without expectations, and those `pattern` leaves no check of, are left out."""
     runs = []
     for path in paths:
         try:
-            case = load_case(path, rules)
-            if case.expected is None:
-                continue
-            result = evaluate_case(rules, case)
-            runs.append(CaseRun(str(path), tuple(compare(case, result)), result))
+            run = _run_file(path, rules)
         except GranskaError as error:
             runs.append(CaseRun(str(path), error=str(error)))
+            continue
+        if run is None:
+            continue
+        kept = [index for index, check in enumerate(run.checks) if _selected(check, pattern)]
+        if kept:
+            runs.append(
+                CaseRun(
+                    run.file,
+                    tuple(run.checks[index] for index in kept),
+                    tuple(run.results[index] for index in kept),
+                )
+            )
     return runs
 
 
@@ -69,13 +108,11 @@ def exit_code(runs: Sequence[CaseRun]) -> int:
     return 0 if all(run.ok for run in runs) else 1
 
 
-def _explain(run: CaseRun, check: Check) -> dict:
+def _explain(check: Check, result: dict) -> dict:
     """A failed or stale check, with the labels and criteria that decided it."""
-    result = run.result
     statuses = result["audit"]["status_labels"]
-    labels = statuses if check.subject.startswith("kriterium ") else grade_labels(result)
-    items = {question["id"]: question for question in result["questions"]}
-    items.update({f"uppföljning {item['id']}": item for item in result.get("followup") or []})
+    labels = statuses if check.level == "criterion" else grade_labels(result)
+    items = questions(result)
     detail = {
         "subject": check.subject,
         "outcome": check.outcome,
@@ -84,7 +121,7 @@ def _explain(run: CaseRun, check: Check) -> dict:
         "accepted": check.accepted,
         "criteria": [],
     }
-    question = items.get(check.subject)
+    question = items.get(check.item) if check.level == "question" else None
     if question is not None:
         for criterion in question["criteria"]:
             weight = question["weights"][criterion["id"]]
@@ -95,7 +132,7 @@ def _explain(run: CaseRun, check: Check) -> dict:
                     "status": statuses[criterion["status"] or "okänt"],
                     "essential": weight["essential"],
                     "weight": format_number(weight["weight"]) if weight["weight"] != 1 else "",
-                    "reasoning": criterion["reasoning"],
+                    "reasoning": criterion.get("reasoning") or "",
                 }
             )
     return detail
@@ -115,8 +152,8 @@ def report(runs: Sequence[CaseRun], rules: RuleBase) -> str:
             }
         )
         failures.extend(
-            {"file": run.file, **_explain(run, check)}
-            for check in run.checks
+            {"file": run.file, **_explain(check, result)}
+            for check, result in zip(run.checks, run.results, strict=True)
             if check.outcome in ("failed", "stale")
         )
     totals = sum((run.counts for run in runs), Counter())
@@ -168,14 +205,34 @@ def junit_xml(runs: Sequence[CaseRun]) -> str:
     return ElementTree.tostring(suites, encoding="unicode", xml_declaration=True) + "\n"
 
 
-def run_tests(paths: Sequence[Path], rules: RuleBase, junit: Path | None = None) -> tuple[str, int]:
-    """Run the cases under `paths` (default: tests/cases and examples); report and exit code."""
-    runs = run_cases(case_files(list(paths) or default_case_dirs()), rules)
+def run_tests(
+    paths: Sequence[Path],
+    rules: RuleBase,
+    junit: Path | None = None,
+    pattern: str | None = None,
+    with_coverage: bool = False,
+    min_coverage: float | None = None,
+) -> tuple[str, int]:
+    """Run the cases and criterion tests under `paths` (default: tests/cases, examples
+    and the rules' own tests/); report and exit code.
+
+    `pattern` keeps only the checks whose name or subject contains it; with coverage, the
+    report ends with the statuses and verdicts the tests reach, and falling below
+    `min_coverage` per cent exits 1."""
+    given = list(paths) or [*default_case_dirs(), *test_files(rules)]
+    runs = run_cases(case_files(given), rules, pattern)
     if not runs:
         raise GranskaError(
-            "no case with a `förväntat:` block found in "
-            + ", ".join(str(path) for path in paths or default_case_dirs())
+            "no case with a `förväntat:` block and no criterion test found in "
+            + ", ".join(str(path) for path in given)
+            + (f" (with -k {pattern})" if pattern else "")
         )
     if junit is not None:
         write_file(junit, junit_xml(runs))
-    return report(runs, rules), exit_code(runs)
+    text, code = report(runs, rules), exit_code(runs)
+    if with_coverage or min_coverage is not None:
+        reached = coverage(rules, [result for run in runs for result in run.results])
+        text += render_template("coverage.text.j2", c=reached, minimum=min_coverage)
+        if code == 0 and min_coverage is not None and reached["percent"] < min_coverage:
+            code = 1
+    return text, code
