@@ -45,6 +45,17 @@ class Source:
     status: str = "gällande"
     file: str = ""
     line: int = 0
+    note: str = ""  # shown once wherever the source is cited
+    notes: tuple[DatedNote, ...] = ()  # shown when in force during the case's period
+
+
+@dataclass(frozen=True)
+class DatedNote:
+    """A note on a source that holds from or until a date (a repealed law it refers to)."""
+
+    text: str
+    valid_from: date | None = None
+    valid_to: date | None = None
 
 
 @dataclass(frozen=True)
@@ -322,3 +333,4 @@ class Case:
     not_assessed: dict[str, str]
     expected: Any = None
     followup: tuple[FollowedUp, ...] = ()
+    local_criteria: tuple[str, ...] = ()  # the uppdrag's lokala revisionskriterier

@@ -11,6 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from checker.errors import GranskaError
+from checker.evaluation.citations import unverified_paragraph
 from checker.files.atomic import write_file
 from checker.files.nodes import suggest
 from checker.language import conditions
@@ -111,7 +112,7 @@ def _citations(rules: RuleBase, provision_id: str) -> dict:
             {
                 "short": source.short,
                 "ref": citation.ref,
-                "verified": citation.verified,
+                "verified": not unverified_paragraph(citation),
                 "proposal": source.status == "förslag",
             }
         )

@@ -2,7 +2,8 @@
 
 Varberg 2013 predates KL (2017:725) and the 2016 wording of SoL 4 kap. 1 § andra
 stycket; Heby 2022 predates SoL (2025:400); a period after 2025-07-01 cites the new SoL
-with its unverified section numbers flagged; a period straddling that day cites both.
+by topic, once, with one note, and marks the föreskrifter that refer to the repealed
+law; a period straddling that day cites both.
 """
 
 from __future__ import annotations
@@ -82,22 +83,41 @@ def test_heby_2022_cites_the_kommunallag_of_2017(rules):
     }
 
 
-def test_a_period_after_2025_07_01_cites_the_new_sol_flagged_unverified(rules, tmp_path):
+def test_a_period_after_2025_07_01_cites_the_new_sol_by_topic_with_one_note(rules, tmp_path):
     result = api.check(heby_with_period(tmp_path, "2025-08-01", "2025-12-31"), rules=rules)
     assert "sol-2025-400" in versions(result)
     assert "sol-2001-453" not in versions(result)
     new_sol = [e for e in cited(result) if e["version"] == "sol-2025-400"]
-    assert new_sol and not any(e["verified"] for e in new_sol)
-    flag = rules.vocabulary.headings["overifierad"]
-    text = api.render(result, "text")
-    shown = [
-        part.strip()
-        for line in text.splitlines()
-        if "SoL (2025:400)" in line
-        for part in line.split(";")
-        if "SoL (2025:400)" in part
-    ]
-    assert shown and all(flag in part for part in shown)
+    # Unverified section numbers are not guessed: the new law is cited by topic.
+    assert new_sol and not any(e["verified"] or "§" in e["ref"] for e in new_sol)
+    note = rules.sources["sol-2025-400"].note
+    for output_format in ("text", "md"):
+        shown = " ".join(api.render(result, output_format).split())
+        assert shown.count(" ".join(note.split())) == 1
+
+
+def test_a_case_of_2025_26_cites_no_placeholder_twice_and_marks_sosfs_2011_9(rules, tmp_path):
+    result = api.check(heby_with_period(tmp_path, "2025-09-01", "2026-08-31"), rules=rules)
+    for question in result["questions"]:
+        for criterion in question["criteria"]:
+            refs = [(e["version"], e["ref"]) for e in criterion["basis"]]
+            assert len(refs) == len(set(refs)), criterion["id"]
+    report = api.render(result, "md")
+    for line in report.splitlines():
+        if line.strip().startswith(rules.vocabulary.headings["grund"]):
+            parts = [part.strip() for part in line.split(":", 1)[1].split(";")]
+            assert len(parts) == len(set(parts)), line
+    sosfs = next(e for e in result["sources"] if e["version"] == "sosfs-2011-9")
+    assert any("upphävdes 2025-07-01" in note for note in sosfs["notes"])
+    assert " ".join(sosfs["notes"][0].split()) in " ".join(report.split())
+    guidance = [e for e in result["sources"] if e["version"] == "sosfs-2013-1"]
+    assert guidance and any("upphävdes 2025-07-01" in note for note in guidance[0]["notes"])
+
+
+def test_a_case_before_2025_07_01_carries_no_note_of_the_repeal(rules):
+    result = api.check(HEBY, rules=rules)
+    sosfs = next(e for e in result["sources"] if e["version"] == "sosfs-2011-9")
+    assert sosfs["notes"] == []
 
 
 @pytest.mark.parametrize("provision", ["sol.ratt-till-bistand", "sol.arbetsmarknadens-forfogande"])

@@ -14,7 +14,7 @@ import jinja2
 from checker.bounds.analysis import FOLLOWUP, QUESTION, Analysis
 from checker.bounds.raising import to_raise
 from checker.errors import GranskaError
-from checker.evaluation.citations import cite
+from checker.evaluation.citations import annotate_sources, cite, reference_order
 from checker.evaluation.engine import Engine
 from checker.language import conditions, verdicts
 from checker.language.values import format_value, to_json
@@ -225,7 +225,7 @@ def evaluate_case(
         "not_assessed": [
             {"criterion": key, "reason": value} for key, value in sorted(case.not_assessed.items())
         ],
-        "sources": _sources_cited(questions + followup),
+        "sources": annotate_sources(rules, case, _sources_cited(questions + followup)),
         "rules_version": rules.version,
         "overlay": rules.overlay.as_json() if rules.overlay else None,
         "disclaimer": render_strings(
@@ -549,6 +549,10 @@ def _sources_cited(questions: list[dict]) -> list[dict]:
                         "ref": entry["ref"],
                         "version": entry["version"],
                         "verified": entry["verified"],
+                        "unverified_paragraph": entry["unverified_paragraph"],
                     },
                 )
-    return sorted(seen.values(), key=lambda entry: (entry["kind"], entry["source"], entry["ref"]))
+    return sorted(
+        seen.values(),
+        key=lambda entry: (entry["kind"], entry["source"], reference_order(entry["ref"])),
+    )

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from checker.bounds.monotonicity import monotonicity_findings
 from checker.errors import GranskaError
-from checker.lint import reachability, references, templates, texts
+from checker.lint import legal, reachability, references, templates, texts
 from checker.lint.index import read_index
 from checker.lint.model import LEVELS, Check, Finding, Subject
 from checker.loading.rules import default_rules_dir, load_rules
@@ -67,6 +67,12 @@ CHECKS: tuple[Check, ...] = (
         "A template that uses a variable it is not given, a parameter that does not "
         "exist, or a fact its criterion does not read.",
         templates.template_variables,
+    ),
+    Check(
+        "verified-assessment-basis",
+        "error",
+        "A bedömningsgrund (practice, not law) cited as verified.",
+        legal.verified_assessment_basis,
     ),
     Check(
         "reasoning-value",

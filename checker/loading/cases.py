@@ -31,6 +31,7 @@ CASE_KEYS = (
     "ej_granskat",
     "förväntat",
     "uppföljning",
+    "lokala_revisionskriterier",
 )
 EXPECTED_KEYS = (
     "frågor",
@@ -130,6 +131,11 @@ def case_from_data(
         if "uppföljning" in fields
         else ()
     )
+    local_criteria = (
+        tuple(item.text() for item in fields["lokala_revisionskriterier"].sequence())
+        if "lokala_revisionskriterier" in fields
+        else ()
+    )
     expected = None
     if "förväntat" in fields:
         fields["förväntat"].mapping(optional=EXPECTED_KEYS)
@@ -147,6 +153,7 @@ def case_from_data(
         not_assessed,
         expected,
         followup,
+        local_criteria,
     )
 
 

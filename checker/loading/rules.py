@@ -20,6 +20,7 @@ from checker.model import (
     Audit,
     Citation,
     Criterion,
+    DatedNote,
     Fact,
     FollowUp,
     Grade,
@@ -189,7 +190,7 @@ def load_sources(
     for source_id, node in fields["sources"].items():
         entry = node.mapping(
             required=("title", "short", "kind"),
-            optional=("valid_from", "valid_to", "status", "note"),
+            optional=("valid_from", "valid_to", "status", "note", "notes"),
         )
         sources[source_id] = Source(
             id=source_id,
@@ -203,6 +204,18 @@ def load_sources(
             else "gällande",
             file=node.file,
             line=node.line or 0,
+            note=entry["note"].text() if "note" in entry else "",
+            notes=tuple(
+                DatedNote(
+                    note["text"].text(),
+                    _optional_date(note, "valid_from"),
+                    _optional_date(note, "valid_to"),
+                )
+                for note in (
+                    item.mapping(required=("text",), optional=("valid_from", "valid_to"))
+                    for item in (entry["notes"].sequence() if "notes" in entry else ())
+                )
+            ),
         )
     provisions: dict[str, Provision] = {}
     for provision_id, node in fields["provisions"].items():

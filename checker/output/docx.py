@@ -198,10 +198,17 @@ class _Builder:
             paragraph.add_run(
                 ": "
                 + "; ".join(
-                    ref["ref"] + ("" if ref["verified"] else f" ({h['overifierad']})")
-                    for ref in source["refs"]
+                    source["local"]
+                    or [
+                        ref["ref"] + (h["overifierad"] if ref["unverified_paragraph"] else "")
+                        for ref in source["refs"]
+                    ]
                 )
             )
+            for note in source["notes"]:
+                self._paragraph(note)
+        if view["unverified"]:
+            self._paragraph(h["overifierad_not"])
         if r["parameter_overrides"]:
             self.document.add_heading(h["avvikande_parametrar"], level=2)
             for key, value in r["parameter_overrides"].items():

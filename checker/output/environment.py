@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import textwrap
 from pathlib import Path
 
@@ -44,6 +45,7 @@ def template_environment(autoescape: bool = False) -> jinja2.Environment:
         sentence=sentence,
         count_noun=count_noun,
         md_code=lambda text: f"`{text}`",
+        md_escape=lambda text: re.sub(r"([\\`*_\[\]])", r"\\\1", text),
         first_upper=lambda text: text[:1].upper() + text[1:],
     )
     return environment

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 
+from checker.evaluation.citations import reference_order
 from checker.output.collation import swedish_key, swedish_sorted
 
 _HEX_COLOUR = re.compile(r"^#[0-9a-fA-F]{3}(?:[0-9a-fA-F]{3})?$")
@@ -34,6 +35,7 @@ def report_view(result: dict) -> dict:
         "recommendations": recommendations,
         "followup": _followup(followup, result["audit"]),
         "sources": _sources(result["sources"]),
+        "unverified": any(entry.get("unverified_paragraph") for entry in result["sources"]),
         "references": _references([*result["questions"], *followup]),
     }
 
@@ -100,11 +102,24 @@ def _sources(cited: list[dict]) -> list[dict]:
     grouped: dict[str, dict] = {}
     for entry in cited:
         group = grouped.setdefault(
-            entry["source"], {"title": entry["source"], "kind": entry["kind"], "refs": []}
+            entry["source"],
+            {
+                "title": entry["source"],
+                "kind": entry["kind"],
+                "refs": [],
+                "notes": entry.get("notes", []),
+                "local": entry.get("local", []),
+            },
         )
-        group["refs"].append({"ref": entry["ref"], "verified": entry["verified"]})
+        group["refs"].append(
+            {
+                "ref": entry["ref"],
+                "verified": entry["verified"],
+                "unverified_paragraph": entry.get("unverified_paragraph", False),
+            }
+        )
     for group in grouped.values():
-        group["refs"].sort(key=lambda ref: swedish_key(ref["ref"]))
+        group["refs"].sort(key=lambda ref: reference_order(ref["ref"]))
     return sorted(grouped.values(), key=lambda group: swedish_key(group["title"]))
 
 
