@@ -520,6 +520,11 @@ def schema(
     is_flag=True,
     help="Allow an address other computers can reach (there is no login).",
 )
+@click.option(
+    "--no-browser",
+    is_flag=True,
+    help="Do not open the start page in the default browser.",
+)
 @_RULES_OPTION
 @_OVERLAY_OPTION
 def serve(
@@ -527,6 +532,7 @@ def serve(
     port: int,
     host: str,
     allow_remote: bool,
+    no_browser: bool,
     rules_dir: Path | None,
     overlay: Path | None,
 ) -> None:
@@ -534,7 +540,7 @@ def serve(
     download the report. Every answer is saved to the case file at once."""
     from checker.web.server import serve as run
 
-    run(cases_dir, host, port, allow_remote, rules_dir, click.echo, overlay)
+    run(cases_dir, host, port, allow_remote, rules_dir, click.echo, overlay, not no_browser)
 
 
 @main.command()

@@ -202,6 +202,7 @@ class Audit:
     parameters: dict[str, Any] = field(default_factory=dict)
     file: str = ""
     followup: FollowUp | None = None
+    description: str = ""  # one line telling a kommun what the template covers
 
 
 @dataclass(frozen=True)

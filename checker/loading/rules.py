@@ -549,7 +549,7 @@ def load_audit(
             "overall",
             "question_reasoning",
         ),
-        optional=("parameters", "followup"),
+        optional=("description", "parameters", "followup"),
     )
     roles = tuple(Role(role_id, node.text()) for role_id, node in fields["roles"].items())
     scale = _scale(fields["scale"])
@@ -609,6 +609,7 @@ def load_audit(
     return Audit(
         id=_id(fields["id"], PLAIN_ID, "audit"),
         title=fields["title"].text(),
+        description=fields["description"].text() if "description" in fields else "",
         syfte=_template(fields["syfte"]),
         roles=roles,
         scale=scale,

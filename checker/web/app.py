@@ -7,6 +7,7 @@ reports/web/; this module passes ids, values and error codes.
 
 from __future__ import annotations
 
+import re
 import secrets
 from datetime import date
 from pathlib import Path
@@ -42,6 +43,7 @@ DOWNLOADS = {
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     "pdf": "application/pdf",
 }
+REVIEW = "-review"  # the "next" of the last area: the review page (no area id starts with -)
 UPCOMING = 5  # how many of the most decisive open questions the panel lists
 _NEW_CASE_FIELDS = ("kommun", "audit", "from", "to", "granskningsdatum")
 
@@ -131,12 +133,21 @@ def _register(app: Flask, store: CaseStore, rules: RuleBase) -> None:
     def save(name: str):
         return _save(store, rules, name)
 
+    @app.get("/review/<name:name>")
+    def review(name: str):
+        snapshot = _snapshot(store, name)
+        if snapshot.case is None:
+            return _broken(snapshot, {}, 200)
+        return _review_page(rules, snapshot)
+
     @app.get("/report/<name:name>")
     def report(name: str):
         result = _result(store, rules, name)
         if "html" not in RENDERERS:
             abort(404, description="format_missing")
-        response = app.make_response(RENDERERS["html"](result, False))
+        back = render_template("report-back.html.j2", name=name)
+        report = _BODY.sub(lambda body: body.group(0) + back, RENDERERS["html"](result, False), 1)
+        response = app.make_response(report)
         response.headers["Content-Security-Policy"] = REPORT_SECURITY_POLICY
         return response
 
@@ -153,6 +164,7 @@ def _register(app: Flask, store: CaseStore, rules: RuleBase) -> None:
         return response
 
 
+_BODY = re.compile(r"<body[^>]*>")
 _REASONS = ("csrf", "unsafe_name", "not_found", "unknown_area", "format_missing", "broken_case")
 
 
@@ -199,6 +211,16 @@ def _fields_from_case(
     ]
 
 
+def _counts(rules: RuleBase, case, area: questionnaire.Area) -> dict[str, int]:
+    """How many of an area's questions now shown have a known answer, are "vet ej", in all.
+
+    "vet ej" is not a known answer: it is counted apart, as the verdict panel counts it."""
+    shown = [fact_id for fact_id in area.facts if questionnaire.shown(rules, case, fact_id)]
+    stated = [case.facts[fact_id] for fact_id in shown if fact_id in case.facts]
+    known = sum(fact.value is not None for fact in stated)
+    return {"known": known, "unknown": len(stated) - known, "total": len(shown)}
+
+
 def _case_page(
     rules: RuleBase,
     snapshot: Snapshot,
@@ -209,15 +231,28 @@ def _case_page(
     problem: str = "",
 ):
     case = snapshot.case
-    result = evaluate_case(rules, case)
     areas = questionnaire.areas_of(rules, case.audit)
-    progress = {
-        a.id: (
-            sum(f in case.facts for f in _shown(rules, snapshot, a)),
-            len(_shown(rules, snapshot, a)),
-        )
-        for a in areas
-    }
+    position = [a.id for a in areas].index(area.id)
+    return render_template(
+        "case.html.j2",
+        **_case_context(rules, snapshot),
+        area=area,
+        position=position,
+        fields=fields,
+        message=message,
+        problem=problem,
+        previous_area=areas[position - 1] if position else None,
+        next_area=areas[position + 1] if position + 1 < len(areas) else None,
+        underlag=rules.vocabulary.underlag,
+        unknown=questionnaire.UNKNOWN,
+    ), status
+
+
+def _case_context(rules: RuleBase, snapshot: Snapshot) -> dict[str, Any]:
+    """What every page of a case shows: its header, progress and the verdict panel."""
+    case = snapshot.case
+    areas = questionnaire.areas_of(rules, case.audit)
+    progress = {a.id: _counts(rules, case, a) for a in areas}
     area_of = {fact_id: a.id for a in areas for fact_id in a.facts}
     ranked = [entry["fact"] for entry in interview(rules, case)["facts"]]
     askable = [
@@ -225,29 +260,38 @@ def _case_page(
         for fact_id in ranked
         if fact_id in area_of and questionnaire.shown(rules, case, fact_id)
     ]
-    upcoming = [(rules.facts[fact_id], area_of[fact_id]) for fact_id in askable[:UPCOMING]]
-    following = areas[[a.id for a in areas].index(area.id) + 1 :]
+    return {
+        "name": snapshot.name,
+        "digest": snapshot.digest,
+        "case": case,
+        "audit": rules.audits[case.audit],
+        "areas": areas,
+        "progress": progress,
+        "totals": {
+            key: sum(counts[key] for counts in progress.values())
+            for key in ("known", "unknown", "total")
+        },
+        "result": evaluate_case(rules, case),
+        "upcoming": [(rules.facts[fact_id], area_of[fact_id]) for fact_id in askable[:UPCOMING]],
+        "grades": {grade.id: grade for grade in rules.audits[case.audit].scale},
+        "downloads": [kind for kind in DOWNLOADS if kind in RENDERERS],
+        "has_html": "html" in RENDERERS,
+    }
+
+
+def _review_page(rules: RuleBase, snapshot: Snapshot):
+    """Every answer of the case, area by area, before the verdicts and the report."""
+    case = snapshot.case
+    sections = [
+        (area, _fields_from_case(rules, snapshot, area))
+        for area in questionnaire.areas_of(rules, case.audit)
+    ]
     return render_template(
-        "case.html.j2",
-        name=snapshot.name,
-        digest=snapshot.digest,
-        case=case,
-        audit=rules.audits[case.audit],
-        areas=areas,
-        area=area,
-        progress=progress,
-        fields=fields,
-        result=result,
-        upcoming=upcoming,
-        message=message,
-        grades={grade.id: grade for grade in rules.audits[case.audit].scale},
-        problem=problem,
-        next_area=following[0] if following else None,
-        underlag=rules.vocabulary.underlag,
+        "review.html.j2",
+        **_case_context(rules, snapshot),
+        sections=sections,
         unknown=questionnaire.UNKNOWN,
-        downloads=[kind for kind in DOWNLOADS if kind in RENDERERS],
-        has_html="html" in RENDERERS,
-    ), status
+    )
 
 
 def _broken(snapshot: Snapshot, submitted: dict[str, dict[str, str]], status: int):
@@ -298,6 +342,8 @@ def _save(store: CaseStore, rules: RuleBase, name: str):
         except (GranskaError, OSError) as error:
             return _case_page(rules, snapshot, area, fields, "save_failed", 422, str(error))
     target = request.form.get("next") or area.id
+    if target == REVIEW:
+        return redirect(url_for("review", name=name), 303)
     return redirect(url_for("case_page", name=name, area=target, saved=len(changes)), 303)
 
 
@@ -351,17 +397,19 @@ def _index(
             }
         )
     roles: dict[str, str] = {}
+    audits_of: dict[str, list[str]] = {}
     for audit in rules.audits.values():
         for role in audit.roles:
             roles.setdefault(role.id, role.title)
+            audits_of.setdefault(role.id, []).append(audit.id)
     return render_template(
         "index.html.j2",
         cases=cases,
-        audits=list(rules.audits.values()),
+        audits=sorted(rules.audits.values(), key=lambda audit: len(audit_facts(rules, audit))),
         roles=sorted(roles.items()),
+        audits_of=audits_of,
         inputs=inputs,
         errors=errors,
-        directory=str(store.directory),
     ), status
 
 

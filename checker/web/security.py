@@ -12,7 +12,7 @@ MAX_BODY_BYTES = 256 * 1024  # a questionnaire page is a few kB; anything larger
 CSRF_FIELD = "csrf_token"
 _SESSION_KEY = "csrf"
 CONTENT_SECURITY_POLICY = (
-    "default-src 'none'; script-src 'self'; style-src 'self' "
+    "default-src 'none'; script-src 'self'; connect-src 'self'; style-src 'self' "
     "'unsafe-inline'; img-src 'self' data:; form-action 'self'; "
     "frame-ancestors 'none'; base-uri 'none'"
 )
