@@ -12,13 +12,12 @@ by its signature, the tuple of its test results, and carries one representative 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
 from fractions import Fraction
 from typing import Any
 
-from checker.language import conditions
+from checker.language import conditions, facttypes
 from checker.language.conditions import Test
-from checker.model import Count, Fact
+from checker.model import Fact
 
 
 @dataclass(frozen=True)
@@ -128,18 +127,13 @@ def _values(
 
     Each comes with its region and its position in ascending order of value.
     """
-    if fact.type == "bool":
-        return (
-            [(False, None, 0), (True, None, 1)]
-            if fact.better is not False
-            else [(True, None, 1), (False, None, 0)]
-        )
-    if fact.type == "enum":
-        order = fact.better if isinstance(fact.better, tuple) else fact.values
-        return [(value, None, index) for index, value in enumerate(order)]
+    kind = facttypes.of(fact)
+    choices = kind.choices(fact)
+    if choices is not None:
+        return [(value, None, position) for value, position in choices]
     points = sorted({_threshold(test, context) for test in tests})
     regions = [
-        (value, region, index) for index, (value, region) in enumerate(_regions(fact.type, points))
+        (value, region, index) for index, (value, region) in enumerate(_regions(kind, points))
     ]
     if fact.better in ("lower", "earlier"):
         regions.reverse()
@@ -173,31 +167,27 @@ def _threshold(test: Test, context: conditions.Context) -> Any:
     return test.operand
 
 
-def _regions(kind: str, points: list) -> list[tuple[Any, Region]]:
-    """One (representative, region) per point and per gap between points, ascending."""
-    if kind == "date":
-        ordinals = [point.toordinal() for point in points]
-        return [
-            (date.fromordinal(value), _map_region(region, date.fromordinal))
-            for value, region in _discrete(ordinals, 1, date.max.toordinal())
-        ]
-    if kind == "integer":
-        return _discrete(
-            [int(point) if float(point).is_integer() else point for point in points], None, None
+def _regions(kind: facttypes.FactType, points: list) -> list[tuple[Any, Region]]:
+    """One (representative, region) per point and per gap between points, ascending, on
+    the type's scale."""
+    scale = kind.scale
+    low, high = scale.low, scale.high
+    scaled = [scale.to_point(point) for point in points]
+    if scale.discrete:
+        regions = _discrete(scaled, low, high)
+    else:
+        regions = _continuous(
+            [
+                point
+                for point in scaled
+                if (low is None or point >= low) and (high is None or point <= high)
+            ],
+            low,
+            high,
         )
-    low, high = {"percent": (0, 100), "count": (Fraction(0), Fraction(1))}.get(kind, (None, None))
-    regions = _continuous(
-        [
-            point
-            for point in points
-            if (low is None or point >= low) and (high is None or point <= high)
-        ],
-        low,
-        high,
-    )
-    if kind == "count":
-        return [(_count(value), _map_region(region, float)) for value, region in regions]
-    return regions
+    return [
+        (scale.to_value(value), _map_region(region, scale.to_bound)) for value, region in regions
+    ]
 
 
 def _discrete(points: list, low: Any, high: Any) -> list[tuple[Any, Region]]:
@@ -252,8 +242,3 @@ def _map_region(region: Region, convert) -> Region:
             for bound in (region.at_least, region.above, region.at_most, region.below)
         )
     )
-
-
-def _count(share: Fraction) -> Count:
-    share = Fraction(share)
-    return Count(share.numerator, share.denominator)

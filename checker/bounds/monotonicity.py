@@ -30,8 +30,8 @@ from checker.bounds.search import (
 )
 from checker.bounds.tables import Problem
 from checker.files.strict_yaml import load_yaml
-from checker.language import conditions
-from checker.language.values import format_value
+from checker.language import conditions, facttypes
+from checker.language.facttypes import format_value
 from checker.model import STATUSES, Audit, Policy, RuleBase
 
 # Period operators need reference dates; monotonicity does not depend on which.
@@ -134,27 +134,13 @@ def _audit_findings(rules: RuleBase, audit: Audit) -> set[Finding]:
 
 def _goodness(domain: FactDomain, index: int) -> Any:
     """A sort key for a class's value by the fact's `better:` order (higher is better)."""
-    fact, value = domain.fact, domain.classes[index].value
-    if fact.type == "bool":
-        return value == fact.better
-    if fact.type == "enum":
-        return fact.better.index(value)
-    key = value.share if fact.type == "count" else value
-    return key if fact.better in ("higher", "later") else _Reversed(key)
-
-
-@dataclass(frozen=True)
-class _Reversed:
-    key: Any
-
-    def __lt__(self, other: _Reversed) -> bool:
-        return other.key < self.key
+    return facttypes.of(domain.fact).goodness(domain.classes[index].value, domain.fact)
 
 
 def _falls(problem: Problem, criterion: int, domain: FactDomain, rules: RuleBase) -> str:
     """How the criterion's status falls as the fact improves (a witness), or ''."""
     fact = domain.fact
-    if fact.better is None or (fact.type == "enum" and not isinstance(fact.better, tuple)):
+    if not facttypes.of(fact).ordered(fact):
         return ""
     classes = domain.classes
     for worse in range(len(classes)):

@@ -15,7 +15,8 @@ from typing import Any
 
 from checker.bounds.analysis import Analysis
 from checker.bounds.domains import FactClass
-from checker.language.values import format_value, to_json
+from checker.language import facttypes
+from checker.language.facttypes import format_value, to_json
 
 MAX_CHANGES = 3
 MAX_LISTED = 3
@@ -172,7 +173,7 @@ def describe_change(analysis: Analysis, fact_id: str, index: int) -> dict[str, A
         "fact": fact_id,
         "title": fact.title,
         "type": fact.type,
-        "value": to_json(fact_class.value),
+        "value": to_json(fact_class.value, fact),
         "display": format_value(fact_class.value, fact, vocabulary),
     }
     if domain.underlag_matters and fact_class.underlag:
@@ -186,9 +187,9 @@ def _region(fact_class: FactClass, fact: Any, vocabulary: Any) -> dict[str, Any]
     region = fact_class.region
     if region is None or (region.at_least is not None and region.at_least == region.at_most):
         return {}
-    shown = fact if fact.type != "count" else None
+    kind = facttypes.of(fact)
     return {
-        name: {"value": to_json(bound), "display": format_value(bound, shown, vocabulary)}
+        name: {"value": to_json(bound), "display": kind.show_bound(bound, fact, vocabulary)}
         for name in ("at_least", "above", "at_most", "below")
         if (bound := getattr(region, name)) is not None
     }

@@ -26,9 +26,9 @@ from checker.errors import GranskaError
 from checker.files.atomic import write_file
 from checker.files.nodes import Node, suggest
 from checker.files.strict_yaml import load_yaml, scalar
-from checker.language.values import yaml_text
+from checker.language.facttypes import yaml_text
 from checker.loading.cases import CASE_KEYS, load_case
-from checker.model import Case, RuleBase
+from checker.model import Case, Fact, RuleBase
 from checker.output.self_evaluation_texts import environment, text
 
 HEADER_KEYS = ("kommun", "granskningsperiod", "granskningsdatum", "audit", "nämnder")
@@ -129,11 +129,11 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def fact_entry(answer: Answer) -> str:
+def fact_entry(answer: Answer, fact: Fact | None = None) -> str:
     """A stated fact as written after its id: the bare value, or {värde, källa, underlag}."""
     if not answer.källa and not answer.underlag and not answer.iakttagelse:
-        return yaml_text(answer.value)
-    parts = [f"värde: {yaml_text(answer.value)}"]
+        return yaml_text(answer.value, fact)
+    parts = [f"värde: {yaml_text(answer.value, fact)}"]
     if answer.källa:
         parts.append(f"källa: {scalar(answer.källa)}")
     if answer.underlag:
@@ -174,7 +174,7 @@ def render_draft(
                 "question": fact.question,
                 "help": fact.help,
                 "hint": hint,
-                "entry": fact_entry(draft.facts[fact_id]),
+                "entry": fact_entry(draft.facts[fact_id], fact),
             }
         )
     extra = (

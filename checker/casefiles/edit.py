@@ -19,7 +19,7 @@ from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 from ruamel.yaml.tokens import CommentToken
 
 from checker.errors import GranskaError
-from checker.language.values import yaml_text
+from checker.language.facttypes import yaml_text
 from checker.model import CaseFact
 
 

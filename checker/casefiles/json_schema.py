@@ -2,7 +2,7 @@
 
 Editors use it through the YAML language server for completion, hover help (each
 fact's question) and validation while a case is typed (docs/self-evaluation.md). It
-mirrors checker.loading.cases and checker.language.values: what the loader accepts, the
+mirrors checker.loading.cases and checker.language.facttypes: what the loader accepts, the
 schema accepts, except what a schema cannot say (a date that does not exist, a
 personnummer, a period ending before it starts), which the loader still reports with its
 line.
@@ -15,7 +15,8 @@ from typing import Any
 
 from checker.errors import GranskaError
 from checker.files.nodes import suggest
-from checker.language.values import UNKNOWN_WORDS
+from checker.language import facttypes
+from checker.language.facttypes import UNKNOWN_WORDS
 from checker.loading.cases import CASE_KEYS, EXPECTED_KEYS
 from checker.model import Fact, RuleBase
 
@@ -38,26 +39,10 @@ _UNKNOWN = {
         },
     ]
 }
-_VALUE_SCHEMAS: dict[str, dict] = {
-    "bool": {
-        "anyOf": [
-            {"type": "boolean"},
-            {"type": "string", "pattern": f"^({_any_case('ja')}|{_any_case('nej')})$"},
-        ]
-    },
-    "date": _DATE,
-    "integer": {"type": "integer"},
-    "number": {"type": "number"},
-    "percent": {"type": "number", "minimum": 0, "maximum": 100},
-    "count": {"type": "string", "pattern": r"^\s*\d+\s*(av|/|of)\s*\d+\s*$"},
-    "text": _TEXT,
-}
 
 
 def _value_schema(fact: Fact) -> dict:
-    if fact.type == "enum":
-        return {"enum": list(fact.values)}
-    return _VALUE_SCHEMAS[fact.type]
+    return facttypes.of(fact).json_schema(fact)
 
 
 def _fact_schema(fact: Fact, underlag: tuple[str, ...]) -> dict:

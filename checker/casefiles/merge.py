@@ -17,7 +17,7 @@ from checker.casefiles.edit import set_facts
 from checker.errors import GranskaError
 from checker.files.nodes import Node
 from checker.files.strict_yaml import load_yaml
-from checker.language.values import case_text
+from checker.language.facttypes import case_text
 from checker.loading.cases import load_case, read_facts
 from checker.model import Case, CaseFact, RuleBase
 

@@ -3,32 +3,11 @@
 from __future__ import annotations
 
 import random
-from datetime import date, timedelta
-from typing import Any
+from datetime import date
 
 from checker.casefiles.fact_order import criteria_reading
-from checker.model import Case, CaseFact, Count, Fact, Namnd, RuleBase
-
-_FIRST_DAY = date(2012, 1, 1)
-
-
-def random_value(fact: Fact, rng: random.Random) -> Any:
-    """A valid value of `fact`, drawn from `rng`."""
-    kind = fact.type
-    if kind == "bool":
-        return rng.random() < 0.5
-    if kind == "enum":
-        return rng.choice(fact.values)
-    if kind == "date":
-        return _FIRST_DAY + timedelta(days=rng.randrange(0, 365 * 14))
-    if kind == "integer":
-        return rng.randrange(0, 200)
-    if kind in ("number", "percent"):
-        return round(rng.uniform(0, 100), 1)
-    if kind == "count":
-        total = rng.randrange(1, 30)
-        return Count(rng.randrange(0, total + 1), total)
-    return f"text {rng.randrange(1000)}"
+from checker.language import facttypes
+from checker.model import Case, CaseFact, Namnd, RuleBase
 
 
 def random_case(
@@ -38,11 +17,10 @@ def random_case(
     audit = rules.audits[audit_id]
     facts = {}
     for fact_id in sorted(criteria_reading(rules, audit)):
+        fact = rules.facts[fact_id]
         if rng.random() < known_share:
             underlag = rng.choice(rules.vocabulary.underlag)
-            facts[fact_id] = CaseFact(
-                fact_id, random_value(rules.facts[fact_id], rng), "", underlag
-            )
+            facts[fact_id] = CaseFact(fact_id, facttypes.of(fact).random(fact, rng), "", underlag)
     start = date(rng.randrange(2014, 2026), 1, 1)
     end = date(start.year, 12, 31)
     namnder = tuple(Namnd(role.title, (role.id,)) for role in audit.roles)

@@ -12,15 +12,14 @@ from __future__ import annotations
 import itertools
 import json
 from dataclasses import dataclass
-from datetime import date
 from typing import Any
 
 import durable.engine
 import durable_rules_engine
 
-from checker.language import conditions
+from checker.language import conditions, facttypes
 from checker.language.conditions import All, Any_, Not, Test
-from checker.model import Count, Criterion, Fact
+from checker.model import Criterion, Fact
 
 _TRUE, _FALSE = True, False
 _CATCH_ALL = "_seen"
@@ -99,21 +98,24 @@ class _Compiler:
             relative = self.relatives[key].field
             within, outside = {"$gte": {relative: 0}}, {"$lt": {relative: 0}}
             return (within, outside) if op == "within" else (outside, within)
+        kind = facttypes.of(fact)
         if op == "equals":
-            return {field: _encode(operand)}, {"$neq": {field: _encode(operand)}}
-        if op == "in" or (fact.type == "enum" and op in _OPERATOR):
-            allowed = operand if op == "in" else _enum_range(fact, op, operand)
+            return {field: kind.number(operand)}, {"$neq": {field: kind.number(operand)}}
+        ranked = kind.ranked(fact)
+        if op == "in" or (ranked is not None and op in _OPERATOR):
+            allowed = operand if op == "in" else _ranked_range(ranked, op, operand)
             return (
                 _or([{field: value} for value in allowed]),
                 _and([{"$neq": {field: value}} for value in allowed]),
             )
         name = _OPERATOR[op.removeprefix("share_")]
-        value = _encode(operand)
+        value = kind.number(operand)
         return {name: {field: value}}, {_NEGATED[name]: {field: value}}
 
 
-def _enum_range(fact: Fact, op: str, operand: str) -> tuple[str, ...]:
-    order = list(fact.better)
+def _ranked_range(ranked: tuple[str, ...], op: str, operand: str) -> tuple[str, ...]:
+    """The values an order operator selects, from values ranked worst first."""
+    order = list(ranked)
     index = order.index(operand)
     return tuple(
         {
@@ -125,14 +127,6 @@ def _enum_range(fact: Fact, op: str, operand: str) -> tuple[str, ...]:
     )
 
 
-def _encode(value: Any) -> Any:
-    if isinstance(value, date):
-        return value.toordinal()
-    if isinstance(value, Count):
-        return value.share
-    return value
-
-
 @dataclass(frozen=True)
 class CompiledAudit:
     """One registered ruleset and how to build its case message."""
@@ -141,6 +135,7 @@ class CompiledAudit:
     fields: dict[str, str]
     relatives: tuple[_Relative, ...]
     criteria: tuple[str, ...]
+    kinds: dict[str, facttypes.FactType]  # per fact, its type (how its value is encoded)
 
 
 class _Host(durable.engine.Host):
@@ -198,6 +193,7 @@ class Engine:
             dict(compiler.fields),
             tuple(compiler.relatives.values()),
             tuple(criterion.id for criterion, _u, _d in criteria),
+            {fact_id: facttypes.of(facts[fact_id]) for fact_id in compiler.fields},
         )
         self._compiled[key] = compiled
         return compiled
@@ -213,7 +209,7 @@ class Engine:
         for fact_id, field in compiled.fields.items():
             if fact_id in known:
                 value, underlag = known[fact_id]
-                message[field] = _encode(value)
+                message[field] = compiled.kinds[fact_id].number(value)
                 message["u" + field[1:]] = underlag
         for relative in compiled.relatives:
             if relative.fact in known:

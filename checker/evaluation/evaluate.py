@@ -17,7 +17,7 @@ from checker.errors import GranskaError
 from checker.evaluation.citations import annotate_sources, cite, reference_order
 from checker.evaluation.engine import Engine
 from checker.language import conditions, verdicts
-from checker.language.values import format_value, to_json
+from checker.language.facttypes import format_value, to_json
 from checker.model import (
     NOT_ASSESSED,
     Audit,
@@ -295,7 +295,7 @@ def _criterion_result(
             {
                 "id": fact_id,
                 "title": fact.title,
-                "value": to_json(value),
+                "value": to_json(value, fact),
                 "display": format_value(value, fact, vocabulary),
                 "known": value is not None,
                 "källa": stated.källa if stated else "",

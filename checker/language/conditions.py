@@ -15,24 +15,12 @@ from datetime import date
 from typing import Any
 
 from checker.files.nodes import Node, parse_date, suggest
+from checker.language import facttypes
+from checker.language.facttypes import PERIOD_OPERATORS, SHARE_OPERATORS
 from checker.model import Fact
 
-ORDER_OPERATORS = ("at_least", "above", "at_most", "below")
-SHARE_OPERATORS = ("share_at_least", "share_above", "share_at_most", "share_below")
-PERIOD_OPERATORS = ("within", "older_than")
 REFERENCE_DATES = ("granskningsdatum", "period_start", "period_end")
 PERIOD_UNITS = ("years", "months", "days")
-
-OPERATORS_BY_TYPE = {
-    "bool": ("equals",),
-    "enum": ("equals", "in", *ORDER_OPERATORS),
-    "integer": ("equals", *ORDER_OPERATORS),
-    "number": ("equals", *ORDER_OPERATORS),
-    "percent": ("equals", *ORDER_OPERATORS),
-    "date": (*ORDER_OPERATORS, *PERIOD_OPERATORS),
-    "count": SHARE_OPERATORS,
-    "text": (),
-}
 
 
 @dataclass(frozen=True)
@@ -112,7 +100,7 @@ def _parse_test(node: Node, catalogue: Catalogue) -> Test:
     fact_node = node.mapping(optional=tuple(raw))["fact"]
     fact_id = resolve_fact(fact_node, catalogue)
     fact = catalogue.facts[fact_id]
-    allowed = OPERATORS_BY_TYPE[fact.type]
+    allowed = facttypes.of(fact).operators
     operators = [key for key in raw if key not in ("fact", "underlag")]
     if len(operators) != 1:
         raise node.error(
@@ -179,27 +167,7 @@ def check_operand(node: Node, op: str, fact: Fact, value: Any) -> Any:
         if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= 1:
             raise node.error(f"expected a share between 0 and 1, got {value!r}")
         return value
-    if fact.type == "bool":
-        if not isinstance(value, bool):
-            raise node.error(f"{fact.id} is true or false, got {value!r}")
-    elif fact.type == "enum":
-        if value not in fact.values:
-            raise node.error(
-                f"{fact.id} takes one of {', '.join(fact.values)}, got {value!r}"
-                f"{suggest(value, fact.values)}"
-            )
-        if op in ORDER_OPERATORS and not isinstance(fact.better, tuple):
-            raise node.error(f"{op} needs an ordered enum, and {fact.id} declares no `better:`")
-    elif fact.type == "date":
-        parsed = parse_date(value)
-        if parsed is None:
-            raise node.error(f"expected a date YYYY-MM-DD, got {value!r}")
-        return parsed
-    elif fact.type in ("integer", "number", "percent") and (
-        isinstance(value, bool) or not isinstance(value, (int, float))
-    ):
-        raise node.error(f"{fact.id} is a number, got {value!r}")
-    return value
+    return facttypes.of(fact).check_operand(node, op, fact, value)
 
 
 # --- parameters ---------------------------------------------------------------------
@@ -266,14 +234,14 @@ def test_value(test: Test, fact: Fact, value: Any, context: Context) -> bool:
         return value == operand
     if op == "in":
         return value in operand
+    kind = facttypes.of(fact)
     if op in SHARE_OPERATORS:
-        value, op = value.share, op[len("share_") :]
+        value, op = kind.comparable(value, fact), op[len("share_") :]
     elif op in PERIOD_OPERATORS:
         within = value >= cutoff(operand, context)
         return within if op == "within" else not within
-    elif fact.type == "enum":
-        better = fact.better
-        value, operand = better.index(value), better.index(operand)
+    else:
+        value, operand = kind.comparable(value, fact), kind.comparable(operand, fact)
     if op == "at_least":
         return value >= operand
     if op == "above":

@@ -8,7 +8,7 @@ from typing import Any
 
 from checker.files.nodes import Node, suggest
 from checker.files.strict_yaml import load_yaml
-from checker.language.values import read_value
+from checker.language.facttypes import read_value
 from checker.loading.rules import PLAIN_ID
 from checker.model import (
     Audit,

@@ -5,14 +5,13 @@ from __future__ import annotations
 import hashlib
 import re
 from pathlib import Path
-from typing import Any
 
 import jinja2
 
 from checker.errors import GranskaError
 from checker.files.nodes import Node, suggest
 from checker.files.strict_yaml import load_yaml
-from checker.language import conditions
+from checker.language import conditions, facttypes
 from checker.loading.overlays import AuditPatch, Layer
 from checker.loading.overlays import apply as apply_overlay
 from checker.model import (
@@ -37,7 +36,6 @@ from checker.model import (
     Vocabulary,
 )
 
-FACT_TYPES = tuple(conditions.OPERATORS_BY_TYPE)
 FACT_ID = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)+$")
 CRITERION_ID = re.compile(r"^[a-z][a-z0-9_]*\.[a-z0-9]+(-[a-z0-9]+)*$")
 PLAIN_ID = re.compile(r"^[A-Za-z][A-Za-z0-9_.-]*$")
@@ -291,17 +289,18 @@ def load_fact_files(directory: Path, vocabulary: Vocabulary):
 
 def _fact(fact_id: str, area: str, node: Node, vocabulary: Vocabulary) -> Fact:
     fields = node.mapping(required=("type", "title", "question", "recipient"), optional=_FACT_KEYS)
-    kind = fields["type"].choice(FACT_TYPES)
+    kind = fields["type"].choice(tuple(facttypes.FACT_TYPES))
+    fact_type = facttypes.FACT_TYPES[kind]
     values: tuple[str, ...] = ()
-    if kind == "enum":
+    if fact_type.has_values:
         if "values" not in fields:
-            raise node.error("an enum fact lists its `values`")
+            raise node.error(f"an {kind} fact lists its `values`")
         values = fields["values"].text_list()
     elif "values" in fields:
         raise fields["values"].error("only enum facts have `values`")
     labels = {}
     if "labels" in fields:
-        if kind != "enum":
+        if not fact_type.has_values:
             raise fields["labels"].error("only enum facts have `labels`")
         labels = {value: label.text() for value, label in fields["labels"].items()}
         for value in labels:
@@ -309,7 +308,9 @@ def _fact(fact_id: str, area: str, node: Node, vocabulary: Vocabulary) -> Fact:
                 raise fields["labels"].error(
                     f"label for {value!r}, which is not one of the values{suggest(value, values)}"
                 )
-    better = _better(fields.get("better"), kind, values)
+    better = None
+    if "better" in fields:
+        better = fact_type.read_better(fields["better"], values)
     return Fact(
         id=fact_id,
         type=kind,
@@ -325,23 +326,6 @@ def _fact(fact_id: str, area: str, node: Node, vocabulary: Vocabulary) -> Fact:
         file=node.file,
         line=node.line or 0,
     )
-
-
-def _better(node: Node | None, kind: str, values: tuple[str, ...]) -> Any:
-    if node is None:
-        return None
-    if kind == "bool":
-        return node.boolean()
-    if kind == "date":
-        return node.choice(("later", "earlier"))
-    if kind in ("integer", "number", "percent", "count"):
-        return node.choice(("higher", "lower"))
-    if kind == "enum":
-        order = node.text_list()
-        if sorted(order) != sorted(values):
-            raise node.error("`better:` of an enum lists all its values, worst first")
-        return order
-    raise node.error("text facts have no order")
 
 
 # --- criteria -----------------------------------------------------------------------

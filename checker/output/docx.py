@@ -11,7 +11,7 @@ import zipfile
 from datetime import date, datetime, timezone
 
 from checker.errors import GranskaError
-from checker.language.values import count_noun
+from checker.language.facttypes import count_noun
 from checker.output.environment import render_template, sentence
 from checker.output.report_view import report_view
 

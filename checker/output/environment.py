@@ -9,7 +9,7 @@ from pathlib import Path
 import jinja2
 
 from checker.errors import GranskaError
-from checker.language.values import count_noun
+from checker.language.facttypes import count_noun
 
 ANSI = {
     "ja": "\033[32m",

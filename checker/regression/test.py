@@ -18,7 +18,7 @@ from checker.evaluation.evaluate import evaluate_case
 from checker.files.atomic import write_file
 from checker.files.corpus import case_files, default_case_dirs
 from checker.files.strict_yaml import load_yaml
-from checker.language.values import format_number
+from checker.language.facttypes import format_number
 from checker.loading.cases import load_case
 from checker.model import RuleBase
 from checker.output.environment import render_template

@@ -15,10 +15,10 @@ from checker.casefiles.answers import parse_answer
 from checker.casefiles.fact_order import audit_facts
 from checker.errors import GranskaError
 from checker.evaluation.evaluate import context_of, is_relevant, known_facts
-from checker.language import conditions
-from checker.language.values import UNKNOWN_WORDS, case_text
+from checker.language import conditions, facttypes
+from checker.language.facttypes import UNKNOWN_WORDS
 from checker.loading.cases import looks_like_personnummer
-from checker.model import Case, CaseFact, Count, Fact, RuleBase
+from checker.model import Case, CaseFact, Fact, RuleBase
 
 UNKNOWN = UNKNOWN_WORDS[0]
 PARTS = ("value", "unknown", "count", "total", "kalla", "underlag")
@@ -69,12 +69,10 @@ def inputs_from_case(fact: Fact, stated: CaseFact | None) -> dict[str, str]:
     inputs["kalla"], inputs["underlag"] = stated.källa, stated.underlag
     if stated.value is None:
         inputs["unknown"] = "1"
-        if fact.type in ("bool", "enum"):
+        if facttypes.of(fact).chosen:
             inputs["value"] = UNKNOWN
-    elif isinstance(stated.value, Count):
-        inputs["count"], inputs["total"] = str(stated.value.count), str(stated.value.total)
     else:
-        inputs["value"] = case_text(stated.value)
+        inputs.update(facttypes.of(fact).form_inputs(stated.value))
     return inputs
 
 
@@ -99,9 +97,8 @@ def read_inputs(
         return CaseFact(fact.id, None, källa, inputs["underlag"]), ""
     if not given:
         return None, "source_without_answer" if källa or inputs["underlag"] else ""
-    typed = f"{inputs['count']} av {inputs['total']}" if fact.type == "count" else inputs["value"]
     try:
-        value = parse_answer(typed, fact)
+        value = parse_answer(facttypes.of(fact).form_text(inputs), fact)
     except GranskaError:
         return None, fact.type
     return CaseFact(fact.id, value, källa, inputs["underlag"]), ""
