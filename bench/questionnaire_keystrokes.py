@@ -16,7 +16,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from checker.language.values import case_text  # noqa: E402
+from checker.language.facttypes import case_text  # noqa: E402
 from checker.loading.cases import load_case  # noqa: E402
 from checker.loading.rules import load_rules  # noqa: E402
 from checker.output.self_evaluation_texts import text  # noqa: E402
