@@ -12,16 +12,16 @@ from click.testing import CliRunner
 
 from checker.cli import main
 from checker.files.strict_yaml import load_yaml
-from checker.language import conditions
+from checker.language import conditions, facttypes
 from checker.loading.rules import load_rules
 from checker.regression.coverage import coverage
 
 ROOT = Path(__file__).resolve().parent.parent
 RULES = ROOT / "rules"
 THRESHOLD_OPERATORS = {
-    *conditions.ORDER_OPERATORS,
-    *conditions.SHARE_OPERATORS,
-    *conditions.PERIOD_OPERATORS,
+    *facttypes.ORDER_OPERATORS,
+    *facttypes.SHARE_OPERATORS,
+    *facttypes.PERIOD_OPERATORS,
 }
 
 
