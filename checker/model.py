@@ -8,6 +8,8 @@ from typing import Any
 
 STATUSES = ("ej_uppfyllt", "delvis", "uppfyllt")  # worst to best
 NOT_ASSESSED = "ej_granskat"
+NOT_APPLICABLE = "ej_tillampligt"  # a criterion whose `applies_when` does not hold
+RANKED = (*STATUSES, NOT_APPLICABLE)  # the status ranks of checker.bounds.tables
 
 
 @dataclass(frozen=True)
@@ -125,6 +127,7 @@ class Criterion:
     aliases: tuple[str, ...] = ()
     file: str = ""
     line: int = 0
+    applies_when: Any = None  # condition; when it does not hold the criterion leaves the score
 
 
 @dataclass(frozen=True)
@@ -216,6 +219,7 @@ class Vocabulary:
     unknown_label: str
     unknown_reasoning: str
     not_assessed_reasoning: str
+    not_applicable_reasoning: str
     disclaimer: str
     headings: dict[str, str]
     self_evaluation: dict[str, str] = field(default_factory=dict)  # jinja2 texts

@@ -30,7 +30,7 @@ from checker.evaluation.evaluate import context_of, parameters_for
 from checker.language import conditions, verdicts
 from checker.loading.cases import load_case
 from checker.loading.rules import load_rules
-from checker.model import STATUSES, Case, CaseFact, Count, RuleBase
+from checker.model import NOT_APPLICABLE, STATUSES, Case, CaseFact, Count, RuleBase
 
 HEADER = """kommun: Provkommun
 granskningsperiod: {{från: 2022-01-01, till: 2022-12-31}}
@@ -138,12 +138,17 @@ class Oracle:
                 criterion = rules.criteria[spec.criterion]
                 u = conditions.bind(criterion.uppfyllt, parameters)
                 d = conditions.bind(criterion.delvis, parameters)
+                a = conditions.bind(criterion.applies_when, parameters)
                 _tests(u, tests)
                 _tests(d, tests)
+                _tests(a, tests)
                 self.criteria[criterion.id] = (
                     u,
                     d,
-                    sorted(conditions.facts_of(u) | conditions.facts_of(d)),
+                    sorted(
+                        conditions.facts_of(u) | conditions.facts_of(d) | conditions.facts_of(a)
+                    ),
+                    a,
                 )
         self.known = {f: (v.value, v.underlag) for f, v in case.facts.items() if v.known}
         self.tests = tests
@@ -168,10 +173,14 @@ class Oracle:
         )
 
     def status(self, criterion_id: str, values: dict[str, tuple[Any, str]]) -> str:
-        u, d, facts = self.criteria[criterion_id]
+        u, d, facts, applies = self.criteria[criterion_id]
         key = (criterion_id, *(values[f] for f in facts))
         if key not in self._statuses:
-            if conditions.evaluate(u, self.rules.facts, values, self.context):
+            if applies is not None and not conditions.evaluate(
+                applies, self.rules.facts, values, self.context
+            ):
+                self._statuses[key] = NOT_APPLICABLE
+            elif conditions.evaluate(u, self.rules.facts, values, self.context):
                 self._statuses[key] = "uppfyllt"
             elif conditions.evaluate(d, self.rules.facts, values, self.context):
                 self._statuses[key] = "delvis"
@@ -227,7 +236,7 @@ class Oracle:
 
     def criterion_statuses(self, criterion_id: str) -> tuple[str, ...]:
         table = self.table([criterion_id], lambda values: self.status(criterion_id, values))
-        return tuple(s for s in STATUSES if s in table.values())
+        return tuple(s for s in (*STATUSES, NOT_APPLICABLE) if s in table.values())
 
     def concerned(self, namnd) -> tuple[list, list[str]]:
         """The questions concerning a nämnd, and their assessed criteria."""

@@ -102,7 +102,7 @@ def test_the_command_exits_1_on_errors_and_0_on_warnings(tmp_path):
     errors = runner.invoke(main, ["lint", "--rules", str(_rules(tmp_path / "a", "never-met"))])
     assert errors.exit_code == 1
     assert "criteria/plan.yaml:28: [error] plan.i-tid: delvis is never reached" in errors.output
-    assert errors.output.rstrip().endswith("1 errors, 0 warnings, 0 notes")
+    assert errors.output.rstrip().endswith("2 errors, 0 warnings, 0 notes")
     warnings = runner.invoke(main, ["lint", "--rules", str(_rules(tmp_path / "b", "unused-fact"))])
     assert warnings.exit_code == 0
     assert "[warning] fact plan.mall is read by no criterion" in warnings.output

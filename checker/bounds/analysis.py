@@ -19,6 +19,7 @@ from checker.bounds.sensitivity import Folder, folder_of, moves
 from checker.bounds.tables import Problem
 from checker.language import conditions, verdicts
 from checker.model import (
+    RANKED,
     STATUSES,
     Audit,
     Case,
@@ -199,7 +200,7 @@ class Analysis:
     def criterion_possible(self, criterion_id: str) -> tuple[str, ...]:
         """The statuses an assessed criterion can still take, worst first."""
         number = self.problem.index[criterion_id]
-        return tuple(STATUSES[s] for s in sorted(self.problem.possible(number, self.problem.base)))
+        return tuple(RANKED[s] for s in sorted(self.problem.possible(number, self.problem.base)))
 
     # --- what unknown facts can change ----------------------------------------------
     @cached_property

@@ -67,10 +67,22 @@ def _audit_findings(rules: RuleBase, audit: Audit) -> set[Finding]:
         for spec in question.criteria
     }
     problem = Problem(rules, criteria.values(), parameters, {}, _CONTEXT)
+    # Whether a criterion applies is neither better nor worse for the kommun: the facts
+    # of `applies_when` need no order and are not read "against" one.
+    applicability = {
+        criterion_id: conditions.facts_of(criterion.applies_when)
+        for criterion_id, criterion in criteria.items()
+    }
+    graded = set().union(
+        *(
+            conditions.facts_of(criterion.uppfyllt) | conditions.facts_of(criterion.delvis)
+            for criterion in criteria.values()
+        )
+    )
     findings = set()
     for fact_id, domain in problem.domains.items():
         fact = domain.fact
-        if fact.better is None:
+        if fact.better is None and fact_id in graded:
             findings.add(
                 Finding(
                     fact.file,
@@ -83,6 +95,8 @@ def _audit_findings(rules: RuleBase, audit: Audit) -> set[Finding]:
     for number, model in enumerate(problem.criteria):
         criterion = rules.criteria[model.id]
         for fact_id in model.facts:
+            if fact_id in applicability[model.id]:
+                continue
             witness = _falls(problem, number, problem.domains[fact_id], rules)
             if witness:
                 findings.add(
@@ -103,6 +117,8 @@ def _audit_findings(rules: RuleBase, audit: Audit) -> set[Finding]:
             problem, positions, question_aggregate(audit.policy, question.criteria, ranks), monotone
         )
         for fact_id in scope.readers:
+            if any(fact_id in applicability[spec.criterion] for spec in question.criteria):
+                continue
             if not all(
                 pointwise_extreme(problem, scope, fact_id, {}, best) for best in (True, False)
             ):

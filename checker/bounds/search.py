@@ -18,9 +18,9 @@ import itertools
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from checker.bounds.tables import Assignment, Problem, remember
+from checker.bounds.tables import NOT_APPLICABLE_RANK, Assignment, Problem, remember
 from checker.language import verdicts
-from checker.model import STATUSES, Policy, QuestionCriterion
+from checker.model import RANKED, STATUSES, Policy, QuestionCriterion
 
 
 @dataclass
@@ -109,7 +109,7 @@ def _aggregate(
     def aggregate(statuses: tuple[int, ...]) -> int:
         if statuses not in memo:
             items = [
-                verdicts.Item(STATUSES[status], spec.weight, spec.essential)
+                verdicts.Item(RANKED[status], spec.weight, spec.essential)
                 for status, spec in zip(statuses, specs, strict=True)
             ]
             remember(memo, statuses, ranks[verdicts.grade(policy, items, STATUSES)])
@@ -128,8 +128,9 @@ def extreme(problem: Problem, scope: Scope, assignment: Assignment, best: bool) 
         return scope.grade(problem, assignment)
     pick = max if best else min
     bound = None
-    if scope.monotone:
-        ranges = [problem.possible(c, assignment) for c in scope.criteria]
+    ranges = [problem.possible(c, assignment) for c in scope.criteria] if scope.monotone else []
+    # Whether a criterion applies is neither better nor worse, so no bound while it is open.
+    if ranges and not any(NOT_APPLICABLE_RANK in found and len(found) > 1 for found in ranges):
         bound = scope.aggregate(tuple(pick(statuses) for statuses in ranges))
         other = scope.aggregate(tuple((min if best else max)(statuses) for statuses in ranges))
         if bound == other:

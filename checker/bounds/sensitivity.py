@@ -18,17 +18,20 @@ from fractions import Fraction
 from checker.bounds.tables import Assignment, Problem
 from checker.model import STATUSES, Policy, QuestionCriterion
 
-Summary = tuple[int, int, int]  # score sum, essential score sum, requirement bits
+Summary = tuple[
+    int, int, int, int, int
+]  # scores, essential scores, weights, essential weights, bits
 
 
 class Folder:
     """A verdict policy applied to summaries of the items added so far.
 
-    A summary is (score, essential score, flags): the weighted score sums of all items
-    and of the essential ones, in whole units of the smallest fraction the scores and
-    weights use, and one bit per requirement of the policy's steps (every essential item
-    at least r, every item at least r, some item at least r). It mirrors
-    checker.language.verdicts.grade; tests compare the two.
+    A summary is (score, essential score, weight, essential weight, flags): the weighted
+    score sums of all items and of the essential ones, in whole units of the smallest
+    fraction the scores and weights use, the weights of the items that apply (an item
+    that does not apply adds nothing), and one bit per requirement of the policy's steps
+    (every essential item at least r, every item at least r, some item at least r). It
+    mirrors checker.language.verdicts.grade; tests compare the two.
     """
 
     def __init__(
@@ -41,9 +44,8 @@ class Folder:
             for spec in specs
             for status in STATUSES
         ]
+        parts += [Fraction(spec.weight) for spec in specs]
         unit = math.lcm(*(part.denominator for part in parts)) if parts else 1
-        self.total = sum(Fraction(spec.weight) for spec in specs)
-        self.essential_total = sum(Fraction(spec.weight) for spec in specs if spec.essential)
         self.unit = unit
         requirements = sorted(
             {
@@ -55,6 +57,8 @@ class Folder:
         )
         self.bit = {requirement: 1 << index for index, requirement in enumerate(requirements)}
         self.start = (
+            0,
+            0,
             0,
             0,
             sum(bit for (kind, _r), bit in self.bit.items() if kind != "any_at_least"),
@@ -77,28 +81,41 @@ class Folder:
                         add |= bit if status >= required else 0
                     elif (kind == "all_at_least" or spec.essential) and status < required:
                         keep &= ~bit
-                row.append((int(delta), int(delta) if spec.essential else 0, keep, add))
+                weight = int(Fraction(spec.weight) * unit)
+                row.append(
+                    (
+                        int(delta),
+                        int(delta) if spec.essential else 0,
+                        weight,
+                        weight if spec.essential else 0,
+                        keep,
+                        add,
+                    )
+                )
+            row.append((0, 0, 0, 0, -1, 0))  # NOT_APPLICABLE_RANK: the item leaves the grade
             self.table.append(row)
         self._grades: dict[Summary, int] = {}
 
     def add(self, summary: Summary, position: int, status: int) -> Summary:
-        delta, essential_delta, keep, add = self.table[position][status]
-        return summary[0] + delta, summary[1] + essential_delta, (summary[2] & keep) | add
+        score, essential_score, weight, essential_weight, keep, add = self.table[position][status]
+        return (
+            summary[0] + score,
+            summary[1] + essential_score,
+            summary[2] + weight,
+            summary[3] + essential_weight,
+            (summary[4] & keep) | add,
+        )
 
     def grade(self, summary: Summary) -> int:
         if summary not in self._grades:
-            value = float(Fraction(summary[0], self.unit) / self.total) if self.total else 0.0
-            essential = (
-                float(Fraction(summary[1], self.unit) / self.essential_total)
-                if self.essential_total
-                else 1.0
-            )
+            value = float(Fraction(summary[0], summary[2])) if summary[2] else 0.0
+            essential = float(Fraction(summary[1], summary[3])) if summary[3] else 1.0
             grade = self.ranks[self.policy.steps[-1].grade]
             for min_score, essential_min_score, needed, step_grade in self.steps:
                 if (
                     (min_score is None or value >= min_score - 1e-9)
                     and (essential_min_score is None or essential >= essential_min_score - 1e-9)
-                    and summary[2] & needed == needed
+                    and summary[4] & needed == needed
                 ):
                     grade = step_grade
                     break

@@ -21,6 +21,7 @@ from checker.language import conditions
 from checker.model import CaseFact, Criterion, RuleBase
 
 Assignment = Mapping[str, int]  # fact id -> class index
+NOT_APPLICABLE_RANK = 3  # the status rank of a criterion that does not apply
 _CACHE_LIMIT = 4096
 _DOMAINS: dict[tuple, tuple[Any, FactDomain]] = {}
 _MODELS: dict[tuple, tuple[Criterion, CriterionModel]] = {}
@@ -44,6 +45,7 @@ class CriterionModel:
     uppfyllt: Any
     delvis: Any
     tests: tuple[conditions.Test, ...]
+    applies: Any = None  # `applies_when`, bound; None when the criterion always applies
 
     @property
     def dated(self) -> bool:
@@ -61,15 +63,18 @@ def model_of(criterion: Criterion, parameters: dict[str, Any]) -> CriterionModel
     if cached is None or cached[0] is not criterion:
         uppfyllt = conditions.bind(criterion.uppfyllt, parameters)
         delvis = conditions.bind(criterion.delvis, parameters)
+        applies = conditions.bind(criterion.applies_when, parameters)
         tests: dict[str, list] = {}
         collect_tests(uppfyllt, tests)
         collect_tests(delvis, tests)
+        collect_tests(applies, tests)
         model = CriterionModel(
             criterion.id,
             tuple(sorted(tests)),
             uppfyllt,
             delvis,
             tuple(test for found in tests.values() for test in found),
+            applies,
         )
         cached = (criterion, model)
         if key is not None:
@@ -118,13 +123,18 @@ class Table:
         return len(self._statuses)
 
     def status(self, key: tuple) -> int:
-        """The status rank (0 ej uppfyllt, 1 delvis, 2 uppfyllt) for fully assigned facts."""
+        """The status rank (0 ej uppfyllt, 1 delvis, 2 uppfyllt, 3 ej tillämpligt:
+        checker.model.RANKED) for fully assigned facts."""
         if key not in self._statuses:
             known = {}
             for fact_id, domain, index in zip(self.model.facts, self.domains, key, strict=True):
                 fact_class = domain.classes[index]
                 known[fact_id] = (fact_class.value, fact_class.underlag)
-            if conditions.evaluate(self.model.uppfyllt, self.facts, known, self.context):
+            if self.model.applies is not None and not conditions.evaluate(
+                self.model.applies, self.facts, known, self.context
+            ):
+                self._statuses[key] = NOT_APPLICABLE_RANK
+            elif conditions.evaluate(self.model.uppfyllt, self.facts, known, self.context):
                 self._statuses[key] = 2
             elif conditions.evaluate(self.model.delvis, self.facts, known, self.context):
                 self._statuses[key] = 1
@@ -148,7 +158,10 @@ class Table:
 
     def pointwise(self, position: int, key: tuple, best: bool) -> frozenset[int]:
         """Classes of the fact at `position` at least as good (best) or bad as any other,
-        whatever the free facts of `key` are (the fact's own entry is ignored)."""
+        whatever the free facts of `key` are (the fact's own entry is ignored).
+
+        Whether the criterion applies is neither better nor worse: where the fact decides
+        it, no class is chosen, so the search splits on the fact."""
         key = (*key[:position], None, *key[position + 1 :])
         memo_key = (position, best, key)
         if memo_key not in self._pointwise:
@@ -160,6 +173,9 @@ class Table:
                 for index in range(size):
                     row[position] = index
                     statuses.append(self.status(tuple(row)))
+                if NOT_APPLICABLE_RANK in statuses and len(set(statuses)) > 1:
+                    chosen = set()
+                    break
                 target = max(statuses) if best else min(statuses)
                 chosen &= {index for index, status in enumerate(statuses) if status == target}
                 if not chosen:
@@ -169,7 +185,8 @@ class Table:
 
     def dominated(self, position: int, worse: int, better: int) -> bool:
         """Whether class `worse` of the fact at `position` never gives a better status than
-        class `better`, whatever the other facts are."""
+        class `better`, whatever the other facts are (a change of whether the criterion
+        applies is not dominated either way)."""
         memo_key = (position, worse, better)
         if memo_key not in self._dominated:
             key = tuple(0 if index == position else None for index in range(len(self.sizes)))
@@ -179,7 +196,8 @@ class Table:
                 row[position] = worse
                 low = self.status(tuple(row))
                 row[position] = better
-                if low > self.status(tuple(row)):
+                high = self.status(tuple(row))
+                if low > high or (NOT_APPLICABLE_RANK in (low, high) and low != high):
                     result = False
                     break
             self._dominated[memo_key] = result

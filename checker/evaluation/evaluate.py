@@ -19,6 +19,7 @@ from checker.evaluation.engine import Engine
 from checker.language import conditions, verdicts
 from checker.language.facttypes import format_value, to_json
 from checker.model import (
+    NOT_APPLICABLE,
     NOT_ASSESSED,
     Audit,
     Case,
@@ -175,12 +176,7 @@ def evaluate_case(
     analysis = Analysis(rules, case, parameters, context_of(case))
     criteria = {}
     for criterion in case_criteria(rules, case):
-        if criterion.id in case.not_assessed:
-            possible: tuple[str, ...] = (NOT_ASSESSED,)
-        else:
-            possible = verdicts.possible_statuses(forms[criterion.id])
-            if len(possible) > 1:  # three-valued logic is not exact: ask the analysis
-                possible = analysis.criterion_possible(criterion.id)
+        possible = _possible_statuses(rules, case, criterion, forms, analysis, parameters)
         criteria[criterion.id] = _criterion_result(
             rules, case, criterion, possible, parameters, with_reasoning, known
         )
@@ -235,13 +231,40 @@ def evaluate_case(
     }
 
 
+def _possible_statuses(
+    rules: RuleBase,
+    case: Case,
+    criterion: Criterion,
+    forms: dict[str, dict[str, bool]],
+    analysis: Analysis,
+    parameters: dict[str, Any],
+) -> tuple[str, ...]:
+    """The statuses a criterion can still take, worst first (ej tillämpligt last)."""
+    if criterion.id in case.not_assessed:
+        return (NOT_ASSESSED,)
+    applies = True
+    if criterion.applies_when is not None:
+        applies = conditions.evaluate(
+            conditions.bind(criterion.applies_when, parameters),
+            rules.facts,
+            known_facts(case),
+            context_of(case),
+        )
+    if applies is False:
+        return (NOT_APPLICABLE,)
+    possible = verdicts.possible_statuses(forms[criterion.id])
+    if applies is None or len(possible) > 1:  # three-valued logic is not exact: ask
+        possible = analysis.criterion_possible(criterion.id)
+    return possible
+
+
 def _used_parameters(rules: RuleBase, audit: Audit, case: Case) -> set[str]:
     criteria = case_criteria(rules, case)
     key = (rules.version, rules.directory, audit.id, tuple(c.id for c in criteria))
     if key not in _USED_PARAMETERS:
         used = set(audit.parameters)
         for criterion in criteria:
-            for condition in (criterion.uppfyllt, criterion.delvis):
+            for condition in (criterion.uppfyllt, criterion.delvis, criterion.applies_when):
                 used |= _parameters_of(condition)
         _USED_PARAMETERS[key] = used
     return _USED_PARAMETERS[key]
@@ -285,7 +308,12 @@ def _criterion_result(
 ) -> dict:
     vocabulary = rules.vocabulary
     context = context_of(case)
-    read = sorted(conditions.facts_of(criterion.uppfyllt) | conditions.facts_of(criterion.delvis))
+    applicability = conditions.facts_of(criterion.applies_when)
+    read = sorted(
+        conditions.facts_of(criterion.uppfyllt)
+        | conditions.facts_of(criterion.delvis)
+        | applicability
+    )
     facts = []
     for fact_id in read:
         fact = rules.facts[fact_id]
@@ -325,6 +353,12 @@ def _criterion_result(
         if status == NOT_ASSESSED:
             reasoning = render_text(
                 vocabulary.not_assessed_reasoning, reason=case.not_assessed[criterion.id], **values
+            )
+        elif status == NOT_APPLICABLE:
+            reasoning = render_text(
+                vocabulary.not_applicable_reasoning,
+                facts=[item for item in facts if item["id"] in applicability],
+                **values,
             )
         elif status is None:
             reasoning = render_text(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from checker.model import Policy
+from checker.model import NOT_APPLICABLE, Policy
 
 
 @dataclass(frozen=True)
@@ -35,8 +35,10 @@ def essential_score(policy: Policy, items: Sequence[Item]) -> float:
 def grade(policy: Policy, items: Sequence[Item], order: Sequence[str]) -> str:
     """The first step of the policy whose requirements the items meet.
 
-    `order` lists the input statuses worst first, so "at least" has a meaning.
+    `order` lists the input statuses worst first, so "at least" has a meaning. An item
+    that does not apply (a criterion whose `applies_when` does not hold) leaves the grade.
     """
+    items = [item for item in items if item.status != NOT_APPLICABLE]
     rank = {status: index for index, status in enumerate(order)}
     value = score(policy, items)
     essential_value = essential_score(policy, items)

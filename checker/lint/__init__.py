@@ -103,7 +103,7 @@ CHECKS: tuple[Check, ...] = (
         "never-met",
         "error",
         "A condition no case can meet: uppfyllt or delvis never reached, or a "
-        "relevant_when that never holds.",
+        "relevant_when or applies_when that never holds.",
         reachability.never_met,
         needs_rules=True,
     ),
@@ -111,7 +111,7 @@ CHECKS: tuple[Check, ...] = (
         "always-met",
         "error",
         "A condition every case meets: a criterion that is never ej uppfyllt, or a "
-        "relevant_when that always holds.",
+        "relevant_when or applies_when that always holds.",
         reachability.always_met,
         needs_rules=True,
     ),

@@ -182,7 +182,7 @@ class RuleIndex:
         """(owner kind, owner id, condition, place) for every condition in the rules."""
         for criterion in self.criteria.values():
             fields = _mapping(criterion.value)
-            for key in ("uppfyllt", "delvis"):
+            for key in ("uppfyllt", "delvis", "applies_when"):
                 if key in fields:
                     yield (
                         "criterion",

@@ -142,6 +142,23 @@ def _status_findings(subject: Subject, met: bool) -> Found:
                 ),
                 message,
             )
+        if criterion.applies_when is not None:
+            for parameters in parameter_sets:
+                bound = conditions.bind(criterion.applies_when, parameters)
+                truths = {truth for (truth,) in truth_table(rules, (bound,))}
+                place = _place(
+                    subject,
+                    "criterion",
+                    criterion_id,
+                    "applies_when",
+                    Place(criterion.file, criterion.line),
+                )
+                if truths and not met and True not in truths:
+                    yield place, f"{criterion_id}: applies_when can never hold, so it never applies"
+                    break
+                if truths and met and False not in truths:
+                    yield place, f"{criterion_id}: applies_when always holds; leave it out"
+                    break
     for fact_id, fact in sorted(rules.facts.items()):
         if fact.relevant_when is None:
             continue

@@ -23,6 +23,7 @@ VARIABLES = {
     "reasoning": _CRITERION,
     "unknown_reasoning": _CRITERION | {"missing"},
     "not_assessed_reasoning": _CRITERION | {"reason"},
+    "not_applicable_reasoning": _CRITERION | {"facts"},
     "disclaimer": frozenset({"version", "audit"}),
     "recommendation": frozenset({"kommun"}),
     "syfte": frozenset({"nämnder", "kommun"}),
@@ -41,7 +42,12 @@ def _templates(subject: Subject) -> Iterator[tuple[str, str, Any, Place, Entry |
     index = subject.index
     if index.vocabulary is not None:
         fields = index.vocabulary.value
-        for key in ("unknown_reasoning", "not_assessed_reasoning", "disclaimer"):
+        for key in (
+            "unknown_reasoning",
+            "not_assessed_reasoning",
+            "not_applicable_reasoning",
+            "disclaimer",
+        ):
             if key in fields:
                 yield (
                     key,
@@ -129,7 +135,7 @@ def template_variables(subject: Subject) -> Found:
                 yield place, f"{owner}: p.{name} is not a parameter"
         read = {
             index.fact_id(name)
-            for key in ("uppfyllt", "delvis")
+            for key in ("uppfyllt", "delvis", "applies_when")
             if key in criterion.value
             for name, _test, _where in fact_tests(criterion.value[key], "", 0)
         }

@@ -144,12 +144,15 @@ def load_vocabulary(path: Path) -> Vocabulary:
             "unknown_label",
             "unknown_reasoning",
             "not_assessed_reasoning",
+            "not_applicable_reasoning",
             "disclaimer",
             "headings",
         ),
         optional=("self_evaluation", "namnd_forms"),
     )
-    labels = fields["status_labels"].mapping(required=(*STATUSES, "ej_granskat", "okänt"))
+    labels = fields["status_labels"].mapping(
+        required=(*STATUSES, "ej_granskat", "ej_tillampligt", "okänt")
+    )
     underlag = fields["underlag"].text_list()
     booleans = fields["boolean_labels"].mapping(required=("ja", "nej"))
     return Vocabulary(
@@ -160,6 +163,7 @@ def load_vocabulary(path: Path) -> Vocabulary:
         unknown_label=fields["unknown_label"].text(),
         unknown_reasoning=_template(fields["unknown_reasoning"]),
         not_assessed_reasoning=_template(fields["not_assessed_reasoning"]),
+        not_applicable_reasoning=_template(fields["not_applicable_reasoning"]),
         disclaimer=_template(fields["disclaimer"]),
         headings={key: node.text() for key, node in fields["headings"].items()},
         self_evaluation={
@@ -339,6 +343,7 @@ _CRITERION_KEYS = (
     "recommendation",
     "recommend_when",
     "aliases",
+    "applies_when",
 )
 
 
@@ -443,6 +448,9 @@ def _criterion(
         aliases=fields["aliases"].text_list() if "aliases" in fields else (),
         file=node.file,
         line=node.line or 0,
+        applies_when=conditions.parse(fields["applies_when"], catalogue)
+        if "applies_when" in fields
+        else None,
     )
 
 
