@@ -325,6 +325,25 @@ class FollowedUp:
 
 
 @dataclass(frozen=True)
+class Interview:
+    """Whom the auditors met: a function, and the nämnd it serves where the case says so."""
+
+    funktion: str
+    nämnd: str = ""
+
+
+@dataclass(frozen=True)
+class ReportContext:
+    """What a case says for the report's Inledning: diarienummer, Bakgrund, Avgränsning, Metod."""
+
+    diarienummer: str = ""
+    bakgrund: str = ""
+    avgränsning: str = ""
+    dokument: tuple[str, ...] = ()
+    intervjuer: tuple[Interview, ...] = ()
+
+
+@dataclass(frozen=True)
 class Case:
     file: str
     kommun: str
@@ -339,3 +358,4 @@ class Case:
     expected: Any = None
     followup: tuple[FollowedUp, ...] = ()
     local_criteria: tuple[str, ...] = ()  # the uppdrag's lokala revisionskriterier
+    report: ReportContext = ReportContext()

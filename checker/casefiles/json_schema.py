@@ -41,6 +41,36 @@ _UNKNOWN = {
 }
 
 
+_INTERVIEW = {
+    "anyOf": [
+        _TEXT,
+        {
+            "type": "object",
+            "required": ["funktion"],
+            "additionalProperties": False,
+            "properties": {"funktion": _TEXT, "nämnd": _TEXT},
+        },
+    ]
+}
+_REPORT = {
+    "type": "object",
+    "additionalProperties": False,
+    "properties": {
+        "diarienummer": _TEXT,
+        "bakgrund": _TEXT,
+        "avgränsning": _TEXT,
+        "metod": {
+            "type": "object",
+            "additionalProperties": False,
+            "properties": {
+                "dokument": {"type": "array", "items": _TEXT},
+                "intervjuer": {"type": "array", "items": _INTERVIEW},
+            },
+        },
+    },
+}
+
+
 def _value_schema(fact: Fact) -> dict:
     return facttypes.of(fact).json_schema(fact)
 
@@ -135,6 +165,7 @@ def case_schema(rules: RuleBase, audit_id: str | None = None) -> dict:
             "additionalProperties": _TEXT,
         },
         "förväntat": {"type": "object", "propertyNames": {"enum": list(EXPECTED_KEYS)}},
+        "rapport": _REPORT,
     }
     schema: dict[str, Any] = {
         "$schema": DIALECT,

@@ -108,6 +108,18 @@ def case_header(case: Case) -> dict[str, Any]:
     }
 
 
+def _report_context(case: Case) -> dict[str, Any]:
+    """What the case gives for the report's Inledning (all empty when it gives nothing)."""
+    report = case.report
+    return {
+        "diarienummer": report.diarienummer,
+        "bakgrund": report.bakgrund,
+        "avgränsning": report.avgränsning,
+        "dokument": list(report.dokument),
+        "intervjuer": [{"funktion": i.funktion, "nämnd": i.nämnd} for i in report.intervjuer],
+    }
+
+
 def context_of(case: Case) -> conditions.Context:
     return conditions.Context(case.granskningsdatum, case.period_from, case.period_to)
 
@@ -191,6 +203,7 @@ def evaluate_case(
         "schema_version": SCHEMA_VERSION,
         **case_header(case),
         "nämnder": [{"namn": n.name, "roller": list(n.roles)} for n in case.namnder],
+        "rapport": _report_context(case),
         "audit": {
             "id": audit.id,
             "title": audit.title,

@@ -15,8 +15,10 @@ from checker.model import (
     Case,
     CaseFact,
     FollowedUp,
+    Interview,
     Namnd,
     QuestionCriterion,
+    ReportContext,
     RuleBase,
 )
 
@@ -32,7 +34,10 @@ CASE_KEYS = (
     "förväntat",
     "uppföljning",
     "lokala_revisionskriterier",
+    "rapport",
 )
+REPORT_KEYS = ("diarienummer", "bakgrund", "avgränsning", "metod")
+METHOD_KEYS = ("dokument", "intervjuer")
 EXPECTED_KEYS = (
     "frågor",
     "samlat",
@@ -154,6 +159,31 @@ def case_from_data(
         expected,
         followup,
         local_criteria,
+        _report(fields["rapport"]) if "rapport" in fields else ReportContext(),
+    )
+
+
+def _report(node: Node) -> ReportContext:
+    """The case's own words for the report's Inledning; interviews by function, not name."""
+    fields = node.mapping(optional=REPORT_KEYS)
+    method = fields["metod"].mapping(optional=METHOD_KEYS) if "metod" in fields else {}
+    interviews = []
+    for item in method["intervjuer"].sequence() if "intervjuer" in method else ():
+        if isinstance(item.value, str):
+            interviews.append(Interview(item.text()))
+            continue
+        entry = item.mapping(required=("funktion",), optional=("nämnd",))
+        interviews.append(
+            Interview(entry["funktion"].text(), entry["nämnd"].text() if "nämnd" in entry else "")
+        )
+    return ReportContext(
+        diarienummer=fields["diarienummer"].text() if "diarienummer" in fields else "",
+        bakgrund=fields["bakgrund"].text() if "bakgrund" in fields else "",
+        avgränsning=fields["avgränsning"].text() if "avgränsning" in fields else "",
+        dokument=tuple(item.text() for item in method["dokument"].sequence())
+        if "dokument" in method
+        else (),
+        intervjuer=tuple(interviews),
     )
 
 
