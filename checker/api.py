@@ -24,7 +24,16 @@ def check(
     return evaluate_case(rules, load_case(case_path, rules, audit))
 
 
-def render(result: dict, output_format: str, colour: bool = False) -> str:
+def render(
+    result: dict, output_format: str, colour: bool = False, docx_template: Path | None = None
+) -> str | bytes:
+    """The result in one output format; a DOCX in the house style of `docx_template`."""
+    if docx_template is not None:
+        if output_format != "docx":
+            raise GranskaError(f"--docx-template applies to DOCX output, not {output_format}")
+        from checker.output.docx import render_docx
+
+        return render_docx(result, colour, Path(docx_template))
     return RENDERERS[output_format](result, colour)
 
 

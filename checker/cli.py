@@ -71,6 +71,12 @@ def main() -> None:
 @click.option("--color/--no-color", default=None, help="Colour the text output.")
 @_OVERLAY_OPTION
 @click.option(
+    "--docx-template",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="A Word document (.docx) whose styles, page setup, header and footer the DOCX "
+    "report takes (a firm's or kommun's house style).",
+)
+@click.option(
     "--summary",
     is_flag=True,
     help="CASE is a directory: evaluate every case in it, one row per kommun "
@@ -85,6 +91,7 @@ def check(
     fail_on: str | None,
     color: bool | None,
     overlay: Path | None,
+    docx_template: Path | None,
     summary: bool,
 ) -> None:
     """Evaluate CASE (a YAML or JSON case file) and show the verdict per revisionsfråga."""
@@ -101,7 +108,7 @@ def check(
         raise GranskaError(f"--format {chosen} is a binary file; give -o FILE.{chosen}")
     result = api.check(case, rules_dir, audit, overlay=overlay)
     colour = (sys.stdout.isatty() and output is None) if color is None else color
-    text = api.render(result, chosen, colour and chosen == "text")
+    text = api.render(result, chosen, colour and chosen == "text", docx_template)
     if output is not None:
         write_file(output, text)
     else:

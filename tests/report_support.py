@@ -6,6 +6,7 @@ import os
 import re
 import shutil
 from functools import cache
+from itertools import pairwise
 from pathlib import Path
 
 import html5lib
@@ -15,6 +16,7 @@ from checker.files.strict_yaml import load_yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 CASE = ROOT / "tests" / "cases" / "nykoping-2021.yaml"
+HEBY = ROOT / "examples" / "heby-2022.yaml"
 SEED = ROOT.parent / "shared" / "seeds" / "nykoping-2021-pwc.txt"
 ALL_CASES = sorted([*ROOT.glob("tests/cases/*.yaml"), *ROOT.glob("examples/*.yaml")])
 # The headings whose order the report shares with the seed report.
@@ -77,3 +79,81 @@ def seed_outline() -> list[str]:
         if text in OUTLINE_HEADINGS:
             found.append(text)
     return found
+
+
+# --- one report, five formats: what each shows -------------------------------------------
+_RECOMMENDATION = re.compile(r"(?<![\w.])(\d+)\. (Att\b.+?) Riktad till:")
+
+
+def _plain(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def _shown(lines: list[str], headings: list[tuple[int, str]]) -> dict:
+    """What a report shows, from its lines of text and its headings."""
+    text = _plain(" ".join(lines))
+    return {
+        "headings": headings,
+        "verdicts": [
+            _plain(line.split(":", 1)[1]) for line in lines if line.startswith("Bedömning: ")
+        ],
+        "recommendations": [
+            (int(number), _plain(body)) for number, body in _RECOMMENDATION.findall(text)
+        ],
+    }
+
+
+def shown_in_text(text: str) -> dict:
+    lines = text.splitlines()
+    headings = []
+    for line, under in pairwise(lines):
+        for level, mark in enumerate("=-~", 1):
+            if line and under == mark * len(line):
+                headings.append((level, line))
+    return _shown(lines, headings)
+
+
+def shown_in_md(text: str) -> dict:
+    lines = [line.replace("*", "") for line in text.splitlines()]
+    headings = [
+        (len(marks) - 1, title)
+        for marks, title in (
+            re.match(r"(#+) (.*)", line).groups() for line in lines if line.startswith("#")
+        )
+        if len(marks) > 1
+    ]
+    return _shown(lines, headings)
+
+
+def shown_in_html(text: str) -> dict:
+    page = parse_html(text)
+    blocks = [text_of(element) for element in page.iter() if element.tag in ("p", "li", "td")]
+    return _shown(blocks, html_outline(page.find(".//main")))
+
+
+def shown_in_docx(data: bytes) -> dict:
+    import io
+
+    import docx
+
+    document = docx.Document(io.BytesIO(data))
+    lines = [paragraph.text for paragraph in document.paragraphs]
+    lines += [cell.text for table in document.tables for row in table.rows for cell in row.cells]
+    headings = [
+        (int(paragraph.style.name.split()[-1]), paragraph.text)
+        for paragraph in document.paragraphs
+        if paragraph.style.name.startswith("Heading ")
+    ]
+    return _shown(lines, headings)
+
+
+def shown_in_pdf(data: bytes) -> dict:
+    import pypdfium2
+
+    document = pypdfium2.PdfDocument(data)
+    lines = []
+    for index in range(len(document)):
+        lines += document[index].get_textpage().get_text_range().splitlines()
+    # The PDF's bookmarks are its headings; level 0 is the report's title.
+    headings = [(item.level, item.get_title()) for item in document.get_toc() if item.level > 0]
+    return _shown(lines, headings)

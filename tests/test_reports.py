@@ -13,6 +13,7 @@ from click.testing import CliRunner
 from report_support import (
     ALL_CASES,
     CASE,
+    HEBY,
     IN_CI,
     OUTLINE_HEADINGS,
     SEED,
@@ -27,6 +28,7 @@ from report_support import (
 from checker import api
 from checker.cli import main
 from checker.output.collation import swedish_sorted
+from checker.output.report_view import report_view
 
 
 @pytest.fixture(scope="module")
@@ -63,16 +65,28 @@ def test_html_summary_table_gives_the_golden_verdicts_in_the_scale_colours(page)
         assert f"background-color: {colours[text_of(chip)]}" in chip.get("style")
 
 
-def test_html_summary_names_each_namnd_and_numbers_the_recommendations(page):
+def test_html_summary_names_each_namnd_and_numbers_the_recommendations_once(page):
     summary = page.find(".//section[@id='sammanfattning']")
     overall = [text_of(p) for p in summary.findall("p[@class='overall']")]
     assert len(overall) == len(result()["nämnder"])
     for paragraph, entry in zip(overall, result()["overall"], strict=True):
         assert entry["text"] == paragraph
     items = summary.findall("ol[@class='recommendations']/li")
-    assert len(items) == len(result()["recommendations"])
-    for item, recommendation in zip(items, result()["recommendations"], strict=True):
-        assert ", ".join(recommendation["addressed_to"]) in text_of(item)
+    assert [int(item.get("value")) for item in items] == list(
+        range(1, len(result()["recommendations"]) + 1)
+    )
+    by_id = {rec["id"]: rec for rec in result()["recommendations"]}
+    view = report_view(result())
+    for item, recommendation in zip(items, view["recommendations"], strict=True):
+        assert text_of(item).startswith(f"{recommendation['number']}. ")
+        assert ", ".join(by_id[recommendation["id"]]["addressed_to"]) in text_of(item)
+    results = page.find(".//section[@id='granskningsresultat']")
+    for item in results.iter("li"):
+        if item.get("value"):
+            number = int(item.get("value"))
+            assert text_of(item).startswith(
+                f"{number}. {view['recommendations'][number - 1]['sentence']}"
+            )
 
 
 @pytest.mark.skipif(not SEED.is_file(), reason=f"the seed report {SEED} is not beside the repo")
@@ -135,16 +149,20 @@ def test_html_is_marked_as_a_forbedomning_with_the_rules_version(page):
     assert result()["rules_version"] in text_of(page.find(".//header"))
 
 
-def test_html_introduction_lists_the_sources_in_force_and_the_case_details(page):
-    introduction = page.find(".//section[@id='inledning']")
-    text = text_of(introduction)
+def test_html_front_page_and_introduction_give_the_case_details_and_sources(page):
+    front = text_of(page.find(".//header[@id='framsida']"))
     for value in (
         result()["kommun"],
         result()["granskningsdatum"],
-        result()["audit"]["syfte"],
+        result()["rules_version"],
         *(namnd["namn"] for namnd in result()["nämnder"]),
     ):
-        assert value in text
+        assert value in front
+    introduction = page.find(".//section[@id='inledning']")
+    text = text_of(introduction)
+    assert result()["audit"]["syfte"] in text
+    for heading in ("avgransning", "metod", "revisionskriterier", "syfte"):
+        assert introduction.find(f"h3[@id='{heading}']") is not None, heading
     assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", result()["granskningsdatum"])
     sources = [text_of(item) for item in introduction.findall("ul[@class='sources']/li")]
     titles = [item.split(":")[0] for item in sources]
@@ -153,17 +171,46 @@ def test_html_introduction_lists_the_sources_in_force_and_the_case_details(page)
         assert any(item.startswith(entry["source"]) and entry["ref"] in item for item in sources)
 
 
-def test_html_observations_show_each_known_fact_with_its_kalla(page):
+def test_html_table_of_contents_links_every_chapter_and_section(page):
+    links = [(item.find("a").get("href"), text_of(item)) for item in page.findall(".//nav/ol/li")]
+    outline = [entry for entry in report_view(result())["outline"] if entry["level"] < 3]
+    assert links == [(f"#{entry['anchor']}", entry["title"]) for entry in outline]
+    ids = {element.get("id") for element in page.iter() if element.get("id")}
+    assert all(href[1:] in ids for href, _ in links)
+
+
+def test_html_observations_are_sentences_with_the_kalla_of_each_fact(page):
     sections = page.find(".//section[@id='granskningsresultat']").findall("section")
     for section, question in zip(sections, result()["questions"], strict=True):
         text = text_of(section)
         assert question["reasoning"] in text
+        observations = [text_of(p) for p in section.findall("p[@class='observation']")]
+        assert observations and all(line[:1].isupper() for line in observations)
         for criterion in question["criteria"]:
+            if criterion["status"] in (None, "ej_granskat"):
+                continue
             for fact in criterion["facts"]:
-                if fact["known"]:
-                    assert fact["display"] in text and fact["källa"] in text
+                if fact["known"] and fact["källa"]:
+                    assert fact["källa"] in text
+                    assert f"{fact['title']}:" not in text, "a fact shown as 'title: value'"
     numbers = text_of(page.find(".//section[@id='granskningsresultat']"))
     assert not re.search(r"\d\.\d+\s*%", numbers), "a percentage with a decimal point"
+
+
+def test_html_appendix_gives_each_criterion_its_status_basis_and_the_way_up(page):
+    appendix = page.find(".//section[@id='bilaga-kriterier']")
+    labels = result()["audit"]["status_labels"]
+    for question in result()["questions"]:
+        section = appendix.find(f"section[@id='bilaga-{question['id']}']")
+        items = [text_of(item) for item in section.findall("ul[@class='criteria']/li")]
+        assert len(items) == len(question["criteria"])
+        for item, criterion in zip(items, question["criteria"], strict=True):
+            assert item.startswith(criterion["title"])
+            assert labels[criterion["status"] or "okänt"].lower() in item.lower()
+            for basis in criterion["basis"]:
+                assert f"{basis['short']} {basis['ref']}" in item
+        way_up = section.findall("ul[@class='way-up']/li")
+        assert len(way_up) == len(question["to_raise"]) + len(question["not_raisable"])
 
 
 def test_html_appendix_lists_every_kalla_once_in_swedish_order(page):
@@ -241,6 +288,8 @@ def test_every_case_renders_html_and_docx_with_one_outline(path):
 def test_docx_has_the_html_outline_in_word_heading_styles(word, page):
     assert _word_outline(word) == html_outline(page)
     assert word.paragraphs[1].style.name == "Title"
+    styles = {paragraph.style.name for paragraph in word.paragraphs}
+    assert not any("Quote" in name for name in styles), "the disclaimer in a quote style"
 
 
 def test_docx_summary_table_gives_the_golden_verdicts(word, page):
@@ -287,7 +336,7 @@ def test_docx_converts_cleanly_with_libreoffice(tmp_path):
     converted = tmp_path / "rapport.pdf"
     assert run.returncode == 0 and converted.is_file(), run.stdout + run.stderr
     document = pdfium.PdfDocument(str(converted))
-    text = document[0].get_textpage().get_text_range()
+    text = "".join(document[i].get_textpage().get_text_range() for i in range(len(document)))
     assert len(document) >= 2 and result()["headings"]["sammanfattning"] in text
 
 
@@ -318,11 +367,92 @@ def test_pdf_pages_are_a4_and_none_is_blank(pdf_bytes):
         dark = sum(image.histogram()[:200])
         assert dark > 500, f"page {index + 1} is blank"
     first = document[0].get_textpage().get_text_range()
-    assert result()["audit"]["title"].split()[0] in first
-    assert result()["headings"]["sammanfattning"] in first
+    assert result()["audit"]["title"].split()[0] in first and result()["kommun"] in first
+    contents = document[1].get_textpage().get_text_range()
+    assert result()["headings"]["innehall"] in contents
 
 
 def test_pdf_through_the_cli_to_a_pipe_is_byte_identical(pdf_bytes):
     run = CliRunner().invoke(main, ["check", str(CASE), "--format", "pdf"])
     assert run.exit_code == 0, run.output
     assert run.stdout_bytes.startswith(b"%PDF-") and run.stdout_bytes == pdf_bytes
+
+
+def _instructions(element) -> list[str]:
+    from docx.oxml.ns import qn
+
+    return [node.text.strip() for node in element.iter(qn("w:instrText"))]
+
+
+def test_docx_through_the_cli_has_page_numbers_and_a_contents_field(tmp_path):
+    docx = pytest.importorskip("docx")
+    target = tmp_path / "heby.docx"
+    run = CliRunner().invoke(main, ["check", str(HEBY), "-o", str(target)])
+    assert run.exit_code == 0, run.output
+    word = docx.Document(str(target))
+    section = word.sections[0]
+    footer = _instructions(section.footer._element)
+    assert footer == ["PAGE", "NUMPAGES"]
+    assert section.different_first_page_header_footer  # no number on the front page
+    fields = _instructions(word.element.body)
+    assert any(field.startswith("TOC ") for field in fields)
+    headings = [p.text for p in word.paragraphs if p.style.name.startswith("Heading 1")]
+    index = next(i for i, p in enumerate(word.paragraphs) if p.style.name == "TOC Heading")
+    contents = word.paragraphs[index + 1].text  # the field's text until Word updates it
+    assert all(title in contents for title in headings)
+
+
+@pytest.fixture(scope="module")
+def house_template(tmp_path_factory):
+    """A firm's house template: its own heading font and colour, margins and header."""
+    docx = pytest.importorskip("docx")
+    from docx.shared import Mm, Pt, RGBColor
+
+    template = docx.Document()
+    heading = template.styles["Heading 1"]
+    heading.font.name = "Liberation Serif"
+    heading.font.size = Pt(20)
+    heading.font.color.rgb = RGBColor(0x7A, 0x1F, 0x5C)
+    template.styles["Normal"].font.name = "Liberation Sans"
+    section = template.sections[0]
+    section.left_margin = section.right_margin = Mm(30)
+    section.header.paragraphs[0].text = "Revisionskontoret · Granskningsrapport"
+    template.add_paragraph("Mallens exempeltext, som rapporten ersätter.")
+    path = tmp_path_factory.mktemp("mall") / "husmall.docx"
+    template.save(str(path))
+    return path
+
+
+def test_docx_template_supplies_styles_page_setup_and_header(tmp_path, house_template):
+    docx = pytest.importorskip("docx")
+    target = tmp_path / "rapport.docx"
+    run = CliRunner().invoke(
+        main, ["check", str(HEBY), "-o", str(target), "--docx-template", str(house_template)]
+    )
+    assert run.exit_code == 0, run.output
+    word = docx.Document(str(target))
+    heading = word.styles["Heading 1"].font
+    assert (heading.name, heading.size.pt, str(heading.color.rgb)) == (
+        "Liberation Serif",
+        20,
+        "7A1F5C",
+    )
+    assert word.styles["Normal"].font.name == "Liberation Sans"
+    assert word.sections[0].left_margin.mm == pytest.approx(30, abs=0.1)
+    assert word.sections[0].header.paragraphs[0].text == "Revisionskontoret · Granskningsrapport"
+    text = "\n".join(paragraph.text for paragraph in word.paragraphs)
+    assert "Mallens exempeltext" not in text
+    assert _word_outline(word) == _word_outline(
+        docx.Document(io.BytesIO(api.render(api.check(HEBY), "docx")))
+    )
+
+
+def test_docx_template_that_is_no_word_document_is_a_clear_error(tmp_path):
+    bad = tmp_path / "mall.docx"
+    bad.write_text("ingen mall", encoding="utf-8")
+    target = tmp_path / "rapport.docx"
+    run = CliRunner().invoke(
+        main, ["check", str(HEBY), "-o", str(target), "--docx-template", str(bad)]
+    )
+    assert run.exit_code == 2 and str(bad) in run.output and "Word" in run.output
+    assert not target.exists()

@@ -1,7 +1,9 @@
-"""The granskningsrapport as a Word document (python-docx), in the HTML report's outline.
+"""The granskningsrapport as a Word document (python-docx), from the report model.
 
-Headings use Word's built-in Heading styles, so the navigation pane and a table of
-contents work; the summary is a real table; all wording comes from the result.
+Headings use Word's built-in Heading styles, so the navigation pane and the table of
+contents field work; the footer numbers the pages; the summary is a real table; all
+wording comes from the result. A house template (`--docx-template`) supplies the styles,
+page setup, header and footer.
 """
 
 from __future__ import annotations
@@ -9,10 +11,9 @@ from __future__ import annotations
 import io
 import zipfile
 from datetime import date, datetime, timezone
+from pathlib import Path
 
 from checker.errors import GranskaError
-from checker.language.facttypes import count_noun
-from checker.output.environment import render_template, sentence
 from checker.output.report_view import report_view
 
 # Schema order matters to Word: an element placed after one of these prompts a repair.
@@ -27,26 +28,14 @@ _RUN_SHADING_SUCCESSORS = (
     "w:specVanish",
     "w:oMath",
 )
-_CELL_SHADING_SUCCESSORS = (
-    "w:noWrap",
-    "w:tcMar",
-    "w:textDirection",
-    "w:tcFitText",
-    "w:vAlign",
-    "w:hideMark",
-    "w:headers",
-    "w:cellIns",
-    "w:cellDel",
-    "w:cellMerge",
-    "w:tcPrChange",
-)
 _LANGUAGE = "sv-SE"
 _MARGIN_MM = 22
 _TEXT_WIDTH_MM = 210 - 2 * _MARGIN_MM
 
 
-def render_docx(result: dict, colour: bool = False) -> bytes:
-    """The report as the bytes of a .docx file."""
+def render_docx(result: dict, colour: bool = False, template: Path | None = None) -> bytes:
+    """The report as the bytes of a .docx file; with `template`, in that document's house
+    style (its styles, page setup, header and footer; its body is replaced)."""
     try:
         import docx
     except ImportError as error:
@@ -54,11 +43,31 @@ def render_docx(result: dict, colour: bool = False) -> bytes:
             f"DOCX output needs python-docx ({error}); install granska "
             "with its dependencies or choose --format html"
         ) from None
-    builder = _Builder(docx.Document(), result)
+    if template is None:
+        document = docx.Document()
+    else:
+        from docx.opc.exceptions import PackageNotFoundError
+
+        try:
+            document = docx.Document(str(template))
+        except (OSError, ValueError, KeyError, zipfile.BadZipFile, PackageNotFoundError):
+            raise GranskaError(
+                "expected a Word document (.docx) to take the house style from", str(template)
+            ) from None
+        _clear_body(document)
+    builder = _Builder(document, result, house_style=template is not None)
     builder.build()
     stream = io.BytesIO()
     builder.document.save(stream)
     return _dated_package(stream.getvalue(), result["granskningsdatum"])
+
+
+def _clear_body(document) -> None:
+    """Remove a template's body content, keeping its final section properties."""
+    body = document.element.body
+    for child in list(body):
+        if child.tag != _qualified("w:sectPr"):
+            body.remove(child)
 
 
 def _dated_package(package: bytes, day: str) -> bytes:
@@ -79,82 +88,110 @@ def _dated_package(package: bytes, day: str) -> bytes:
 
 
 class _Builder:
-    """Writes the report view into a python-docx Document, section by section."""
+    """Writes the report model into a python-docx Document, section by section."""
 
-    def __init__(self, document, result: dict) -> None:
-
+    def __init__(self, document, result: dict, house_style: bool = False) -> None:
         self.document = document
         self.result = result
         self.h = result["headings"]
         self.view = report_view(result)
-        self.sentence = sentence
+        self.house_style = house_style
+        self.styles = {style.name for style in document.styles}
 
     def build(self) -> None:
         self._setup()
-        self._cover()
+        self._front()
+        self._contents()
         self._summary()
         self._introduction()
+        self._organisation()
         self._results()
         self._followup()
+        self._appendix()
         self._references()
 
     # --- sections ---------------------------------------------------------------
-    def _cover(self) -> None:
-        r, h = self.result, self.h
+    def _front(self) -> None:
+        front, h = self.view["front"], self.h
         self._paragraph(
-            f"{h['title']} · {h['regelversion']} {r['rules_version']}", style="Subtitle"
+            f"{front['marking']} · {h['regelversion']} {front['rules_version']}", style="Subtitle"
         )
-        self.document.add_heading(r["audit"]["title"], level=0)
-        self._paragraph(f"{r['kommun']} · {r['granskningsdatum']}", style="Subtitle")
-        self._paragraph(r["disclaimer"], style="Intense Quote")
-        if r.get("overlay"):
-            heading, intro, *deviations = render_template(
-                "overlay.lines.j2", overlay=r["overlay"]
-            ).splitlines()
-            self._paragraph(heading, style="Intense Quote")
-            self._paragraph(intro)
-            for deviation in deviations:
+        self._paragraph(front["title"], style="Title")
+        self._paragraph(front["kommun"], style="Subtitle")
+        rows = [
+            (h["diarienummer"], front["diarienummer"]),
+            (h["granskningsdatum"], front["datum"]),
+            (h["period"], self.view["introduction"]["period"]),
+            (h["namnder"], ", ".join(self.view["nämnder"])),
+            (h["regelversion"], front["rules_version"]),
+        ]
+        for label, value in rows:
+            if value:
+                paragraph = self._paragraph()
+                paragraph.add_run(f"{label}: ").bold = True
+                paragraph.add_run(value)
+        self._paragraph(front["disclaimer"])
+        if front["overlay"]:
+            self._paragraph().add_run(front["overlay"]["heading"]).bold = True
+            self._paragraph(front["overlay"]["intro"])
+            for deviation in front["overlay"]["deviations"]:
                 self._paragraph(deviation, style="List Bullet")
+        self._page_break()
+
+    def _contents(self) -> None:
+        """A table-of-contents field (Word fills in the page numbers on opening); until
+        then it shows the outline, so the document reads right in any program."""
+        self._paragraph(self.h["innehall"], style="TOC Heading")
+        paragraph = self._paragraph()
+        _field(paragraph, 'TOC \\o "1-2" \\h \\z \\u', dirty=True)
+        placeholder = "\n".join(
+            ("    " * (entry["level"] - 1)) + entry["title"]
+            for entry in self.view["outline"]
+            if entry["level"] < 3
+        )
+        _field_result(paragraph, placeholder)
+        self._page_break()
 
     def _summary(self) -> None:
-        h = self.h
-        self.document.add_heading(h["sammanfattning"], level=1)
-        for overall in self.view["overall"]:
+        h, view = self.h, self.view
+        self._heading(h["sammanfattning"], 1)
+        for overall in view["overall"]:
             self._paragraph(
                 overall["text"]
                 if overall["decided"]
                 else f"{overall['nämnd']}: {overall['lowest']}–{overall['highest']}"
             )
         self._summary_table(
-            self.h["revisionsfraga"],
+            h["revisionsfraga"],
             [
                 (f"{item['question']['id']}. {item['question']['text']}", item)
-                for item in self.view["questions"]
+                for item in view["questions"]
             ],
         )
-        if self.view["followup"] is not None:
-            self.document.add_heading(self.view["followup"]["title"], level=2)
+        if view["followup"] is not None:
+            self._heading(view["followup"]["title"], 2)
             self._summary_table(
-                self.h["tidigare_rekommendation"],
+                h["tidigare_rekommendation"],
                 [
-                    (
-                        f"{item['question']['id']}. {self.sentence(item['question']['wording'])}",
-                        item,
-                    )
-                    for item in self.view["followup"]["entries"]
+                    (f"{item['question']['id']}. {item['wording']}", item)
+                    for item in view["followup"]["entries"]
                 ],
             )
-        if self.view["recommendations"]:
-            self.document.add_heading(h["rekommendationer"], level=2)
-            for recommendation in self.view["recommendations"]:
-                self._recommendation(recommendation, style="List Number")
+        if view["recommendations"]:
+            self._heading(h["rekommendationer"], 2)
+            for group in view["recommendation_groups"]:
+                self._paragraph().add_run(f"{group['heading']}:").bold = True
+                for recommendation in group["items"]:
+                    self._recommendation(recommendation)
+        self._page_break()
 
     def _summary_table(self, first_heading: str, rows: list[tuple[str, dict]]) -> None:
         from docx.shared import Mm
 
         table = self.document.add_table(rows=1, cols=2)
         table.autofit = False
-        table.style = self.document.styles["Table Grid"]
+        if "Table Grid" in self.styles:
+            table.style = self.document.styles["Table Grid"]
         header = table.rows[0]
         _repeat_as_header(header)
         for cell, text in zip(header.cells, (first_heading, self.h["bedomning"]), strict=True):
@@ -162,36 +199,28 @@ class _Builder:
         for text, item in rows:
             row = table.add_row()
             row.cells[0].paragraphs[0].add_run(text)
-            self._grades(row.cells[1].paragraphs[0], item)
-            if item["decided"] and item["grades"][0]["colour"]:
-                _shade_cell(row.cells[1], item["grades"][0]["colour"])
-        # Word reads the cells' widths, LibreOffice the grid's: set both.
-        for index, width in enumerate((Mm(_TEXT_WIDTH_MM - 40), Mm(40))):
+            self._verdict(row.cells[1].paragraphs[0], item)
+        # Word reads the cells' widths, LibreOffice the grid's: set both. The verdict
+        # column is wide enough for a range and its note on one or two lines.
+        for index, width in enumerate((Mm(_TEXT_WIDTH_MM - 58), Mm(58))):
             table.columns[index].width = width
             for cell in table.columns[index].cells:
                 cell.width = width
 
     def _introduction(self) -> None:
         r, h, view = self.result, self.h, self.view
-        self.document.add_heading(h["inledning"], level=1)
-        period = f"{r['granskningsperiod']['från']} – {r['granskningsperiod']['till']}"
-        for label, value in (
-            (h["kommun"], r["kommun"]),
-            (h["period"], period),
-            (h["granskningsdatum"], r["granskningsdatum"]),
-            (h["namnder"], ", ".join(view["nämnder"])),
-            (h["regelversion"], r["rules_version"]),
-        ):
-            paragraph = self._paragraph()
-            paragraph.add_run(f"{label}: ").bold = True
-            paragraph.add_run(value)
-        self.document.add_heading(h["syfte_och_revisionsfragor"], level=2)
+        intro = view["introduction"]
+        self._heading(h["inledning"], 1)
+        if intro["bakgrund"]:
+            self._heading(h["bakgrund"], 2)
+            self._paragraph(intro["bakgrund"])
+        self._heading(h["syfte_och_revisionsfragor"], 2)
         self._paragraph(r["audit"]["syfte"])
         for item in view["questions"]:
             question = item["question"]
             self._paragraph(f"{question['id']}. {question['text']}", style="List Bullet")
-        self.document.add_heading(h["revisionskriterier"], level=2)
-        self._paragraph(f"{h['revisionskriterier_inledning']} {period}:")
+        self._heading(h["revisionskriterier"], 2)
+        self._paragraph(f"{h['revisionskriterier_inledning']} {intro['period']}:")
         for source in view["sources"]:
             paragraph = self._paragraph(style="List Bullet")
             paragraph.add_run(source["title"]).bold = True
@@ -209,41 +238,59 @@ class _Builder:
                 self._paragraph(note)
         if view["unverified"]:
             self._paragraph(h["overifierad_not"])
+        self._heading(h["avgransning"], 2)
+        scope = f"{h['avgransning_inledning']} {intro['period']}."
+        self._paragraph(f"{scope} {intro['avgränsning']}" if intro["avgränsning"] else scope)
+        self._heading(h["metod"], 2)
+        self._paragraph(f"{h['metod_inledning']}: {', '.join(intro['underlag'])}.")
+        for label, items in (
+            (h["metod_dokument"], intro["dokument"]),
+            (h["metod_intervjuer"], intro["intervjuer"]),
+        ):
+            if items:
+                self._paragraph().add_run(f"{label}:").bold = True
+                for item in items:
+                    self._paragraph(item, style="List Bullet")
         if r["parameter_overrides"]:
-            self.document.add_heading(h["avvikande_parametrar"], level=2)
+            self._heading(h["avvikande_parametrar"], 2)
             for key, value in r["parameter_overrides"].items():
                 self._paragraph(f"{key} = {value}", style="List Bullet")
 
+    def _organisation(self) -> None:
+        self._heading(self.h["organisation"], 1)
+        self._paragraph(f"{self.h['organisation_inledning']}:")
+        for entry in self.view["organisation"]:
+            paragraph = self._paragraph(style="List Bullet")
+            paragraph.add_run(entry["nämnd"]).bold = True
+            paragraph.add_run(": " + "; ".join(entry["roles"]))
+        self._page_break()
+
     def _results(self) -> None:
         h = self.h
-        self.document.add_heading(h["granskningsresultat"], level=1)
+        self._heading(h["granskningsresultat"], 1)
         for item in self.view["questions"]:
-            question = item["question"]
-            self.document.add_heading(
-                f"{question['id']}. {question['title'] or question['text']}", level=2
-            )
-            self._paragraph().add_run(f"{h['revisionsfraga']}: {question['text']}").italic = True
+            self._heading(item["heading"], 2)
+            self._paragraph().add_run(
+                f"{h['revisionsfraga']}: {item['question']['text']}"
+            ).italic = True
             self._observations(item)
             self._assessment(item)
-            self.document.add_heading(h["rekommendationer"], level=3)
+            self._heading(h["rekommendationer"], 3)
             for recommendation in item["recommendations"]:
-                self._recommendation(recommendation, style="List", number=recommendation["number"])
+                self._recommendation(recommendation)
             if not item["recommendations"]:
                 self._paragraph(h["inga_rekommendationer"])
+        self._page_break()
 
     def _followup(self) -> None:
         h, followup = self.h, self.view["followup"]
         if followup is None:
             return
-        self.document.add_heading(followup["title"], level=1)
+        self._heading(followup["title"], 1)
         for item in followup["entries"]:
             question = item["question"]
-            self.document.add_heading(
-                f"{question['id']}. {question['title'] or question['text']}", level=2
-            )
-            paragraph = self._paragraph(
-                f"{h['tidigare_rekommendation']}: {self.sentence(question['wording'])}"
-            )
+            self._heading(item["heading"], 2)
+            paragraph = self._paragraph(f"{h['tidigare_rekommendation']}: {item['wording']}")
             paragraph.add_run().add_break()
             cited = (
                 f". {_first_upper(h['kalla'])}: {question['källa']}" if question["källa"] else ""
@@ -253,66 +300,93 @@ class _Builder:
             ).italic = True
             self._observations(item)
             self._assessment(item)
+        self._page_break()
 
     def _observations(self, item: dict) -> None:
-        self.document.add_heading(self.h["iakttagelser"], level=3)
-        for fact in item["observations"]:
-            self._observation(fact)
+        self._heading(self.h["iakttagelser"], 3)
+        for observation in item["observations"]:
+            paragraph = self._paragraph(observation["text"])
+            if observation["sources"]:
+                paragraph.add_run(
+                    f" ({_first_upper(self.h['kalla'])}: {'; '.join(observation['sources'])})"
+                ).italic = True
+            for quote in observation["quotes"]:
+                paragraph = self._paragraph(f"”{quote['text']}”")
+                if quote["källa"]:
+                    paragraph.add_run(f" ({self.h['kalla']}: {quote['källa']})").italic = True
         if not item["observations"]:
             self._paragraph(self.h["inga_iakttagelser"])
 
     def _assessment(self, item: dict) -> None:
-        self.document.add_heading(self.h["bedomning"], level=3)
-        self._grades(self._paragraph(), item)
+        self._heading(self.h["bedomning"], 3)
+        paragraph = self._paragraph(f"{self.h['bedomning']}: ")
+        self._verdict(paragraph, item)
         self._paragraph(item["question"]["reasoning"])
         if item["open_facts"]:
             self._paragraph().add_run(f"{self.h['saknade_uppgifter']}:").bold = True
             for title in item["open_facts"]:
-                self._paragraph(_first_upper(title), style="List Bullet")
+                self._paragraph(title, style="List Bullet")
+
+    def _appendix(self) -> None:
+        h, view = self.h, self.view
+        self._heading(h["bilaga_kriterier"], 1)
+        self._paragraph(h["bilaga_kriterier_inledning"])
+        for item in [*view["questions"], *(view["followup"] or {}).get("entries", [])]:
+            self._heading(item["heading"], 2)
+            self._verdict(self._paragraph(f"{h['bedomning']}: "), item)
+            for criterion in item["criteria"]:
+                paragraph = self._paragraph(style="List Bullet")
+                paragraph.add_run(criterion["title"]).bold = True
+                paragraph.add_run(f": {criterion['reasoning']}")
+                if criterion["basis"]:
+                    paragraph.add_run(f" {h['grund']}: {criterion['basis']}.").italic = True
+            if item["way_up"]:
+                self._paragraph().add_run(f"{h['hojning']}:").bold = True
+                for line in item["way_up"]:
+                    self._paragraph(line, style="List Bullet")
+        self._page_break()
 
     def _references(self) -> None:
-        self.document.add_heading(self.h["kallforteckning"], level=1)
+        self._heading(self.h["kallforteckning"], 1)
         self._paragraph(self.h["kallforteckning_inledning"])
         for number, reference in enumerate(self.view["references"], 1):
-            self._paragraph(f"{number}. {reference}", style="List")
+            self._paragraph(f"{number}. {reference}")
 
     # --- pieces -----------------------------------------------------------------
     def _paragraph(self, text: str = "", style: str | None = None):
-        paragraph = self.document.add_paragraph(style=style)
+        paragraph = self.document.add_paragraph(
+            style=style if style is None or style in self.styles else None
+        )
         if text:
             paragraph.add_run(text)
         return paragraph
 
-    def _grades(self, paragraph, item: dict) -> None:
-        for index, grade in enumerate(item["grades"]):
+    def _heading(self, text: str, level: int):
+        style = f"Heading {level}"
+        if style in self.styles:
+            return self.document.add_heading(text, level=level)
+        # A template without Word's heading styles: keep the outline level all the same.
+        paragraph = self._paragraph()
+        paragraph.add_run(text).bold = True
+        _outline_level(paragraph, level)
+        return paragraph
+
+    def _page_break(self) -> None:
+        from docx.enum.text import WD_BREAK
+
+        self.document.paragraphs[-1].add_run().add_break(WD_BREAK.PAGE)
+
+    def _verdict(self, paragraph, item: dict) -> None:
+        verdict = item["verdict"]
+        for index, grade in enumerate(verdict["chips"]):
             if index:
                 paragraph.add_run("–")
             _grade_run(paragraph, grade)
-        if not item["decided"]:
-            unknown = count_noun(
-                len(item["question"]["open_facts"]),
-                self.h["okand_uppgift"],
-                self.h["okanda_uppgifter"],
-            )
-            paragraph.add_run(f" {self.h['beror_pa']} {unknown}")
+        if verdict["note"]:
+            paragraph.add_run(f", {verdict['note']}")
 
-    def _observation(self, fact: dict) -> None:
-        paragraph = self._paragraph(style="List Bullet")
-        paragraph.add_run(_first_upper(fact["title"])).bold = True
-        paragraph.add_run(f": {fact['display']}")
-        if fact.get("iakttagelse"):
-            paragraph.add_run().add_break()
-            paragraph.add_run(f"”{fact['iakttagelse']}”")
-        if fact["källa"]:
-            underlag = f" ({self.h['underlag']}: {fact['underlag']})" if fact["underlag"] else ""
-            paragraph.add_run().add_break()
-            paragraph.add_run(
-                f"{_first_upper(self.h['kalla'])}: {fact['källa']}{underlag}"
-            ).italic = True
-
-    def _recommendation(self, recommendation: dict, style: str, number: int | None = None) -> None:
-        prefix = f"{number}. " if number is not None else ""
-        paragraph = self._paragraph(prefix + self.sentence(recommendation["text"]), style=style)
+    def _recommendation(self, recommendation: dict) -> None:
+        paragraph = self._paragraph(f"{recommendation['number']}. {recommendation['sentence']}")
         paragraph.add_run().add_break()
         paragraph.add_run(
             f"{self.h['riktad_till']}: {', '.join(recommendation['addressed_to'])}"
@@ -322,20 +396,25 @@ class _Builder:
     def _setup(self) -> None:
         from docx.shared import Mm
 
-        document, r = self.document, self.result
-        section = document.sections[0]
-        section.page_width, section.page_height = Mm(210), Mm(297)
-        section.left_margin = section.right_margin = Mm(_MARGIN_MM)
-        section.top_margin = section.bottom_margin = Mm(_MARGIN_MM)
-        section.footer.paragraphs[
-            0
-        ].text = f"{self.h['title']} · {self.h['regelversion']} {r['rules_version']}"
-        for lang in document.styles.element.xpath("w:docDefaults//w:lang"):
-            lang.set(_qualified("w:val"), _LANGUAGE)
+        document, r, h = self.document, self.result, self.h
+        if not self.house_style:
+            section = document.sections[0]
+            section.page_width, section.page_height = Mm(210), Mm(297)
+            section.left_margin = section.right_margin = Mm(_MARGIN_MM)
+            section.top_margin = section.bottom_margin = Mm(_MARGIN_MM)
+            section.different_first_page_header_footer = True
+            footer = section.footer.paragraphs[0]
+            footer.text = f"{h['title']} · {h['regelversion']} {r['rules_version']}\t"
+            footer.add_run(f"{h['sida']} ")
+            _field(footer, "PAGE", shown="1")
+            footer.add_run(f" {h['av']} ")
+            _field(footer, "NUMPAGES", shown="1")
+            for lang in document.styles.element.xpath("w:docDefaults//w:lang"):
+                lang.set(_qualified("w:val"), _LANGUAGE)
         properties = document.core_properties
         # Word's core properties hold at most 255 characters each.
-        properties.title = f"{self.h['title']}: {r['kommun']} – {r['audit']['title']}"[:255]
-        properties.subject = f"{self.h['title']} · {self.h['regelversion']} {r['rules_version']}"
+        properties.title = f"{h['title']}: {r['kommun']} – {r['audit']['title']}"[:255]
+        properties.subject = f"{h['title']} · {h['regelversion']} {r['rules_version']}"
         properties.language = _LANGUAGE
         properties.author = properties.last_modified_by = "granska"
         properties.comments = ""
@@ -343,6 +422,14 @@ class _Builder:
         stamp = datetime.fromisoformat(r["granskningsdatum"]).replace(tzinfo=timezone.utc)
         properties.created = properties.modified = stamp
         properties.revision = 1
+        # Word asks to update the fields (the contents' page numbers) when it opens the file.
+        settings = document.settings.element
+        if not settings.xpath("w:updateFields"):
+            from docx.oxml import OxmlElement
+
+            update = OxmlElement("w:updateFields")
+            update.set(_qualified("w:val"), "true")
+            settings.append(update)
 
 
 def _first_upper(text: str) -> str:
@@ -365,6 +452,52 @@ def _shading(fill: str):
     return shading
 
 
+def _field(paragraph, instruction: str, shown: str | None = None, dirty: bool = False) -> None:
+    """A complex field (PAGE, NUMPAGES, TOC) in `paragraph`; `shown` is its result text
+    until Word updates it; a TOC's result comes from _field_result."""
+    from docx.oxml import OxmlElement
+
+    def char(kind: str):
+        run = paragraph.add_run()
+        element = OxmlElement("w:fldChar")
+        element.set(_qualified("w:fldCharType"), kind)
+        if dirty and kind == "begin":
+            element.set(_qualified("w:dirty"), "true")
+        run._r.append(element)
+
+    char("begin")
+    code = OxmlElement("w:instrText")
+    code.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+    code.text = f" {instruction} "
+    paragraph.add_run()._r.append(code)
+    char("separate")
+    if shown is not None:
+        paragraph.add_run(shown)
+        char("end")
+
+
+def _field_result(paragraph, text: str) -> None:
+    """The shown result of a field opened by _field without `shown`, then its end."""
+    from docx.oxml import OxmlElement
+
+    lines = text.split("\n")
+    for index, line in enumerate(lines):
+        run = paragraph.add_run(line)
+        if index < len(lines) - 1:
+            run.add_break()
+    end = OxmlElement("w:fldChar")
+    end.set(_qualified("w:fldCharType"), "end")
+    paragraph.add_run()._r.append(end)
+
+
+def _outline_level(paragraph, level: int) -> None:
+    from docx.oxml import OxmlElement
+
+    element = OxmlElement("w:outlineLvl")
+    element.set(_qualified("w:val"), str(level - 1))
+    paragraph._p.get_or_add_pPr().append(element)
+
+
 def _grade_run(paragraph, grade: dict) -> None:
     from docx.shared import RGBColor
 
@@ -375,10 +508,6 @@ def _grade_run(paragraph, grade: dict) -> None:
         run._r.get_or_add_rPr().insert_element_before(
             _shading(grade["colour"]), *_RUN_SHADING_SUCCESSORS
         )
-
-
-def _shade_cell(cell, colour: str) -> None:
-    cell._tc.get_or_add_tcPr().insert_element_before(_shading(colour), *_CELL_SHADING_SUCCESSORS)
 
 
 def _repeat_as_header(row) -> None:

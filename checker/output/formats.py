@@ -11,6 +11,7 @@ from checker.output.docx import render_docx
 from checker.output.environment import ANSI, template_environment
 from checker.output.html import render_html
 from checker.output.pdf import render_pdf
+from checker.output.report_view import report_view
 
 
 def render_json(result: dict, colour: bool = False) -> str:
@@ -21,7 +22,7 @@ def _template_renderer(name: str, autoescape: bool = False) -> Callable[[dict, b
     def render(result: dict, colour: bool = False) -> str:
         template = template_environment(autoescape).get_template(name)
         codes = ANSI if colour else {key: "" for key in ANSI}
-        return template.render(r=result, c=codes, h=result["headings"])
+        return template.render(r=result, c=codes, h=result["headings"], v=report_view(result))
 
     return render
 

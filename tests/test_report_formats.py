@@ -1,0 +1,70 @@
+"""One report in every format: text, md, HTML, DOCX and PDF show the same sections, the
+same verdicts and the same recommendations with the same numbers, on every golden case."""
+
+from __future__ import annotations
+
+import pytest
+from report_support import (
+    ALL_CASES,
+    IN_CI,
+    shown_in_docx,
+    shown_in_html,
+    shown_in_md,
+    shown_in_pdf,
+    shown_in_text,
+)
+
+from checker import api
+from checker.output.report_view import report_view
+
+
+def _pdf(result: dict) -> bytes:
+    try:
+        import weasyprint  # noqa: F401
+    except (ImportError, OSError) as error:
+        if IN_CI:
+            raise
+        pytest.skip(f"WeasyPrint or its Pango library is missing: {error}")
+    return api.render(result, "pdf")
+
+
+@pytest.mark.parametrize("path", ALL_CASES, ids=lambda path: path.stem)
+def test_every_format_shows_the_same_report(path):
+    result = api.check(path)
+    view = report_view(result)
+    shown = {
+        "text": shown_in_text(api.render(result, "text")),
+        "md": shown_in_md(api.render(result, "md")),
+        "html": shown_in_html(api.render(result, "html")),
+        "docx": shown_in_docx(api.render(result, "docx")),
+        "pdf": shown_in_pdf(_pdf(result)),
+    }
+    outline = [(entry["level"], entry["title"]) for entry in view["outline"]]
+    graded = [*view["questions"], *((view["followup"] or {}).get("entries", []))]
+    # each question's verdict under Granskningsresultat (or the follow-up), then in the appendix
+    verdicts = [item["verdict"]["text"] for item in graded] * 2
+    numbered = [(rec["number"], rec["sentence"]) for rec in view["recommendations"]]
+    in_questions = [
+        (rec["number"], rec["sentence"])
+        for item in view["questions"]
+        for rec in item["recommendations"]
+    ]
+    for name, report in shown.items():
+        assert report["headings"] == outline, name
+        assert report["verdicts"] == verdicts, name
+        assert report["recommendations"] == numbered + in_questions, name
+
+
+@pytest.mark.parametrize("path", ALL_CASES, ids=lambda path: path.stem)
+def test_recommendations_are_numbered_once_grouped_per_namnd(path):
+    view = report_view(api.check(path))
+    numbers = [rec["number"] for group in view["recommendation_groups"] for rec in group["items"]]
+    assert numbers == list(range(1, len(view["recommendations"]) + 1))
+    for group in view["recommendation_groups"]:
+        assert all(rec["addressed_to"] == group["addressed_to"] for rec in group["items"])
+        assert all(name in group["heading"] for name in group["addressed_to"])
+    by_number = {rec["number"]: rec for rec in view["recommendations"]}
+    for item in view["questions"]:
+        for rec in item["recommendations"]:
+            assert by_number[rec["number"]]["id"] == rec["id"]
+            assert item["question"]["id"] in rec["questions"]
