@@ -220,7 +220,8 @@ def _heby_as_nykoping(tmp_path: Path, with_iakttagelser: bool) -> str:
     facts = {}
     for fact_id, entry in case["facts"].items():
         if isinstance(entry, dict) and not with_iakttagelser:
-            entry = {key: value for key, value in entry.items() if key != "iakttagelse"}
+            # the case's own words (its iakttagelse and källa) are not the rules' texts
+            entry = {key: value for key, value in entry.items() if key == "värde"}
         facts[fact_id] = entry
     moved = {
         "kommun": nykoping["kommun"],
