@@ -1,0 +1,81 @@
+"""The PDF's page layout, page by page, on Heby and Nyköping: no page ends in a heading
+(a heading keeps its text with it), and no page holds under five lines of text unless it
+is the last page of a chapter (the next page starts a new chapter) or of the report."""
+
+from __future__ import annotations
+
+import pytest
+from report_support import CASE, HEBY, IN_CI
+
+from checker import api
+
+# The page's body, inside its margins (20 mm top, 22 mm bottom on A4, in points): the
+# running footer is left out.
+TOP, BOTTOM = 841.9 - 20 * 72 / 25.4, 22 * 72 / 25.4
+MIN_LINES = 5
+
+
+def _pdf(result: dict) -> bytes:
+    try:
+        import weasyprint  # noqa: F401
+    except (ImportError, OSError) as error:
+        if IN_CI:
+            raise
+        pytest.skip(f"WeasyPrint or its Pango library is missing: {error}")
+    return api.render(result, "pdf")
+
+
+@pytest.fixture(scope="module", params=[HEBY, CASE], ids=["heby", "nykoping"])
+def checked(request):
+    return api.check(request.param)
+
+
+@pytest.fixture(scope="module")
+def document(checked):
+    pdfium = pytest.importorskip("pypdfium2")
+    return pdfium.PdfDocument(_pdf(checked))
+
+
+def _body_lines(page) -> list[str]:
+    text = page.get_textpage().get_text_bounded(0, BOTTOM, page.get_width(), TOP)
+    return [line for line in text.splitlines() if line.strip()]
+
+
+def _bookmarks(document) -> list[tuple[int, str, int, float]]:
+    """(level, title, page index, top) of every heading, from the PDF's outline."""
+    marks = []
+    for item in document.get_toc():
+        destination = item.get_dest()
+        _mode, view = destination.get_view()
+        marks.append((item.level, item.get_title(), destination.get_index(), view[1]))
+    return marks
+
+
+def test_no_page_ends_in_a_heading(document):
+    for level, title, index, top in _bookmarks(document):
+        if level == 0:
+            continue  # the report's title on the front page
+        page = document[index]
+        below = page.get_textpage().get_text_bounded(0, BOTTOM, page.get_width(), top)
+        rest = " ".join(below.split()).replace(" ".join(title.split()), "", 1).strip()
+        assert rest, f"page {index + 1} ends in the heading {title!r}"
+
+
+def test_no_page_holds_under_five_lines_unless_it_ends_a_chapter(document):
+    chapter_starts = {index for level, _title, index, _top in _bookmarks(document) if level <= 1}
+    last = len(document) - 1
+    for index in range(len(document)):
+        if index == last or index + 1 in chapter_starts:
+            continue
+        lines = _body_lines(document[index])
+        assert len(lines) >= MIN_LINES, f"page {index + 1} holds {len(lines)} lines: {lines}"
+
+
+def test_every_chapter_starts_on_a_new_page(document, checked):
+    # Organisation och uppdrag is short: it follows the Inledning on the same page.
+    flowing = checked["headings"]["organisation"]
+    for level, title, index, top in _bookmarks(document):
+        if level == 1 and title != flowing:
+            page = document[index]
+            above = page.get_textpage().get_text_bounded(0, top + 1, page.get_width(), TOP)
+            assert not above.strip(), f"{title!r} does not start page {index + 1}"
