@@ -51,24 +51,71 @@ def _bookmarks(document) -> list[tuple[int, str, int, float]]:
     return marks
 
 
-def test_no_page_ends_in_a_heading(document):
+def headings_ending_a_page(document) -> list[str]:
+    """The headings with no text after them on their page."""
+    found = []
     for level, title, index, top in _bookmarks(document):
         if level == 0:
             continue  # the report's title on the front page
         page = document[index]
         below = page.get_textpage().get_text_bounded(0, BOTTOM, page.get_width(), top)
         rest = " ".join(below.split()).replace(" ".join(title.split()), "", 1).strip()
-        assert rest, f"page {index + 1} ends in the heading {title!r}"
+        if not rest:
+            found.append(f"page {index + 1} ends in the heading {title!r}")
+    return found
+
+
+def short_pages(document) -> list[str]:
+    """Pages under MIN_LINES lines that neither end a chapter nor the document."""
+    chapter_starts = {index for level, _title, index, _top in _bookmarks(document) if level <= 1}
+    found = []
+    for index in range(len(document) - 1):
+        lines = _body_lines(document[index])
+        if index + 1 not in chapter_starts and len(lines) < MIN_LINES:
+            found.append(f"page {index + 1} holds {len(lines)} lines: {lines}")
+    return found
+
+
+def test_no_page_ends_in_a_heading(document):
+    assert headings_ending_a_page(document) == []
 
 
 def test_no_page_holds_under_five_lines_unless_it_ends_a_chapter(document):
-    chapter_starts = {index for level, _title, index, _top in _bookmarks(document) if level <= 1}
-    last = len(document) - 1
-    for index in range(len(document)):
-        if index == last or index + 1 in chapter_starts:
-            continue
-        lines = _body_lines(document[index])
-        assert len(lines) >= MIN_LINES, f"page {index + 1} holds {len(lines)} lines: {lines}"
+    assert short_pages(document) == []
+
+
+@pytest.mark.parametrize(
+    ("body", "check"),
+    [
+        # a heading pushed to the foot of page 1, its text on page 2
+        (
+            '<h1>Titel</h1><div style="height: 218mm"></div><h2>Rubrik</h2>'
+            '<p style="break-before: page">Text.</p>',
+            headings_ending_a_page,
+        ),
+        # page 1 holds two lines, then the same chapter goes on
+        (
+            "<h1>Titel</h1><h2>Kapitel</h2><p>En rad.</p>"
+            '<p style="break-before: page">' + "<br>".join(["Rad."] * 10) + "</p>",
+            short_pages,
+        ),
+    ],
+    ids=["heading-at-page-foot", "short-page"],
+)
+def test_the_checks_find_what_they_look_for(body, check):
+    pytest.importorskip("pypdfium2")
+    try:
+        import weasyprint
+    except (ImportError, OSError) as error:
+        if IN_CI:
+            raise
+        pytest.skip(f"WeasyPrint or its Pango library is missing: {error}")
+    import pypdfium2
+
+    page = "<style>@page { size: A4; margin: 20mm 18mm 22mm; }</style>" + body
+    document = pypdfium2.PdfDocument(weasyprint.HTML(string=page).write_pdf())
+    assert len(document) == 2
+    assert check(document)
 
 
 def test_every_chapter_starts_on_a_new_page(document, checked):
