@@ -1,8 +1,9 @@
 """Keystrokes a first-time user needs to complete a template in `granska questionnaire`.
 
 A scripted user answers every prompt as the example case of the template states it
-(examples/snabbkontroll-2024.yaml by default), typing each answer as the prompt's hint
-suggests and pressing Enter; källa and underlag are left out. Every character and every
+(examples/snabbkontroll-2024.yaml by default), typing each answer as the case file
+writes it ("ja", "2024-03-12", an enum's number) or, with --short-forms, "j" and "n",
+and pressing Enter; källa and underlag are left out. Every character and every
 Enter counts as one keystroke. Prints the figures; asserts nothing.
 """
 
@@ -26,13 +27,12 @@ from checker.questionnaire import Console, run_questionnaire  # noqa: E402
 class CountingUser:
     """Answers like the example case and counts what it types."""
 
-    def __init__(self, rules, example) -> None:
-        self.rules, self.example = rules, example
+    def __init__(self, rules, example, short_forms: bool = False) -> None:
+        self.rules, self.example, self.short_forms = rules, example, short_forms
         self.lines: list[str] = []
         self.keystrokes = self.prompts = 0
-        audits = sorted(rules.audits)
+        self.title = rules.audits[example.audit].title
         self.header = {
-            text(rules, "choose_audit"): str(audits.index(example.audit) + 1),
             text(rules, "kommun"): example.kommun,
             text(rules, "period_from"): example.period_from.isoformat(),
             text(rules, "period_to"): example.period_to.isoformat(),
@@ -45,11 +45,21 @@ class CountingUser:
 
     def ask(self, prompt: str) -> str:
         typed = self.header.get(prompt)
+        if prompt == text(self.rules, "choose_audit"):
+            typed = self.audit_number()
         if typed is None:
             typed = self.fact_answer() if prompt == text(self.rules, "answer") else ""
         self.prompts += 1
         self.keystrokes += len(typed) + 1  # the answer and Enter
         return typed
+
+    def audit_number(self) -> str:
+        """The number the list of templates shows before the example's template."""
+        for line in self.lines:
+            number, _, rest = line.strip().partition(". ")
+            if number.isdigit() and rest.startswith(self.title):
+                return number
+        raise AssertionError("the example's template is not listed")
 
     def fact_answer(self) -> str:
         """The example's value of the question shown last, typed as its hint suggests."""
@@ -63,16 +73,20 @@ class CountingUser:
             return "vet ej"
         if fact.type == "enum":
             return str(fact.values.index(stated.value) + 1)
-        return case_text(stated.value)
+        typed = case_text(stated.value)
+        return typed[0] if self.short_forms and fact.type == "bool" else typed
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--example", type=Path, default=ROOT / "examples/snabbkontroll-2024.yaml")
+    parser.add_argument(
+        "--short-forms", action="store_true", help='type "j" and "n" for ja and nej'
+    )
     arguments = parser.parse_args()
     rules = load_rules(ROOT / "rules")
     example = load_case(arguments.example, rules)
-    user = CountingUser(rules, example)
+    user = CountingUser(rules, example, arguments.short_forms)
     with tempfile.TemporaryDirectory() as directory:
         path = Path(directory) / "fall.yaml"
         status = run_questionnaire(rules, path, None, False, user.console)

@@ -1,12 +1,15 @@
 """The interactive self-evaluation: a questionnaire generated from the fact catalogue.
 
-It asks for the case header (audit, kommun, period, granskningsdatum, the nämnd of each
-role), then the audit's facts grouped by area, skipping a question whose
-`relevant_when` is false. Every answer is saved at once (atomically), so an interrupted
+It welcomes the user and helps choose the template, asks for the case header (kommun,
+period, granskningsdatum, the nämnd of each role), then the audit's facts grouped by
+area, skipping a question whose `relevant_when` is false. At any prompt the user can ask
+for help, go back to the previous answer, skip a question for later, or (one key) add a
+källa and underlag. Every answer is saved at once (atomically), so an interrupted
 session resumes with the next unanswered question; "vet ej" is saved too and never asked
 again. The short route asks only what can still change a verdict, in the order of the
-interview ranking.
-All texts come from vocabulary.yaml's `self_evaluation:` and reports/questionnaire.j2.
+interview ranking; its "of at most N" total never grows.
+All texts and command words come from vocabulary.yaml's `self_evaluation:` and
+reports/questionnaire.j2.
 """
 
 from __future__ import annotations
@@ -18,12 +21,11 @@ from pathlib import Path
 
 import click
 
-from checker.casefiles.answers import parse_answer, parse_choice
+from checker.casefiles.answers import parse_answer, parse_choice, read_date
 from checker.casefiles.drafts import Answer, Draft, read_draft, render_draft, write_case
 from checker.casefiles.fact_order import audit_facts, with_prerequisites_first
 from checker.errors import GranskaError
 from checker.evaluation.evaluate import evaluate_case, is_relevant
-from checker.files.nodes import parse_date
 from checker.interview import interview
 from checker.language import conditions
 from checker.loading.cases import load_case, looks_like_personnummer
@@ -50,6 +52,14 @@ def terminal() -> Console:
     )
 
 
+class Back(Exception):
+    """The user typed the command to go back to the previous answer."""
+
+
+class Skip(Exception):
+    """The user typed the command to skip the question for now."""
+
+
 class Session:
     """One run of the questionnaire over one case file."""
 
@@ -57,6 +67,7 @@ class Session:
         self.rules, self.path, self.console, self.short = rules, Path(path), console, short
         self.draft = read_draft(self.path, rules) if self.path.exists() else Draft()
         self.area: str | None = None
+        self.hint = ""  # how to answer the prompt now shown, repeated by the help command
 
     # --- helpers ----------------------------------------------------------------
     def t(self, key: str, **values) -> str:
@@ -72,9 +83,23 @@ class Session:
     def answered(self) -> int:
         return len(self.draft.facts)
 
+    def prompt(self, prompt: str) -> str:
+        """The typed line; help is shown here, back and skip raise Back and Skip."""
+        while True:
+            typed = self.console.ask(prompt).strip()
+            word = " ".join(typed.split()).casefold()
+            if word in (self.t("command_help"), "?"):
+                self.tell("help", hint=self.hint)
+            elif word == self.t("command_back"):
+                raise Back
+            elif word == self.t("command_skip"):
+                raise Skip
+            else:
+                return typed
+
     def ask_text(self, prompt: str) -> str:
         while True:
-            answer = self.console.ask(prompt).strip()
+            answer = self.prompt(prompt)
             if not answer:
                 self.tell("required")
             elif looks_like_personnummer(answer):
@@ -84,7 +109,7 @@ class Session:
 
     def ask_date(self, prompt: str, not_before: date | None = None) -> date:
         while True:
-            answer = parse_date(self.console.ask(prompt).strip())
+            answer = read_date(self.prompt(prompt))
             if answer is None:
                 self.tell("invalid_date")
             elif not_before is not None and answer < not_before:
@@ -94,7 +119,7 @@ class Session:
 
     def ask_choice(self, prompt: str, choices: tuple[str, ...], optional: bool) -> str:
         while True:
-            answer = self.console.ask(prompt).strip()
+            answer = self.prompt(prompt)
             if not answer and optional:
                 return ""
             try:
@@ -112,34 +137,93 @@ class Session:
                     str(self.path),
                 )
             return
-        audits = sorted(self.rules.audits)
-        if audit_id is not None and audit_id not in audits:
-            raise GranskaError(f"unknown audit {audit_id!r}; known: {', '.join(audits)}")
-        if audit_id is None and len(audits) > 1:
-            for number, known in enumerate(audits, 1):
-                self.console.say(f"  {number}. {known}: {self.rules.audits[known].title}")
-            audit_id = self.ask_choice(self.t("choose_audit"), tuple(audits), optional=False)
-        draft.audit = audit_id or audits[0]
+        if audit_id is not None and audit_id not in self.rules.audits:
+            known = ", ".join(sorted(self.rules.audits))
+            raise GranskaError(f"unknown audit {audit_id!r}; known: {known}")
+        if audit_id is None and len(self.rules.audits) > 1:
+            audit_id = self.ask_audit()
+        draft.audit = audit_id or next(iter(sorted(self.rules.audits)))
         self.save()
 
-    def ask_header(self) -> None:
+    def ask_audit(self) -> str:
+        """The template, chosen from a list that says what each covers, shortest first."""
+        sizes = {
+            audit_id: len(audit_facts(self.rules, audit))
+            for audit_id, audit in self.rules.audits.items()
+        }
+        audits = tuple(sorted(sizes, key=lambda audit_id: (sizes[audit_id], audit_id)))
+        self.tell("welcome")
+        for number, audit_id in enumerate(audits, 1):
+            audit = self.rules.audits[audit_id]
+            line = self.t(
+                "audit_choice",
+                number=number,
+                title=audit.title,
+                description=audit.description,
+                count=sizes[audit_id],
+            )
+            self.console.say(wrap(line, indent="     ").replace("     ", "  ", 1))
+        self.hint = self.t("invalid_choice", choices=", ".join(map(str, range(1, len(audits) + 1))))
+        while True:
+            try:
+                return self.ask_choice(self.t("choose_audit"), audits, optional=False)
+            except (Back, Skip):
+                self.tell("back_none")
+
+    def header_steps(self) -> list[str]:
+        """The header's prompts in order: the fields, then one per role of the audit."""
+        roles = [f"role:{role.id}" for role in self.rules.audits[self.draft.audit].roles]
+        return ["kommun", "period_from", "period_to", "granskningsdatum", *roles]
+
+    def header_done(self, step: str) -> bool:
+        if step.startswith("role:"):
+            return step.removeprefix("role:") in self.draft.assigned_roles()
+        return getattr(self.draft, step) is not None
+
+    def ask_header_step(self, step: str) -> None:
         draft = self.draft
-        if draft.kommun is None:
+        if step == "kommun":
+            self.hint = ""
             draft.kommun = self.ask_text(self.t("kommun"))
+        elif step.startswith("role:"):
+            role = next(
+                role
+                for role in self.rules.audits[draft.audit].roles
+                if role.id == step.removeprefix("role:")
+            )
+            draft.assign(self.ask_text(self.t("namnd", role=role.title)), role.id)
+        else:
+            self.hint = self.t("hint_date")
+            not_before = draft.period_from if step == "period_to" else None
+            setattr(draft, step, self.ask_date(self.t(step), not_before))
+
+    def clear_header_step(self, step: str) -> None:
+        if step.startswith("role:"):
+            role = step.removeprefix("role:")
+            self.draft.namnder = [
+                (name, tuple(r for r in roles if r != role))
+                for name, roles in self.draft.namnder
+                if set(roles) != {role}
+            ]
+        else:
+            setattr(self.draft, step, None)
+
+    def ask_header(self) -> None:
+        steps = self.header_steps()
+        while pending := [step for step in steps if not self.header_done(step)]:
+            step = pending[0]
+            try:
+                self.ask_header_step(step)
+            except Back:
+                index = steps.index(step)
+                if index == 0:
+                    self.tell("back_none")
+                    continue
+                self.clear_header_step(steps[index - 1])
+            except Skip:
+                self.tell("required")
+                continue
             self.save()
-        if draft.period_from is None:
-            draft.period_from = self.ask_date(self.t("period_from"))
-            self.save()
-        if draft.period_to is None:
-            draft.period_to = self.ask_date(self.t("period_to"), draft.period_from)
-            self.save()
-        if draft.granskningsdatum is None:
-            draft.granskningsdatum = self.ask_date(self.t("granskningsdatum"))
-            self.save()
-        for role in self.rules.audits[draft.audit].roles:
-            if role.id not in draft.assigned_roles():
-                draft.assign(self.ask_text(self.t("namnd", role=role.title)), role.id)
-                self.save()
 
     # --- the facts --------------------------------------------------------------
     def known(self) -> dict:
@@ -168,6 +252,7 @@ class Session:
         ]
 
     def ask_fact(self, fact_id: str, number: int, total: int) -> None:
+        """Ask one fact and save its answer; Back and Skip pass to the caller."""
         fact, say = self.rules.facts[fact_id], self.console.say
         if fact.area != self.area:
             self.area = fact.area
@@ -176,49 +261,82 @@ class Session:
             say(click.style(title, bold=True))
             say("-" * len(title))
         say("")
-        say(click.style(self.t("progress", number=number, total=total, id=fact_id), dim=True))
+        say(click.style(self.t("progress", number=number, total=total), dim=True))
         say(wrap(fact.question))
         if fact.help:
             say(wrap(fact.help, indent="  "))
         for index, value in enumerate(fact.values, 1):
             say(f"  {index}. {fact.label(value)}")
-        hint = self.t(f"hint_{fact.type}", values=", ".join(map(fact.label, fact.values)))
-        say(wrap(hint))
+        self.hint = self.t(f"hint_{fact.type}", values=", ".join(map(fact.label, fact.values)))
+        say(wrap(self.hint))
+        källa = underlag = ""
         while True:
+            typed = self.prompt(self.t("answer"))
+            if " ".join(typed.split()).casefold() == self.t("command_source"):
+                källa, underlag = self.ask_source(källa, underlag)
+                continue
             try:
-                value = parse_answer(self.console.ask(self.t("answer")), fact)
+                value = parse_answer(typed, fact)
             except GranskaError:
-                self.tell("invalid", hint=hint)
+                self.tell("invalid", hint=self.hint)
                 continue
             if isinstance(value, str) and looks_like_personnummer(value):
                 self.tell("personnummer")
                 continue
             break
-        answer = Answer(value)
-        if value is not None:
-            källa = self.console.ask(self.t("kalla")).strip()
-            while looks_like_personnummer(källa):
-                self.tell("personnummer")
-                källa = self.console.ask(self.t("kalla")).strip()
-            underlag = self.rules.vocabulary.underlag
-            answer = Answer(
-                value,
-                källa,
-                self.ask_choice(
-                    self.t("underlag", choices=", ".join(underlag)), underlag, optional=True
-                ),
-            )
-        self.draft.facts[fact_id] = answer
+        self.draft.facts[fact_id] = Answer(value, källa, underlag)
         self.save()
 
+    def ask_source(self, källa: str, underlag: str) -> tuple[str, str]:
+        """The källa and underlag of the question shown (back or skip keeps them as they were)."""
+        hint = self.hint
+        try:
+            new_källa = self.prompt(self.t("kalla"))
+            while looks_like_personnummer(new_källa):
+                self.tell("personnummer")
+                new_källa = self.prompt(self.t("kalla"))
+            kinds = self.rules.vocabulary.underlag
+            self.hint = self.t("invalid_choice", choices=", ".join(kinds))
+            new_underlag = self.ask_choice(
+                self.t("underlag", choices=", ".join(kinds)), kinds, optional=True
+            )
+        except (Back, Skip):
+            return källa, underlag
+        finally:
+            self.hint = hint
+        self.tell("source_noted")
+        return new_källa, new_underlag
+
     def ask_facts(self) -> None:
+        """Ask until no fact is left; back, skip and a stable "of at most" total."""
         audit_ids = set(audit_facts(self.rules, self.rules.audits[self.draft.audit]))
+        history: list[str] = []  # the facts answered in this session, in order
+        skipped: set[str] = set()
+        again: str | None = None  # the fact to ask next after going back
+        bound = 0
         while True:
-            remaining = self.remaining(self.short)
+            remaining = [f for f in self.remaining(self.short) if f not in skipped]
+            if again in remaining:
+                remaining.remove(again)
+                remaining.insert(0, again)
             if not remaining:
                 return
             done = len(audit_ids & set(self.draft.facts))
-            self.ask_fact(remaining[0], done + 1, done + len(remaining))
+            bound = max(bound, done + len(remaining))
+            fact_id, again = remaining[0], None
+            try:
+                self.ask_fact(fact_id, done + 1, bound)
+                history.append(fact_id)
+            except Skip:
+                skipped.add(fact_id)
+                self.tell("skipped")
+            except Back:
+                if not history:
+                    self.tell("back_none")
+                    continue
+                again = history.pop()
+                del self.draft.facts[again]
+                self.save()
 
     # --- the whole session ------------------------------------------------------
     def run(self, audit_id: str | None) -> int:
@@ -227,6 +345,7 @@ class Session:
             self.choose_audit(audit_id)
             title = self.rules.audits[self.draft.audit].title
             self.tell("intro", audit=title, file=self.path)
+            self.tell("commands")
             if resumed:
                 self.tell("resumed", answered=self.answered(), file=self.path)
             self.ask_header()

@@ -89,10 +89,12 @@ class Script:
         return ""  # källa and underlag left out
 
     def current(self) -> str:
+        """The fact whose question was shown last (the screen shows no ids)."""
+        questions = {" ".join(f.question.split()): f.id for f in self.rules.facts.values()}
         for line in reversed(self.lines):
-            match = re.search(r"\(([a-z][a-z0-9_.]*)\)", click.unstyle(line))
-            if match and match.group(1) in self.rules.facts:
-                return match.group(1)
+            fact_id = questions.get(" ".join(click.unstyle(line).split()))
+            if fact_id is not None:
+                return fact_id
         raise AssertionError("no question shown")
 
 
@@ -224,7 +226,7 @@ def test_the_command_line_runs_the_questionnaire(rules, tmp_path):
     partial = runner.invoke(
         main,
         ["questionnaire", "--audit", AUDIT, "-o", str(path)],
-        input="\n".join([*lines, "ja", "Riktlinjer s. 4", "1"]) + "\n",
+        input="\n".join([*lines, "k", "Riktlinjer s. 4", "1", "ja"]) + "\n",
     )
     assert partial.exit_code == INTERRUPTED, partial.output
     assert text(rules, "interrupted", answered=1, file=path) in shown([partial.output])
@@ -292,3 +294,99 @@ def test_a_källa_is_written_so_that_it_reads_back_the_same(källa):
 
 def load_yaml_text(content: str):
     return parse_yaml(content, "<test>")
+
+
+class Typed:
+    """A console fed a fixed list of lines; records what it showed and was asked."""
+
+    def __init__(self, lines: list[str]) -> None:
+        self.queue = list(lines)
+        self.shown: list[str] = []
+        self.prompts: list[str] = []
+        self.console = Console(self.ask, self.shown.append)
+
+    def ask(self, prompt: str) -> str:
+        self.prompts.append(prompt)
+        if not self.queue:
+            raise click.Abort
+        return self.queue.pop(0)
+
+
+QUICK = "styrdokument-snabbkontroll"
+QUICK_HEADER = ["Provby kommun", "2024-01-01", "2024-12-31", "2024-11-15", "Socialnämnden"]
+
+
+def test_back_undoes_the_previous_answer_and_asks_it_again(rules, tmp_path):
+    path = tmp_path / "fall.yaml"
+    first, second = audit_facts(rules, rules.audits[QUICK])[:2]
+    typed = Typed([*QUICK_HEADER, "nej", "tillbaka", "ja", "ja"])
+    assert run_questionnaire(rules, path, QUICK, False, typed.console) == INTERRUPTED
+    facts = load_yaml(path)["facts"]
+    assert facts[first] == "ja" and facts[second] == "ja"
+    questions = [line for line in typed.shown if line == rules.facts[first].question]
+    assert len(questions) == 2  # asked, then asked again after "tillbaka"
+
+
+def test_back_in_the_header_asks_the_previous_field_again(rules, tmp_path):
+    path = tmp_path / "fall.yaml"
+    typed = Typed(["Provby kommun", "2024-01-01", "tillbaka", "2023-01-01", "2023-12-31"])
+    run_questionnaire(rules, path, QUICK, False, typed.console)
+    stated = load_yaml(path)
+    assert stated["granskningsperiod"] == {"från": "2023-01-01", "till": "2023-12-31"}
+    typed = Typed(["tillbaka"])
+    run_questionnaire(rules, tmp_path / "ny.yaml", QUICK, False, typed.console)
+    assert text(rules, "back_none") in shown(typed.shown)
+
+
+def test_help_explains_and_skip_leaves_a_question_for_later(rules, tmp_path):
+    path = tmp_path / "fall.yaml"
+    first, second = audit_facts(rules, rules.audits[QUICK])[:2]
+    typed = Typed([*QUICK_HEADER, "hjälp", "?", "hoppa över", "vet inte"])
+    run_questionnaire(rules, path, QUICK, False, typed.console)
+    hint = text(rules, "hint_bool")
+    assert shown(typed.shown).count(text(rules, "help", hint=hint)) == 2
+    assert text(rules, "skipped") in shown(typed.shown)
+    assert load_yaml(path)["facts"] == {second: "vet ej"}
+    again = Typed([])
+    run_questionnaire(rules, path, None, False, again.console)
+    assert rules.facts[first].question in again.shown  # asked again next time
+
+
+def test_källa_and_underlag_are_asked_only_after_k(rules, tmp_path):
+    path = tmp_path / "fall.yaml"
+    first, second = audit_facts(rules, rules.audits[QUICK])[:2]
+    typed = Typed([*QUICK_HEADER, "k", "Riktlinjer, s. 2", "protokoll", "j", "n"])
+    run_questionnaire(rules, path, QUICK, False, typed.console)
+    assert typed.prompts.count(text(rules, "kalla")) == 1
+    assert load_yaml(path)["facts"] == {
+        first: {"värde": "ja", "källa": "Riktlinjer, s. 2", "underlag": "protokoll"},
+        second: "nej",
+    }
+
+
+def test_the_welcome_describes_the_templates_shortest_first(rules, tmp_path):
+    typed = Typed([])
+    run_questionnaire(rules, tmp_path / "fall.yaml", None, False, typed.console)
+    listing = shown(typed.shown)
+    assert text(rules, "welcome") in listing
+    sizes = {a: len(audit_facts(rules, audit)) for a, audit in rules.audits.items()}
+    order = sorted(sizes, key=lambda a: (sizes[a], a))
+    positions = [listing.index(rules.audits[a].title) for a in order]
+    assert positions == sorted(positions)
+    assert rules.audits[order[0]].description in listing
+    assert not any(audit_id in listing for audit_id in rules.audits)  # titles, not ids
+
+
+def test_no_id_is_shown_and_the_short_total_never_grows(rules, tmp_path):
+    totals: list[int] = []
+    script = Script(rules, answer=lambda f: _value(f, WORST))
+    run(rules, tmp_path / "fall.yaml", script, short=True)
+    pattern = re.escape(text(rules, "progress", number=0, total=0)).replace("0", r"(\d+)")
+    for line in script.lines:
+        match = re.fullmatch(pattern, click.unstyle(line))
+        if match:
+            totals.append(int(match.group(2)))
+    assert len(totals) == len(script.asked) > 3
+    assert totals == sorted(totals, reverse=True) and len(set(totals)) == 1
+    output = shown(script.lines)
+    assert not any(f"({fact_id})" in output for fact_id in script.asked)

@@ -18,10 +18,10 @@ from flask import Flask, abort, redirect, render_template, request, session, url
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import PathConverter
 
+from checker.casefiles.answers import read_date
 from checker.casefiles.fact_order import audit_facts
 from checker.errors import GranskaError
 from checker.evaluation.evaluate import evaluate_case
-from checker.files.nodes import parse_date
 from checker.files.strict_yaml import scalar
 from checker.interview import interview
 from checker.model import RuleBase
@@ -426,7 +426,7 @@ def _create(store: CaseStore, rules: RuleBase):
         errors["audit"] = "choice"
     dates: dict[str, date | None] = {}
     for key in ("from", "to", "granskningsdatum"):
-        dates[key] = parse_date(inputs[key])
+        dates[key] = read_date(inputs[key])
         if dates[key] is None:
             errors[key] = "date"
     if dates["from"] and dates["to"] and dates["to"] < dates["from"]:
