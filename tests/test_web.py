@@ -564,3 +564,166 @@ def test_the_rest_of_granska_starts_without_the_web_framework():
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT
     ).stdout
     assert output.strip() == "[]"
+
+
+# --- the flow: review, report, counts, dates, words -------------------------------
+def test_the_last_area_leads_to_the_review_of_every_answer(web, rules):
+    client, _cases = web
+    response = answer(client, QUICK_CASE, "rutiner", {}, next_area="-review")
+    assert response.status_code == 303
+    assert response.headers["Location"].endswith(f"/review/{QUICK_CASE}")
+    page = client.get(response.headers["Location"]).data.decode()
+    case = rules.audits["styrdokument-snabbkontroll"]
+    for fact_id in ("riktlinjer.finns", "delegation.aterrapportering"):
+        assert rules.facts[fact_id].question in page
+    assert "vid varje sammanträde" in page  # an enum answer by its label
+    assert f'href="/report/{QUICK_CASE}"' in page and case.title in page
+
+
+@pytest.mark.skipif("html" not in RENDERERS, reason="no HTML renderer in checker.output.formats")
+def test_the_report_links_back_to_the_answers(web):
+    client, _cases = web
+    page = client.get(f"/report/{QUICK_CASE}").data.decode()
+    body = page[page.index("<body") :]
+    assert body.index(f'href="/review/{QUICK_CASE}"') < body.index("Exempelby kommun")
+
+
+def test_vet_ej_is_counted_as_not_known(web):
+    client, cases = web
+    path = cases / QUICK_CASE
+    text = path.read_text(encoding="utf-8")
+    text = re.sub(r"(  rutiner\.kanda_och_tillgangliga:) .*", r"\1 vet ej", text)
+    path.write_text(text, encoding="utf-8")
+    page = client.get(f"/case/{QUICK_CASE}").data.decode()
+    assert "6 av 7 frågor har ett känt svar, 1 vet ej" in page
+    assert re.search(r"Rutiner för anvisning[^<]*<span class=\"count\">0/1", page)
+    assert "beror på 1 fråga utan känt svar" in page
+
+
+def test_areas_come_in_the_audits_order_with_previous_and_next(web, rules):
+    from checker.casefiles.fact_order import audit_facts
+
+    client, _cases = web
+    order = []
+    for fact_id in audit_facts(rules, rules.audits["styrdokument-snabbkontroll"]):
+        if rules.facts[fact_id].area not in order:
+            order.append(rules.facts[fact_id].area)
+    page = client.get(f"/case/{QUICK_CASE}?area={order[1]}").data.decode()
+    nav = page[page.index('<nav class="areas"') : page.index("</nav>")]
+    assert [nav.index(f"area={area}") for area in order] == sorted(
+        nav.index(f"area={area}") for area in order
+    )
+    assert f'name="next" value="{order[0]}"' in page and "Föregående" in page
+    assert f'name="next" value="{order[2]}"' in page and "Område 2 av 3" in page
+
+
+def test_a_new_case_takes_dates_as_a_person_types_them(web, rules):
+    client, cases = web
+    response = create(client, **{"from": "1 jan 2024", "to": "31 december 2024"})
+    assert response.status_code == 303
+    result = check(cases / "provby-kommun-2024.yaml", rules=rules)
+    assert result["granskningsperiod"] == {"från": "2024-01-01", "till": "2024-12-31"}
+
+
+def test_typed_words_are_read_by_the_same_reader_as_the_questionnaire(web):
+    client, cases = web
+    name = create(client).headers["Location"].rsplit("/", 1)[1]
+    answer(client, name, "riktlinjer", {"riktlinjer.finns": {"value": "ja"}})
+    response = answer(
+        client, name, "riktlinjer", {"riktlinjer.beslutsdatum": {"value": "12 mars 2024"}}
+    )
+    assert response.status_code == 303
+    assert "riktlinjer.beslutsdatum: 2024-03-12" in (cases / name).read_text(encoding="utf-8")
+
+
+def test_the_new_case_form_lists_templates_with_descriptions_and_chooses_none(web, rules):
+    client, _cases = web
+    page = client.get("/").data.decode()
+    for audit in rules.audits.values():
+        assert audit.title in page and audit.description in page
+    assert (
+        "checked" not in page[page.index('<fieldset class="templates"') :].split("</fieldset>")[0]
+    )
+    assert 'data-audits="' in page  # roles are shown for the templates that have them
+
+
+def test_an_error_summary_links_to_each_field(web):
+    client, _cases = web
+    page = create(client, kommun="", audit="").data.decode()
+    summary = page[
+        page.index("data-error-summary") : page.index("</div>", page.index("data-error-summary"))
+    ]
+    assert 'href="#kommun"' in summary and 'href="#audit-' in summary
+    name_page = answer(
+        client, QUICK_CASE, "riktlinjer", {"riktlinjer.beslutsdatum": {"value": "2021-02-30"}}
+    ).data.decode()
+    assert "data-error-summary" in name_page
+    assert 'href="#value-riktlinjer-beslutsdatum"' in name_page
+
+
+@pytest.mark.parametrize(
+    "url", ["/", f"/case/{QUICK_CASE}", f"/case/{QUICK_CASE}?area=rutiner", f"/review/{QUICK_CASE}"]
+)
+def test_pages_show_no_ids_or_file_paths(web, rules, url):
+    client, cases = web
+
+    class Text(HTMLParser):
+        def __init__(self) -> None:
+            super().__init__()
+            self.parts: list[str] = []
+
+        def handle_data(self, data):
+            self.parts.append(data)
+
+    parser = Text()
+    parser.feed(client.get(url).data.decode())
+    shown = " ".join(parser.parts)
+    assert str(cases) not in shown and "docs/" not in shown
+    assert not [fact_id for fact_id in rules.facts if fact_id in shown]
+    assert not [audit_id for audit_id in rules.audits if audit_id in shown]
+
+
+def test_help_texts_name_choices_by_their_labels(rules):
+    """A help text names a choice as the page shows it (”label”), never by its id."""
+    for fact in rules.facts.values():
+        unquoted = re.sub(r"”[^”]*”", "", fact.help)
+        named = [
+            value
+            for value in fact.values
+            if fact.label(value) != value
+            and re.search(rf"(?<![\wåäö]){re.escape(value)}(?![\wåäö])", unquoted)
+        ]
+        assert named == [], f"{fact.id}: the help names {named} by id, not by label"
+
+
+def test_a_port_in_use_is_reported_in_swedish(tmp_path):
+    import socket
+
+    from click.testing import CliRunner
+
+    from checker.cli import main
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen(1)
+        port = taken.getsockname()[1]
+        result = CliRunner().invoke(
+            main, ["serve", "--dir", str(tmp_path), "--port", str(port), "--no-browser"]
+        )
+    assert result.exit_code == 2
+    assert f"porten {port} används redan" in result.output
+    assert "Traceback" not in result.output and "in use" not in result.output
+
+
+def test_the_browser_is_opened_only_where_there_is_a_display(monkeypatch):
+    from checker.web.server import can_open_browser
+
+    monkeypatch.setattr("sys.platform", "linux")
+    monkeypatch.delenv("DISPLAY", raising=False)
+    monkeypatch.delenv("WAYLAND_DISPLAY", raising=False)
+    assert not can_open_browser()
+    monkeypatch.setenv("WAYLAND_DISPLAY", "wayland-0")
+    assert can_open_browser()
+    monkeypatch.setattr("sys.platform", "win32")
+    monkeypatch.delenv("WAYLAND_DISPLAY")
+    assert can_open_browser()

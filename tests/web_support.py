@@ -39,6 +39,7 @@ def answer(
     answers: dict[str, dict[str, str]],
     digest: str | None = None,
     token: str | None = None,
+    next_area: str = "",
 ):
     """POST one questionnaire page: `answers` maps fact id to its parts (value, kalla …)."""
     page = client.get(f"/case/{name}?area={area}").data
@@ -47,6 +48,7 @@ def answer(
         "digest": digest if digest is not None else hidden(page, "digest"),
         "area": area,
         "fact": list(answers),
+        "next": next_area,
     }
     for fact_id, parts in answers.items():
         for part, text in parts.items():
