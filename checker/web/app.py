@@ -295,6 +295,7 @@ def _review_page(rules: RuleBase, snapshot: Snapshot):
 
 
 def _broken(snapshot: Snapshot, submitted: dict[str, dict[str, str]], status: int):
+    """The page of a case file that cannot be read; `submitted`: unsaved answers by question."""
     return render_template(
         "broken.html.j2", name=snapshot.name, error=str(snapshot.error), submitted=submitted
     ), status
@@ -356,7 +357,10 @@ def _conflict(rules: RuleBase, snapshot: Snapshot, submitted_ids: set[str]):
         if fact_id in rules.facts
     }
     if snapshot.case is None:
-        return _broken(snapshot, submitted, 409)
+        by_question = {
+            rules.facts[fact_id].question: inputs for fact_id, inputs in submitted.items()
+        }
+        return _broken(snapshot, by_question, 409)
     area = _area(rules, snapshot, request.form.get("area"))
     fields = []
     for fact_id in _shown(rules, snapshot, area):
