@@ -3,7 +3,8 @@ headless Chromium (Debian's chromium and chromium-driver through Selenium).
 
 A user starts on the welcome page, creates a case and answers every area with the
 keyboard only; a follow-up question appears without pressing Spara; the user reviews the
-answers and opens the report. Every page is checked at 375 px (no sideways scrolling)
+answers and opens the report; an answer saved on change never overwrites an edit made
+meanwhile. Every page is checked at 375 px (no sideways scrolling)
 and with axe-core (no serious or critical violation). Skips where Chromium, its driver or
 axe-core is absent, except under CI, where .ci/system-packages installs them.
 Set GRANSKA_SCREENSHOTS=DIR to save the pages as PNG files there (how the docs/web-*.png
@@ -427,3 +428,41 @@ def _wait_for_file(directory: Path, suffix: str) -> Path:
             return done[0]
         time.sleep(0.2)
     raise AssertionError(f"no {suffix} file was downloaded to {directory}")
+
+
+def test_an_answer_saved_on_change_never_overwrites_an_edit_made_meanwhile(server, browser):
+    """The file changes while the page is open: the autosave writes nothing, says so,
+    keeps the user's answers on the page and shows what the file now says beside them;
+    Spara then saves what the page shows."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+
+    url, cases, _announcement = server
+    driver, _downloads = browser
+    path = cases / "snabbkontroll-2024.yaml"
+    shutil.copy(ROOT / "examples" / "snabbkontroll-2024.yaml", path)
+    driver.get(f"{url}case/snabbkontroll-2024.yaml?area=delegation")
+    edited = path.read_text(encoding="utf-8").replace("värde: varje_sammantrade", "värde: ibland")
+    path.write_text(edited, encoding="utf-8")  # someone edits the file meanwhile
+    _tab_to(driver, lambda focused: focused["id"].startswith("value-delegation-ordning_finns"))
+    _keys(driver, Keys.ARROW_RIGHT)  # ja -> nej, saved on change
+    _wait(
+        driver,
+        lambda d: "har ändrats sedan sidan visades" in d.find_element(By.TAG_NAME, "main").text,
+        "the conflict was not shown",
+    )
+    assert path.read_text(encoding="utf-8") == edited
+    chosen = driver.find_element(
+        By.CSS_SELECTOR, "input[name='delegation.ordning_finns.value']:checked"
+    )
+    assert chosen.get_attribute("value") == "nej"
+    beside = driver.find_element(By.CSS_SELECTOR, "#q-delegation-aterrapportering .on-file")
+    assert beside.text == "Sparat nu: ibland · Socialnämndens protokoll 2024 · protokoll"
+    _tab_to(driver, lambda focused: focused["id"].startswith("value-delegation-aterrapportering"))
+    _keys(driver, Keys.ARROW_LEFT)  # the user takes the other edit's answer
+    assert _active(driver)["value"] == "ibland"
+    spara = driver.find_element(By.CSS_SELECTOR, "button[name=next][value='']")
+    _loads_page(driver, spara.click)
+    text = path.read_text(encoding="utf-8")
+    assert "delegation.aterrapportering: {värde: ibland" in text
+    assert "delegation.ordning_finns: {värde: nej" in text
