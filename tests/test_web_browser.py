@@ -452,6 +452,8 @@ def test_an_answer_saved_on_change_never_overwrites_an_edit_made_meanwhile(serve
         "the conflict was not shown",
     )
     assert path.read_text(encoding="utf-8") == edited
+    pages = Pages(driver, _axe_source())
+    pages.check("conflict")
     chosen = driver.find_element(
         By.CSS_SELECTOR, "input[name='delegation.ordning_finns.value']:checked"
     )
@@ -466,3 +468,10 @@ def test_an_answer_saved_on_change_never_overwrites_an_edit_made_meanwhile(serve
     text = path.read_text(encoding="utf-8")
     assert "delegation.aterrapportering: {värde: ibland" in text
     assert "delegation.ordning_finns: {värde: nej" in text
+
+    driver.get(f"{url}case/finns-inte.yaml")  # the error page, reached by a stale link
+    assert "Det finns ingen sådan självvärdering" in driver.find_element(By.TAG_NAME, "main").text
+    pages.check("not-found")
+    path.write_text(edited.replace("audit: styrdokument-snabbkontroll", "audit: ["), "utf-8")
+    driver.get(f"{url}case/snabbkontroll-2024.yaml")  # a file that cannot be read
+    pages.check("broken")
