@@ -77,6 +77,11 @@ def main() -> None:
     "report takes (a firm's or kommun's house style).",
 )
 @click.option(
+    "--counts",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="With --summary: also write the counts per grade and question to this CSV file.",
+)
+@click.option(
     "--summary",
     is_flag=True,
     help="CASE is a directory: evaluate every case in it, one row per kommun "
@@ -92,15 +97,18 @@ def check(
     color: bool | None,
     overlay: Path | None,
     docx_template: Path | None,
+    counts: Path | None,
     summary: bool,
 ) -> None:
     """Evaluate CASE (a YAML or JSON case file) and show the verdict per revisionsfråga."""
+    if counts is not None and not summary:
+        raise GranskaError("--counts goes with --summary")
     if summary:
         from checker.summary import run_summary
 
         if output_format or fail_on:
             raise GranskaError("--summary takes its format from -o's suffix, without --fail-on")
-        sys.exit(run_summary(case, rules_dir, overlay, audit, output, sys.stderr.isatty()))
+        sys.exit(run_summary(case, rules_dir, overlay, audit, output, sys.stderr.isatty(), counts))
     from checker.output.formats import BINARY_FORMATS, format_for
 
     chosen = format_for(output_format, str(output) if output else None)

@@ -2,10 +2,13 @@
 
 The cases are evaluated in worker processes (durable-rules keeps its rulesets in global
 state, so each worker loads the rules and holds its own engine). A bad file is reported
-and skipped; the batch goes on. The output is one table per audit template, rows sorted
-by kommun and file, with a count per grade per question; as Markdown (also on the
-terminal), CSV (semicolon-separated UTF-8 with BOM, as Swedish spreadsheets expect) or
-xlsx.
+and skipped; the batch goes on. Rows are sorted by kommun and file. Markdown (also on
+the terminal): a table per audit template with the counts per grade and question. CSV
+(semicolon-separated UTF-8 with BOM, as Swedish spreadsheets expect): one table in long
+form, a line per kommun and question and per kommun and nämnd; the counts as a second
+file on request. xlsx: a sheet per audit (a row per kommun, a column per question and
+per nämnd's overall judgement, a colour per grade) and a sheet of counts with a stacked
+bar chart and a kommun × question heat map.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ import io
 import multiprocessing
 import os
 import sys
+import time
 import zipfile
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
@@ -50,18 +54,7 @@ class Row:
     audit: str
     questions: dict[str, tuple[str, str]]  # question id -> (lowest, highest) grade ids
     overall: tuple[tuple[str, str, str], ...]  # (nämnd, lowest, highest)
-
-
-@dataclass(frozen=True)
-class Table:
-    """One audit's summary: header, a row per case, and the counts per grade."""
-
-    audit: str
-    title: str
-    disclaimer: str
-    columns: tuple[str, ...]
-    rows: tuple[tuple[str, ...], ...]
-    counts: tuple[tuple[str, ...], ...]
+    roles: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (nämnd, its role ids)
 
 
 def case_files(directory: Path) -> list[Path]:
@@ -85,6 +78,7 @@ def evaluate_file(rules: RuleBase, path: Path, audit: str | None) -> Row:
         overall=tuple(
             (o["nämnd"], o["bounds"]["lowest"], o["bounds"]["highest"]) for o in result["overall"]
         ),
+        roles=tuple((n["namn"], tuple(n["roller"])) for n in result["nämnder"]),
     )
 
 
@@ -143,41 +137,75 @@ def evaluate_all(
         return outcomes
 
 
+@dataclass(frozen=True)
+class Table:
+    """One audit's summary: a row per case, the counts per grade, and the long form."""
+
+    audit: str
+    title: str
+    disclaimer: str
+    columns: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+    counts: tuple[tuple[str | int, ...], ...]  # header, then a row per grade and the open row
+    questions: tuple[str, ...]
+    verdict_columns: tuple[int, ...]  # 0-based indexes of the columns holding a verdict
+    grades: tuple[tuple[str, str], ...]  # (label, colour) best first, for each verdict column
+    scores: tuple[tuple[float, ...], ...]  # per row, per question: the grade as a number
+    long_columns: tuple[str, ...]
+    long_rows: tuple[tuple[str, ...], ...]
+    count_columns: tuple[str, ...]
+
+
 def _span(labels: dict[str, str], lowest: str, highest: str) -> str:
     return labels[lowest] if lowest == highest else f"{labels[lowest]}–{labels[highest]}"
 
 
+def _score(order: list[str], lowest: str, highest: str) -> float:
+    """A grade as a number for the heat map: the best grade highest, 1 the worst; an open
+    verdict the middle of its bounds."""
+    size = len(order)
+    return ((size - order.index(lowest)) + (size - order.index(highest))) / 2
+
+
 def build_tables(rules: RuleBase, rows: list[Row]) -> list[Table]:
     """One table per audit (sorted by id), rows in Swedish order of kommun, then file."""
+    h = rules.vocabulary.headings
     tables = []
     for audit_id in sorted({row.audit for row in rows}):
         audit = rules.audits[audit_id]
         labels = {grade.id: grade.label for grade in audit.scale}
+        order = [grade.id for grade in audit.scale]
         overall_labels = {grade.id: grade.label for grade in audit.overall_scale}
         questions = [question.id for question in audit.questions]
+        roles = [role for role in audit.roles]
         selected = sorted(
             (row for row in rows if row.audit == audit_id),
             key=lambda row: (swedish_key(row.kommun), row.file),
         )
-        body = tuple(
-            (
-                row.file,
-                row.kommun,
-                row.period,
-                *(_span(labels, *row.questions[q]) for q in questions),
-                "; ".join(
-                    f"{name}: {_span(overall_labels, low, high)}" for name, low, high in row.overall
-                ),
+        body = []
+        for row in selected:
+            judged = {name: (low, high) for name, low, high in row.overall}
+            per_role = []
+            for role in roles:
+                names = [name for name, held in row.roles if role.id in held]
+                name = names[0] if names else ""
+                per_role += [
+                    name,
+                    _span(overall_labels, *judged[name]) if name in judged else "",
+                ]
+            body.append(
+                (
+                    row.file,
+                    row.kommun,
+                    row.period,
+                    *(_span(labels, *row.questions[q]) for q in questions),
+                    *per_role,
+                )
             )
-            for row in selected
-        )
-        counts = [
+        counts: list[tuple[str | int, ...]] = [
             (
                 label,
-                *(
-                    str(sum(row.questions[q] == (grade, grade) for row in selected))
-                    for q in questions
-                ),
+                *(sum(row.questions[q] == (grade, grade) for row in selected) for q in questions),
             )
             for grade, label in labels.items()
         ]
@@ -185,11 +213,45 @@ def build_tables(rules: RuleBase, rows: list[Row]) -> list[Table]:
             (
                 text(rules, "summary_open"),
                 *(
-                    str(sum(row.questions[q][0] != row.questions[q][1] for row in selected))
+                    sum(row.questions[q][0] != row.questions[q][1] for row in selected)
                     for q in questions
                 ),
             )
         )
+        fixed = 3 + len(questions)
+        long_rows = []
+        for row in selected:
+            for q in questions:
+                low, high = row.questions[q]
+                long_rows.append(
+                    (
+                        row.file,
+                        row.kommun,
+                        row.period,
+                        audit_id,
+                        "",
+                        q,
+                        labels[low] if low == high else "",
+                        labels[low],
+                        labels[high],
+                        rules.version,
+                    )
+                )
+            for name, low, high in row.overall:
+                long_rows.append(
+                    (
+                        row.file,
+                        row.kommun,
+                        row.period,
+                        audit_id,
+                        name,
+                        text(rules, "summary_overall"),
+                        overall_labels[low] if low == high else "",
+                        overall_labels[low],
+                        overall_labels[high],
+                        rules.version,
+                    )
+                )
         tables.append(
             Table(
                 audit=audit_id,
@@ -202,10 +264,45 @@ def build_tables(rules: RuleBase, rows: list[Row]) -> list[Table]:
                     text(rules, "summary_kommun"),
                     text(rules, "summary_period"),
                     *questions,
-                    text(rules, "summary_overall"),
+                    *(
+                        heading
+                        for role in roles
+                        for heading in (
+                            f"{h['namnd']}: {role.title}",
+                            f"{text(rules, 'summary_overall')}: {role.title}",
+                        )
+                    ),
                 ),
-                rows=body,
+                rows=tuple(body),
                 counts=((text(rules, "summary_count"), *questions), *counts),
+                questions=tuple(questions),
+                verdict_columns=(
+                    *range(3, fixed),
+                    *(fixed + 2 * index + 1 for index in range(len(roles))),
+                ),
+                grades=tuple((grade.label, grade.colour or "") for grade in audit.scale),
+                scores=tuple(
+                    tuple(_score(order, *row.questions[q]) for q in questions) for row in selected
+                ),
+                long_columns=(
+                    text(rules, "summary_file"),
+                    text(rules, "summary_kommun"),
+                    text(rules, "summary_period"),
+                    h["granskningsmall"],
+                    h["namnd"],
+                    h["revisionsfraga"],
+                    h["title"],  # the verdict, named as what it is: a förbedömning
+                    h["lagsta"],
+                    h["hogsta"],
+                    h["regelversion"],
+                ),
+                long_rows=tuple(long_rows),
+                count_columns=(
+                    h["granskningsmall"],
+                    h["revisionsfraga"],
+                    h["bedomning"],
+                    text(rules, "summary_count"),
+                ),
             )
         )
     return tables
@@ -213,7 +310,7 @@ def build_tables(rules: RuleBase, rows: list[Row]) -> list[Table]:
 
 # --- output formats -----------------------------------------------------------------
 def _md_row(cells: tuple[str, ...]) -> str:
-    return "| " + " | ".join(cell.replace("|", "\\|") for cell in cells) + " |"
+    return "| " + " | ".join(str(cell).replace("|", "\\|") for cell in cells) + " |"
 
 
 def render_md(tables: list[Table]) -> str:
@@ -236,42 +333,48 @@ def render_md(tables: list[Table]) -> str:
     return "\n".join(parts)
 
 
-def _blocks(table: Table) -> Iterator[tuple[str, ...]]:
-    yield (f"{table.title} ({table.audit})",)
-    yield table.columns
-    yield from table.rows
-    yield ()
-    yield from table.counts
-    yield ()
-    yield (table.disclaimer,)
-
-
-def render_csv(tables: list[Table]) -> bytes:
+def _csv(rows: Iterator[tuple]) -> bytes:
     stream = io.StringIO()
     writer = csv.writer(stream, delimiter=";", lineterminator="\r\n")
-    for index, table in enumerate(tables):
-        if index:
-            writer.writerow(())
-        writer.writerows(_blocks(table))
+    writer.writerows(rows)
     return stream.getvalue().encode("utf-8-sig")
 
 
+def render_csv(tables: list[Table]) -> bytes:
+    """One table in long form: a line per kommun and question, and per kommun and nämnd
+    for the overall judgement; the same columns on every line."""
+    if not tables:
+        return _csv(iter(()))
+    return _csv(iter((tables[0].long_columns, *(row for t in tables for row in t.long_rows))))
+
+
+def render_counts_csv(tables: list[Table]) -> bytes:
+    """The counts per grade and question as one table: a line per audit, question and
+    grade (the open verdicts as a grade of their own)."""
+    header = tables[0].count_columns if tables else ()
+    lines = (
+        (table.audit, question, row[0], row[1 + index])
+        for table in tables
+        for index, question in enumerate(table.questions)
+        for row in table.counts[1:]
+    )
+    return _csv(iter((header, *lines)))
+
+
 def render_xlsx(tables: list[Table]) -> bytes:
-    """An xlsx workbook, a sheet per audit; byte-identical for identical tables."""
+    """A workbook per summary: a sheet per audit (a row per kommun, frozen header, filters,
+    widths, a colour per grade) and its counts sheet (numbers, a stacked bar chart per
+    question, a kommun × question heat map); byte-identical for identical tables."""
     import datetime
 
     from openpyxl import Workbook
-    from openpyxl.styles import Font
     from openpyxl.xml.functions import tostring
 
     workbook = Workbook()
     workbook.remove(workbook.active)
-    for table in tables:
-        sheet = workbook.create_sheet(table.audit[:31])
-        for row in _blocks(table):
-            sheet.append(list(row))
-        for cell in sheet[1] + sheet[2]:
-            cell.font = Font(bold=True)
+    for number, table in enumerate(tables, 1):
+        _rows_sheet(workbook.create_sheet(table.audit[:31]), table)
+        _counts_sheet(workbook.create_sheet(f"{table.counts[0][0]} {number}"[:31]), table)
     buffer = io.BytesIO()
     workbook.save(buffer)
     # saving stamps the workbook and every zip entry with the time; fix both
@@ -279,6 +382,118 @@ def render_xlsx(tables: list[Table]) -> bytes:
     workbook.properties.created = workbook.properties.modified = fixed
     core = tostring(workbook.properties.to_tree())
     return _rezip(buffer.getvalue(), fixed.timetuple()[:6], {"docProps/core.xml": core})
+
+
+def _fill(colour: str):
+    from openpyxl.styles import PatternFill
+
+    return PatternFill(
+        fill_type="solid",
+        start_color=colour.lstrip("#").upper(),
+        end_color=colour.lstrip("#").upper(),
+    )
+
+
+def _rows_sheet(sheet, table: Table) -> None:
+    from openpyxl.formatting.rule import CellIsRule, FormulaRule
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
+    sheet.append(list(table.columns))
+    for row in table.rows:
+        sheet.append(list(row))
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    last_row = len(table.rows) + 1
+    last_column = get_column_letter(len(table.columns))
+    sheet.freeze_panes = "D2"
+    sheet.auto_filter.ref = f"A1:{last_column}{last_row}"
+    for index, heading in enumerate(table.columns, 1):
+        values = [heading, *(row[index - 1] for row in table.rows)]
+        width = max(len(str(value)) for value in values) + 2
+        sheet.column_dimensions[get_column_letter(index)].width = min(max(width, 8), 50)
+    white = Font(color="FFFFFF", bold=True)
+    for column in table.verdict_columns:
+        letter = get_column_letter(column + 1)
+        cells = f"{letter}2:{letter}{max(last_row, 2)}"
+        for label, colour in table.grades:
+            if colour:
+                sheet.conditional_formatting.add(
+                    cells,
+                    CellIsRule(
+                        operator="equal", formula=[f'"{label}"'], fill=_fill(colour), font=white
+                    ),
+                )
+        # an open verdict (a range, low to high) on grey
+        sheet.conditional_formatting.add(
+            cells, FormulaRule(formula=[f'ISNUMBER(SEARCH("–",{letter}2))'], fill=_fill("#d0d0d5"))
+        )
+    sheet.cell(row=last_row + 2, column=1, value=table.disclaimer)
+
+
+def _counts_sheet(sheet, table: Table) -> None:
+    from openpyxl.chart import BarChart, Reference
+    from openpyxl.chart.shapes import GraphicalProperties
+    from openpyxl.formatting.rule import ColorScaleRule
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
+    sheet.append([f"{table.title} ({table.audit})"])
+    sheet["A1"].font = Font(bold=True)
+    start = 2
+    for row in table.counts:
+        sheet.append(list(row))
+    for cell in sheet[start]:
+        cell.font = Font(bold=True)
+    grades = len(table.counts) - 1
+    questions = len(table.questions)
+    chart = BarChart()
+    chart.type = "col"
+    chart.grouping = "stacked"
+    chart.overlap = 100
+    chart.title = table.counts[0][0]
+    data = Reference(
+        sheet, min_col=1, max_col=questions + 1, min_row=start + 1, max_row=start + grades
+    )
+    chart.add_data(data, from_rows=True, titles_from_data=True)
+    chart.set_categories(Reference(sheet, min_col=2, max_col=questions + 1, min_row=start))
+    colours = [colour for _label, colour in table.grades] + ["#d0d0d5"]
+    for series, colour in zip(chart.series, colours, strict=False):
+        if colour:
+            series.graphicalProperties = GraphicalProperties(solidFill=colour.lstrip("#").upper())
+    chart.height, chart.width = 7.5, 16
+    sheet.add_chart(chart, f"{get_column_letter(questions + 3)}{start}")
+    # the heat map: a kommun per row, a question per column, the grade as a number
+    top = start + grades + 3
+    sheet.cell(row=top, column=1, value=table.columns[1]).font = Font(bold=True)
+    for offset, question in enumerate(table.questions, 2):
+        sheet.cell(row=top, column=offset, value=question).font = Font(bold=True)
+    for index, (row, scores) in enumerate(zip(table.rows, table.scores, strict=True), 1):
+        sheet.cell(row=top + index, column=1, value=row[1])
+        for offset, score in enumerate(scores, 2):
+            sheet.cell(row=top + index, column=offset, value=score)
+    if table.rows:
+        colours = [colour for _label, colour in table.grades if colour]
+        area = f"B{top + 1}:{get_column_letter(questions + 1)}{top + len(table.rows)}"
+        sheet.conditional_formatting.add(
+            area,
+            ColorScaleRule(
+                start_type="num",
+                start_value=1,
+                start_color=colours[-1].lstrip("#").upper(),
+                end_type="num",
+                end_value=len(table.grades),
+                end_color=colours[0].lstrip("#").upper(),
+            ),
+        )
+    legend = ", ".join(
+        f"{len(table.grades) - index} = {label}"
+        for index, (label, _colour) in enumerate(table.grades)
+    )
+    sheet.cell(row=top + len(table.rows) + 2, column=1, value=legend)
+    sheet.column_dimensions["A"].width = (
+        max([len(str(row[1])) for row in table.rows] + [len(str(table.counts[0][0])), 12]) + 2
+    )
 
 
 def _rezip(data: bytes, date_time: tuple, replaced: dict[str, bytes]) -> bytes:
@@ -300,6 +515,35 @@ RENDERERS: dict[str, Callable[[list[Table]], str | bytes]] = {
 
 
 # --- the command ----------------------------------------------------------------------
+class Estimate:
+    """The time left, from the pace since the first case finished: starting the workers
+    is not a case's cost, so until a pace is measured there is no estimate at all."""
+
+    def __init__(self, total: int, clock: Callable[[], float] = time.monotonic) -> None:
+        self.total, self.clock = total, clock
+        self.done = 0
+        self.first: tuple[float, int] | None = None  # (time, cases done) at the first result
+
+    def advance(self, done: int) -> None:
+        self.done += done
+        if self.first is None:
+            self.first = (self.clock(), self.done)
+
+    def seconds_left(self) -> float | None:
+        if self.first is None or self.done <= self.first[1]:
+            return None
+        since, counted = self.first
+        pace = (self.clock() - since) / (self.done - counted)
+        return pace * (self.total - self.done)
+
+    def text(self) -> str:
+        left = self.seconds_left()
+        if left is None:
+            return ""
+        minutes, seconds = divmod(round(left), 60)
+        return f"{minutes:d}:{seconds:02d}"
+
+
 def run_summary(
     directory: Path,
     rules_dir: Path | None,
@@ -307,8 +551,10 @@ def run_summary(
     audit: str | None,
     output: Path | None,
     show_progress: bool,
+    counts: Path | None = None,
 ) -> int:
-    """Evaluate every case in `directory` and write the summary; 2 if any file was skipped."""
+    """Evaluate every case in `directory` and write the summary (and, to `counts`, the
+    counts per grade as CSV); 2 if any file was skipped."""
     chosen = "md"
     if output is not None:
         suffix = Path(output).suffix.lower()
@@ -317,6 +563,8 @@ def run_summary(
                 f"--summary writes {', '.join(FORMATS)}; got {suffix or 'none'}", str(output)
             )
         chosen = FORMATS[suffix]
+    if counts is not None and Path(counts).suffix.lower() != ".csv":
+        raise GranskaError("the counts are written as CSV: give a .csv file", str(counts))
     rules = load_rules(rules_dir, overlay)
     files = case_files(Path(directory))
     if not files:
@@ -324,17 +572,30 @@ def run_summary(
             f"no case files ({', '.join(CASE_SUFFIXES)}) in this directory", str(directory)
         )
     if show_progress:
+        estimate = Estimate(len(files))
         with click.progressbar(
-            length=len(files), label=text(rules, "summary_progress"), file=sys.stderr
+            length=len(files),
+            label=text(rules, "summary_progress"),
+            file=sys.stderr,
+            show_eta=False,
+            item_show_func=lambda _item: estimate.text(),
         ) as bar:
-            outcomes = evaluate_all(rules, files, audit, bar.update, rules_dir, overlay)
+
+            def advance(done: int) -> None:
+                estimate.advance(done)
+                bar.update(done)
+
+            outcomes = evaluate_all(rules, files, audit, advance, rules_dir, overlay)
     else:
         outcomes = evaluate_all(rules, files, audit, lambda _done: None, rules_dir, overlay)
     errors = [outcome for path in files if isinstance(outcome := outcomes[path], str)]
     for message in errors:
         click.echo(f"granska: error: {message}", err=True)
     rows = [outcome for path in files if isinstance(outcome := outcomes[path], Row)]
-    rendered = RENDERERS[chosen](build_tables(rules, rows))
+    tables = build_tables(rules, rows)
+    rendered = RENDERERS[chosen](tables)
+    if counts is not None:
+        write_file(Path(counts), render_counts_csv(tables))
     if output is not None:
         write_file(Path(output), rendered)
     else:

@@ -15,7 +15,7 @@ from checker.cli import main
 from checker.evaluation.evaluate import evaluate_case
 from checker.loading.cases import load_case
 from checker.output.self_evaluation_texts import text
-from checker.summary import case_files, evaluate_all, evaluate_file
+from checker.summary import Estimate, case_files, evaluate_all, evaluate_file
 
 ROOT = Path(__file__).resolve().parent.parent
 CASES = sorted([*ROOT.glob("examples/*.yaml"), *ROOT.glob("tests/cases/*.yaml")])
@@ -37,14 +37,19 @@ def batch(tmp_path_factory, rules):
 
 @pytest.fixture(scope="module")
 def outputs(batch, tmp_path_factory):
-    """Each format written twice: suffix -> (first path, second path, first run's result)."""
+    """Each format written twice: suffix -> (first path, second path, first run's result);
+    the CSV run also writes the counts (key "counts")."""
     directory = tmp_path_factory.mktemp("sammanstallningar")
     written = {}
     for suffix in (".md", ".csv", ".xlsx"):
         first, second = directory / f"a{suffix}", directory / f"b{suffix}"
-        result = CliRunner().invoke(main, ["check", str(batch), "--summary", "-o", str(first)])
+        extra = ["--counts", str(directory / "antal.csv")] if suffix == ".csv" else []
+        result = CliRunner().invoke(
+            main, ["check", str(batch), "--summary", "-o", str(first), *extra]
+        )
         CliRunner().invoke(main, ["check", str(batch), "--summary", "-o", str(second)])
         written[suffix] = (first, second, result)
+    written["counts"] = directory / "antal.csv"
     return written
 
 
@@ -58,45 +63,60 @@ def _read_csv(path: Path) -> list[list[str]]:
     return list(csv.reader(io.StringIO(path.read_text(encoding="utf-8-sig")), delimiter=";"))
 
 
-def test_every_case_gets_its_row_and_a_bad_file_is_skipped(rules, batch, outputs):
+def test_the_csv_is_one_table_with_a_constant_field_count(outputs):
+    rows = _read_csv(outputs[".csv"][0])
+    assert len(rows) > 1
+    assert {len(row) for row in rows} == {len(rows[0])}
+    for path in (outputs["counts"],):
+        counts = _read_csv(path)
+        assert {len(row) for row in counts} == {len(counts[0])}
+
+
+def test_every_case_gets_its_lines_and_a_bad_file_is_skipped(rules, batch, outputs):
     output, _second, result = outputs[".csv"]
     assert result.exit_code == 2, result.output
     assert "trasig.yaml:2" in result.output
     assert text(rules, "summary_skipped", skipped=1, total=len(CASES) + 2) in result.output
-    rows = _read_csv(output)
+    header, *lines = _read_csv(output)
+    h = rules.vocabulary.headings
+    column = {name: header.index(name) for name in header}
     for path in [*CASES, batch / "blank.yaml"]:
         evaluated = evaluate_case(rules, load_case(path, rules))
-        matching = [row for row in rows if row and row[0] == path.name]
-        assert len(matching) == 1, path.name
-        header = next(
-            row
-            for row in rows[rows.index(matching[0]) :: -1]
-            if row[:1] == [text(rules, "summary_file")]
-        )
+        mine = [line for line in lines if line[0] == path.name]
+        labels = {grade["id"]: grade["label"] for grade in evaluated["audit"]["scale"]}
         for question in evaluated["questions"]:
-            assert matching[0][header.index(question["id"])] == _label(evaluated, question)
-    assert not any(row and row[0] in ("trasig.yaml", "anteckningar.txt") for row in rows)
+            (line,) = [line for line in mine if line[column[h["revisionsfraga"]]] == question["id"]]
+            low, high = question["bounds"]["lowest"], question["bounds"]["highest"]
+            assert line[column[h["lagsta"]]] == labels[low]
+            assert line[column[h["hogsta"]]] == labels[high]
+            assert line[column[h["title"]]] == (labels[low] if low == high else "")
+            assert line[column[h["regelversion"]]] == rules.version
+        overall = [line for line in mine if line[column[h["namnd"]]]]
+        assert [line[column[h["namnd"]]] for line in overall] == [
+            entry["nämnd"] for entry in evaluated["overall"]
+        ]
+    assert not any(line[0] in ("trasig.yaml", "anteckningar.txt") for line in lines)
+    assert any(not line[column[h["title"]]] for line in lines), "the blank case is not open"
 
 
 def test_the_counts_add_up_per_question(rules, outputs):
-    rows = _read_csv(outputs[".csv"][0])
-    audit = rules.audits["pwc-arbetsmarknadsinsatser"]
-    start = rows.index([f"{audit.title} ({audit.id})"])
-    header = rows[start + 1]
-    body = []
-    for row in rows[start + 2 :]:
-        if not row:
-            break
-        body.append(row)
-    counts_header = rows[start + 2 + len(body) + 1]
-    counts = {row[0]: row[1:] for row in rows[start + 3 + len(body) + 1 :][: len(audit.scale) + 1]}
-    assert counts_header == [text(rules, "summary_count"), *(q.id for q in audit.questions)]
-    for index, question in enumerate(audit.questions):
-        cells = [row[header.index(question.id)] for row in body]
-        for grade in audit.scale:
-            assert int(counts[grade.label][index]) == cells.count(grade.label)
-        assert int(counts[text(rules, "summary_open")][index]) == sum("–" in c for c in cells)
-    assert any("–" in cell for row in body for cell in row[3:-1]), "the blank case is not open"
+    header, *lines = _read_csv(outputs[".csv"][0])
+    h = rules.vocabulary.headings
+    question_at, low_at, high_at = (
+        header.index(h[key]) for key in ("revisionsfraga", "lagsta", "hogsta")
+    )
+    audit_at = header.index(h["granskningsmall"])
+    _counts_header, *counts = _read_csv(outputs["counts"])
+    open_label = text(rules, "summary_open")
+    for audit_id, question, grade, number in counts:
+        judged = [
+            line for line in lines if line[audit_at] == audit_id and line[question_at] == question
+        ]
+        if grade == open_label:
+            expected = sum(line[low_at] != line[high_at] for line in judged)
+        else:
+            expected = sum(line[low_at] == line[high_at] == grade for line in judged)
+        assert int(number) == expected, (audit_id, question, grade)
 
 
 def test_the_workers_give_what_one_process_gives(rules, batch):
@@ -122,12 +142,72 @@ def test_the_workbook_has_a_sheet_per_audit_with_the_disclaimer(rules, outputs):
 
     workbook = load_workbook(outputs[".xlsx"][0])
     audits = sorted({load_case(path, rules).audit for path in CASES})
-    assert workbook.sheetnames == [audit[:31] for audit in audits]
+    assert workbook.sheetnames[::2] == [audit[:31] for audit in audits]
     heby = workbook["pwc-arbetsmarknadsinsatser"]
     values = [[cell.value for cell in row] for row in heby.iter_rows()]
     row = next(row for row in values if row[0] == "heby-2022.yaml")
     assert row[3:7] == ["Delvis", "Ja", "Delvis", "Delvis"]
+    assert row[7:11] == [
+        "Vård- och omsorgsnämnden",
+        "inte helt säkerställer",
+        "Kommunstyrelsen",
+        "inte helt säkerställer",
+    ]
     assert any(row[0] and "förbedömning" in row[0] for row in values)
+
+
+def test_the_workbook_is_made_for_analysis(rules, outputs):
+    from openpyxl import load_workbook
+    from openpyxl.chart import BarChart
+
+    workbook = load_workbook(outputs[".xlsx"][0])
+    audit = rules.audits["pwc-arbetsmarknadsinsatser"]
+    index = workbook.sheetnames.index(audit.id)
+    sheet, counts = workbook[audit.id], workbook[workbook.sheetnames[index + 1]]
+    # one row per kommun under a frozen, filtered header, with widths
+    assert sheet.freeze_panes == "D2"
+    assert sheet.auto_filter.ref.startswith("A1:")
+    widths = [sheet.column_dimensions[cell.column_letter].width for cell in sheet[1]]
+    assert all(width >= 8 for width in widths)
+    assert widths[1] >= len("Heby kommun")  # the kommun column fits its names
+    # a colour per grade on every verdict column
+    ranges = {str(entry.sqref): entry.rules for entry in sheet.conditional_formatting}
+    headers = [cell.value for cell in sheet[1]]
+    for question in audit.questions:
+        letter = sheet.cell(row=1, column=headers.index(question.id) + 1).column_letter
+        (rules_here,) = [found for where, found in ranges.items() if where.startswith(letter)]
+        colours = {rule.dxf.fill.fgColor.rgb[-6:] for rule in rules_here if rule.dxf.fill}
+        assert {grade.colour.lstrip("#").upper() for grade in audit.scale} <= colours
+    # the counts are numbers, with a stacked bar chart and a heat map
+    numbers = [
+        cell
+        for row in counts.iter_rows(min_row=3, max_row=3 + len(audit.scale))
+        for cell in row[1:]
+        if cell.value is not None
+    ]
+    assert numbers and all(cell.data_type == "n" for cell in numbers)
+    assert all(isinstance(cell.value, int) for cell in numbers)
+    (chart,) = counts._charts
+    assert isinstance(chart, BarChart) and chart.grouping == "stacked"
+    assert len(chart.series) == len(audit.scale) + 1
+    heat = [str(entry.sqref) for entry in counts.conditional_formatting]
+    assert heat and all(
+        isinstance(cell.value, (int, float)) for row in counts[heat[0]] for cell in row
+    )
+
+
+def test_the_estimate_waits_for_a_pace_and_then_follows_it():
+    clock = [0.0]
+    estimate = Estimate(1000, clock=lambda: clock[0])
+    assert estimate.text() == ""
+    clock[0] = 30.0  # the workers start: no case has finished yet
+    estimate.advance(1)
+    assert estimate.seconds_left() is None  # one result gives no pace
+    for _ in range(99):
+        clock[0] += 0.1
+        estimate.advance(1)
+    assert estimate.seconds_left() == pytest.approx(0.1 * 900)
+    assert estimate.text() == "1:30"
 
 
 def test_markdown_goes_to_the_terminal(rules, batch, outputs):
