@@ -462,7 +462,6 @@ def _counts_sheet(sheet, table: Table) -> None:
         if colour:
             series.graphicalProperties = GraphicalProperties(solidFill=colour.lstrip("#").upper())
     chart.height, chart.width = 7.5, 16
-    sheet.add_chart(chart, f"{get_column_letter(questions + 3)}{start}")
     # the heat map: a kommun per row, a question per column, the grade as a number
     top = start + grades + 3
     sheet.cell(row=top, column=1, value=table.columns[1]).font = Font(bold=True)
@@ -472,18 +471,22 @@ def _counts_sheet(sheet, table: Table) -> None:
         sheet.cell(row=top + index, column=1, value=row[1])
         for offset, score in enumerate(scores, 2):
             sheet.cell(row=top + index, column=offset, value=score)
-    if table.rows:
-        colours = [colour for _label, colour in table.grades if colour]
+    colours = [colour.lstrip("#").upper() for _label, colour in table.grades if colour]
+    if table.rows and colours:
         area = f"B{top + 1}:{get_column_letter(questions + 1)}{top + len(table.rows)}"
+        size = len(table.grades)
         sheet.conditional_formatting.add(
             area,
             ColorScaleRule(
                 start_type="num",
                 start_value=1,
-                start_color=colours[-1].lstrip("#").upper(),
+                start_color=colours[-1],
+                mid_type="num",
+                mid_value=(1 + size) / 2,
+                mid_color=colours[len(colours) // 2],
                 end_type="num",
-                end_value=len(table.grades),
-                end_color=colours[0].lstrip("#").upper(),
+                end_value=size,
+                end_color=colours[0],
             ),
         )
     legend = ", ".join(
@@ -491,6 +494,7 @@ def _counts_sheet(sheet, table: Table) -> None:
         for index, (label, _colour) in enumerate(table.grades)
     )
     sheet.cell(row=top + len(table.rows) + 2, column=1, value=legend)
+    sheet.add_chart(chart, f"A{top + len(table.rows) + 4}")
     sheet.column_dimensions["A"].width = (
         max([len(str(row[1])) for row in table.rows] + [len(str(table.counts[0][0])), 12]) + 2
     )

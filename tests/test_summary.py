@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -18,6 +20,7 @@ from checker.output.self_evaluation_texts import text
 from checker.summary import Estimate, case_files, evaluate_all, evaluate_file
 
 ROOT = Path(__file__).resolve().parent.parent
+IN_CI = bool(os.environ.get("CI"))
 CASES = sorted([*ROOT.glob("examples/*.yaml"), *ROOT.glob("tests/cases/*.yaml")])
 
 
@@ -229,3 +232,63 @@ def test_an_unknown_output_suffix_is_an_error(batch, tmp_path):
     )
     assert result.exit_code == 2 and ".xlsx" in result.output
     assert not (tmp_path / "ut.pdf").exists()
+
+
+def test_libreoffice_draws_the_counts_chart_in_the_grade_colours(rules, outputs, tmp_path):
+    """The workbook printed by LibreOffice: the counts sheet's stacked bars appear in
+    the grades' colours (GRANSKA_SCREENSHOTS=DIR keeps it as summary-chart.png)."""
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    if soffice is None:
+        if IN_CI:
+            pytest.fail("LibreOffice (soffice) is missing under CI")
+        pytest.skip("LibreOffice (soffice) is not installed; .ci/system-packages installs it")
+    pdfium = pytest.importorskip("pypdfium2")
+    from openpyxl import load_workbook
+
+    workbook = load_workbook(outputs[".xlsx"][0])
+    audit = rules.audits["pwc-arbetsmarknadsinsatser"]
+    counts = workbook.sheetnames[workbook.sheetnames.index(audit.id) + 1]
+    for name in workbook.sheetnames:
+        if name != counts:
+            del workbook[name]
+    source = tmp_path / "antal.xlsx"
+    workbook.save(source)
+    run = subprocess.run(
+        [
+            soffice,
+            f"-env:UserInstallation=file://{tmp_path / 'profile'}",
+            "--headless",
+            "--norestore",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(tmp_path),
+            str(source),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=180,
+        check=False,
+    )
+    printed = tmp_path / "antal.pdf"
+    assert run.returncode == 0 and printed.is_file(), run.stdout + run.stderr
+    image = pdfium.PdfDocument(str(printed))[0].render(scale=2).to_pil().convert("RGB")
+    colours = image.getcolors(image.width * image.height)
+    counted = {
+        row[0].value: sum(cell.value for cell in row[1:])
+        for row in workbook[counts].iter_rows(min_row=3, max_row=2 + len(audit.scale))
+    }
+    for grade in audit.scale:
+        if not counted[grade.label]:
+            continue  # no bar of this grade
+        target = tuple(int(grade.colour[i : i + 2], 16) for i in (1, 3, 5))
+        drawn = sum(
+            count
+            for count, pixel in colours
+            if max(abs(a - b) for a, b in zip(pixel, target, strict=True)) < 10
+        )
+        assert drawn > 300, f"no bar in the colour of {grade.label}"
+    folder = os.environ.get("GRANSKA_SCREENSHOTS")
+    if folder:
+        box = image.convert("L").point(lambda value: value < 250 and 255).getbbox()
+        image.crop(box).save(Path(folder) / "summary-chart.png", optimize=True)
