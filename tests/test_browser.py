@@ -1,16 +1,20 @@
 """The HTML report in a real headless Chromium: it renders, shows its title, logs no errors.
 
 Skips where Chromium or its driver is absent, except under CI (CI set): there
-.ci/system-packages installs them, so a missing browser is a failure, not a skip.
+.ci/system-packages installs them, so a missing browser is a failure, not a skip. Set
+GRANSKA_SCREENSHOTS=DIR to keep the front page and a question page as PNG files there
+(how docs/report-front-page.png and docs/report-question.png are made).
 """
 
 from __future__ import annotations
 
 import io
+import os
 import shutil
+from pathlib import Path
 
 import pytest
-from report_support import CHROMIUM, IN_CI, result
+from report_support import CHROMIUM, HEBY, IN_CI, result
 
 from checker import api
 
@@ -131,3 +135,46 @@ def test_chromium_prints_the_report_on_a4(browser, report_url):
     document = pdfium.PdfDocument(base64.b64decode(printed["data"]))
     assert len(document) >= 3
     assert document[0].get_size() == pytest.approx((595.3, 841.9), abs=1)
+
+
+def _save_for_docs(image, name: str) -> None:
+    """Keep a screenshot for the docs when GRANSKA_SCREENSHOTS names a folder."""
+    folder = os.environ.get("GRANSKA_SCREENSHOTS")
+    if folder:
+        image.save(Path(folder) / name, optimize=True)
+
+
+def test_chromium_shows_the_front_page_and_a_question_with_its_verdict_chips(
+    browser, tmp_path_factory
+):
+    from selenium.webdriver.common.by import By
+
+    heby = api.check(HEBY)
+    path = tmp_path_factory.mktemp("heby") / "heby.html"
+    path.write_text(api.render(heby, "html"), encoding="utf-8")
+    browser.set_window_size(1100, 1300)
+    browser.get(path.as_uri())
+    front = browser.find_element(By.CSS_SELECTOR, "header.cover")
+    assert heby["kommun"] in front.text and heby["rules_version"] in front.text
+    _save_for_docs(_element_image(browser, front), "report-front-page.png")
+    question = browser.find_element(By.ID, heby["questions"][0]["id"])
+    assessment = browser.find_element(By.ID, f"{heby['questions'][0]['id']}-bedomning")
+    browser.execute_script("arguments[0].scrollIntoView()", assessment)
+    chip = question.find_element(By.CSS_SELECTOR, ".verdict .grade")
+    colour = next(
+        grade["colour"]
+        for grade in heby["audit"]["scale"]
+        if grade["id"] == heby["questions"][0]["bounds"]["lowest"]
+    )
+    shown = chip.value_of_css_property("background-color")
+    assert shown == "rgba({}, {}, {}, 1)".format(
+        *(int(colour[index : index + 2], 16) for index in (1, 3, 5))
+    )
+    assert chip.is_displayed()
+    _save_for_docs(_screenshot(browser), "report-question.png")
+
+
+def _element_image(driver, element):
+    from PIL import Image
+
+    return Image.open(io.BytesIO(element.screenshot_as_png)).convert("RGB")

@@ -1,8 +1,12 @@
 """The PDF's page layout, page by page, on Heby and Nyköping: no page ends in a heading
 (a heading keeps its text with it), and no page holds under five lines of text unless it
-is the last page of a chapter (the next page starts a new chapter) or of the report."""
+is the last page of a chapter (the next page starts a new chapter) or of the report.
+GRANSKA_SCREENSHOTS=DIR keeps Heby's first question page as docs/report-pdf-page.png."""
 
 from __future__ import annotations
+
+import os
+from pathlib import Path
 
 import pytest
 from report_support import CASE, HEBY, IN_CI
@@ -126,3 +130,34 @@ def test_every_chapter_starts_on_a_new_page(document, checked):
             page = document[index]
             above = page.get_textpage().get_text_bounded(0, top + 1, page.get_width(), TOP)
             assert not above.strip(), f"{title!r} does not start page {index + 1}"
+
+
+def test_a_question_page_shows_its_verdict_chip_in_the_grade_colour(document, checked):
+    question = checked["questions"][0]
+    colour = next(
+        grade["colour"]
+        for grade in checked["audit"]["scale"]
+        if grade["id"] == question["bounds"]["lowest"]
+    )
+    marks = _bookmarks(document)
+    start = next(
+        number
+        for number, (level, title, _page, _top) in enumerate(marks)
+        if level == 2 and title.startswith(f"{question['id']}.")
+    )
+    index = next(  # the page of the question's Bedömning, where its verdict chip is
+        page
+        for level, title, page, _top in marks[start:]
+        if level == 3 and title == checked["headings"]["bedomning"]
+    )
+    image = document[index].render(scale=1.5).to_pil().convert("RGB")
+    target = tuple(int(colour[i : i + 2], 16) for i in (1, 3, 5))
+    chip = sum(
+        count
+        for count, pixel in image.getcolors(image.width * image.height)
+        if max(abs(a - b) for a, b in zip(pixel, target, strict=True)) < 8
+    )
+    assert chip > 200, "no verdict chip in the grade's colour on the question's page"
+    folder = os.environ.get("GRANSKA_SCREENSHOTS")
+    if folder and checked["kommun"].startswith("Heby"):
+        image.save(Path(folder) / "report-pdf-page.png", optimize=True)
