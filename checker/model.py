@@ -128,6 +128,7 @@ class Criterion:
     file: str = ""
     line: int = 0
     applies_when: Any = None  # condition; when it does not hold the criterion leaves the score
+    om: str = ""  # the criterion as a clause after "om" ("om riktlinjerna är aktuella")
 
 
 @dataclass(frozen=True)

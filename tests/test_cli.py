@@ -27,7 +27,7 @@ def test_check_text_shows_verdicts_reasoning_and_disclaimer():
     text = " ".join(result.output.split())  # the text output is wrapped
     assert "vård- och omsorgsnämnden inte helt säkerställer" in text
     assert "kommunstyrelsen inte helt säkerställer" in text
-    assert "Bedömningen baseras på att" in text
+    assert "Bedömningen grundar sig främst på att" in text
     assert "förbedömning" in text and "inte en revisionell bedömning" in text
     assert "Regelversion:" in result.output
     assert "KL (2017:725) 6 kap. 6 §" in result.output

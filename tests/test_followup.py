@@ -63,7 +63,7 @@ def test_lund_follow_up_grades_and_only_the_two_new_recommendations(rules):
     assert first["recommendation"] == "rek.samverkan-mal-uppfoljning"
     assert first["wording"].startswith("att stärka sin styrning och uppföljning av samverkan")
     assert first["text"].startswith(
-        "Har Socialnämnden vidtagit åtgärder utifrån rekommendationen att stärka"
+        "Har socialnämnden vidtagit åtgärder utifrån rekommendationen att stärka"
     )
     assert first["addressed_to"] == ["Socialnämnden"]
     assert result["audit"]["followup"]["scale"][0] == {

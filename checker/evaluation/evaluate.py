@@ -34,6 +34,10 @@ SCHEMA_VERSION = 1
 _ENVIRONMENT = jinja2.Environment(
     undefined=jinja2.StrictUndefined, autoescape=False, keep_trailing_newline=False
 )
+# Filters the rules' templates may use. in_sentence: a name inside a sentence, as the
+# reports write nämnd names ("att kommunstyrelsen …").
+RULE_FILTERS = {"in_sentence": lambda text: text[:1].lower() + text[1:]}
+_ENVIRONMENT.filters.update(RULE_FILTERS)
 _ENGINE: Engine | None = None
 
 
@@ -194,7 +198,14 @@ def evaluate_case(
         )
     questions = [
         _question_result(
-            rules, audit, question, criteria, with_reasoning, analysis, (QUESTION, question.id)
+            rules,
+            audit,
+            question,
+            criteria,
+            with_reasoning,
+            analysis,
+            (QUESTION, question.id),
+            namnd_form(rules.vocabulary, len(case.namnder)),
         )
         for question in audit.questions
     ]
@@ -393,6 +404,7 @@ def _criterion_result(
         "facts": facts,
         "missing_facts": missing,
         "reasoning": reasoning,
+        "om": criterion.om or criterion.title[:1].lower() + criterion.title[1:],
         "recommendation": criterion.recommendation,
     }
 
@@ -404,6 +416,35 @@ def criterion_reasoning(rules: RuleBase, case: Case, criterion_id: str, status: 
         rules, case, rules.criteria[criterion_id], (status,), parameters, True, known_facts(case)
     )
     return result["reasoning"]
+
+
+DECISIVE = 3  # how many findings a Bedömning leads with
+
+
+def decisive_criteria(question: Any, shown: list[dict], top: bool) -> dict[str, list[dict]]:
+    """The findings that decided a question, and the other assessed criteria.
+
+    For the top grade they are the met criteria, otherwise those not met; essential
+    criteria first, then by weight, ej uppfyllt before delvis, in question order."""
+    specs = {spec.criterion: spec for spec in question.criteria}
+    wanted = ("uppfyllt",) if top else ("ej_uppfyllt", "delvis")
+    candidates = [item for item in shown if item["status"] in wanted]
+    ranked = sorted(
+        candidates,
+        key=lambda item: (
+            not specs[item["id"]].essential,
+            -specs[item["id"]].weight,
+            wanted.index(item["status"]),
+        ),
+    )
+    decisive = ranked[:DECISIVE]
+    chosen = {item["id"] for item in decisive}
+    others = [
+        item
+        for item in shown
+        if item["id"] not in chosen and item["status"] in ("uppfyllt", "delvis", "ej_uppfyllt")
+    ]
+    return {"decisive": decisive, "others": others}
 
 
 def namnd_form(vocabulary: Vocabulary, count: int) -> str:
@@ -419,6 +460,7 @@ def _question_result(
     with_reasoning: bool,
     analysis: Analysis,
     key: tuple[str, str],
+    nämnden: str = "",
 ) -> dict:
     # A FollowUp grades like an audit: it has its own scale, policy and question_reasoning.
     assessed = [
@@ -436,20 +478,23 @@ def _question_result(
     results = [criteria[spec.criterion] for spec in question.criteria]
     reasoning = ""
     if with_reasoning:
+        shown = [
+            dict(
+                result,
+                status_label=rules.vocabulary.status_labels.get(result["status"] or "okänt"),
+            )
+            for result in results
+        ]
         reasoning = render_text(
             audit.question_reasoning,
             verdict=labels.get(verdict),
             decided=decided,
             lowest=labels[lowest],
             highest=labels[highest],
-            criteria=[
-                dict(
-                    result,
-                    status_label=rules.vocabulary.status_labels.get(result["status"] or "okänt"),
-                )
-                for result in results
-            ],
+            criteria=shown,
             missing=[rules.facts[fact_id].title for fact_id in missing],
+            nämnden=nämnden,
+            **decisive_criteria(question, shown, verdict == audit.scale[0].id),
         )
     return {
         "id": question.id,
@@ -500,6 +545,7 @@ def _followup(
             with_reasoning,
             analysis,
             (FOLLOWUP, item.id),
+            namnd_form(rules.vocabulary, len(case.namnder)),
         )
         results.append(
             {
@@ -564,7 +610,11 @@ def _recommendations(
                 recommendation.id,
                 {
                     "id": recommendation.id,
-                    "text": render_strings(recommendation.text, kommun=case.kommun),
+                    "text": render_strings(
+                        recommendation.text,
+                        kommun=case.kommun,
+                        nämnden=namnd_form(rules.vocabulary, len(case.namnder)),
+                    ),
                     "addressed_to": [
                         n.name
                         for n in case.namnder

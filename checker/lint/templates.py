@@ -14,24 +14,38 @@ from typing import Any
 import jinja2
 from jinja2 import meta, nodes
 
+from checker.evaluation.evaluate import RULE_FILTERS
 from checker.lint.index import Entry, Place, fact_tests, line_in
 from checker.lint.model import Subject
 
 _CRITERION = frozenset({"v", "value", "p", "title", "nämnden"})
-_QUESTION = frozenset({"verdict", "decided", "lowest", "highest", "criteria", "missing"})
+_QUESTION = frozenset(
+    {
+        "verdict",
+        "decided",
+        "lowest",
+        "highest",
+        "criteria",
+        "missing",
+        "nämnden",
+        "decisive",
+        "others",
+    }
+)
 VARIABLES = {
     "reasoning": _CRITERION,
     "unknown_reasoning": _CRITERION | {"missing"},
     "not_assessed_reasoning": _CRITERION | {"reason"},
     "not_applicable_reasoning": _CRITERION | {"facts"},
     "disclaimer": frozenset({"version", "audit"}),
-    "recommendation": frozenset({"kommun"}),
+    "recommendation": frozenset({"kommun", "nämnden"}),
     "syfte": frozenset({"nämnder", "kommun"}),
     "question_reasoning": _QUESTION,
     "overall": frozenset({"nämnd", "label", "kommun"}),
     "followup": frozenset({"rekommendation", "nämnder", "kommun"}),
 }
 _ENVIRONMENT = jinja2.Environment(autoescape=False)
+_ENVIRONMENT.filters.update(RULE_FILTERS)
 _GLOBALS = frozenset(_ENVIRONMENT.globals)
 
 Found = Iterator[tuple[Place, str]]

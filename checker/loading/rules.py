@@ -346,6 +346,7 @@ def _fact(fact_id: str, area: str, node: Node, vocabulary: Vocabulary) -> Fact:
 # --- criteria -----------------------------------------------------------------------
 _CRITERION_KEYS = (
     "title",
+    "om",
     "basis",
     "concerns",
     "uppfyllt",
@@ -462,6 +463,7 @@ def _criterion(
         applies_when=conditions.parse(fields["applies_when"], catalogue)
         if "applies_when" in fields
         else None,
+        om=fields["om"].text() if "om" in fields else "",
     )
 
 
