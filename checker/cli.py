@@ -1,4 +1,6 @@
-"""The granska command line: thin click commands over checker.api."""
+"""The granska command line: click only. Each command parses its options, makes one call
+to checker.api, prints what it returns and exits with its code; this module (with the web
+app) is the only one that prints."""
 
 from __future__ import annotations
 
@@ -9,7 +11,6 @@ import click
 
 from checker import __version__, api
 from checker.errors import GranskaError
-from checker.files.atomic import write_file
 
 _RULES_OPTION = click.option(
     "--rules",
@@ -23,6 +24,43 @@ _OVERLAY_OPTION = click.option(
     help="A local overlay directory: this uppdrag's own parameters, criteria or questions "
     "on top of the rules; every deviation is listed in the output.",
 )
+
+
+def _show(shown: api.Output, code: int = 0) -> None:
+    """Print a command's output in order and exit with its code."""
+    for stream, text in shown.parts:
+        click.echo(text, nl=False, err=stream == "err")
+    sys.exit(code)
+
+
+def _progress() -> api.Progress | None:
+    """A progress line on stderr when it is a terminal, else None."""
+    if not sys.stderr.isatty():
+        return None
+
+    def show(label: str, done: int, total: int, note: str = "") -> None:
+        line = " ".join(
+            part for part in (label, f"{done}/{total} ({100 * done // total} %)", note) if part
+        )
+        click.echo(f"\r{line}\033[K", err=True, nl=False)
+        if done == total:
+            click.echo(err=True)
+
+    return show
+
+
+def _terminal():
+    """The questionnaire's console: click's prompt and echo (Ctrl-C or end of input,
+    click.Abort, ends the session as KeyboardInterrupt)."""
+    from checker.questionnaire import Console
+
+    def ask(prompt: str) -> str:
+        try:
+            return click.prompt(prompt, default="", show_default=False)
+        except click.Abort:
+            raise KeyboardInterrupt from None
+
+    return Console(ask=ask, say=click.echo, style=click.style)
 
 
 class _Group(click.Group):
@@ -104,25 +142,23 @@ def check(
     if counts is not None and not summary:
         raise GranskaError("--counts goes with --summary")
     if summary:
-        from checker.summary import run_summary
-
         if output_format or fail_on:
             raise GranskaError("--summary takes its format from -o's suffix, without --fail-on")
-        sys.exit(run_summary(case, rules_dir, overlay, audit, output, sys.stderr.isatty(), counts))
-    from checker.output.formats import BINARY_FORMATS, format_for
-
-    chosen = format_for(output_format, str(output) if output else None)
-    if chosen in BINARY_FORMATS and output is None and sys.stdout.isatty():
-        raise GranskaError(f"--format {chosen} is a binary file; give -o FILE.{chosen}")
-    result = api.check(case, rules_dir, audit, overlay=overlay)
-    colour = (sys.stdout.isatty() and output is None) if color is None else color
-    text = api.render(result, chosen, colour and chosen == "text", docx_template)
-    if output is not None:
-        write_file(output, text)
-    else:
-        click.echo(text, nl=False)
-    if fail_on is not None and api.fails(result, fail_on):
-        sys.exit(1)
+        _show(*api.run_summary(case, rules_dir, overlay, audit, output, _progress(), counts))
+    _show(
+        *api.run_check(
+            case,
+            audit,
+            rules_dir,
+            output_format,
+            output,
+            fail_on,
+            color,
+            overlay,
+            sys.stdout.isatty(),
+            docx_template,
+        )
+    )
 
 
 @main.command()
@@ -131,10 +167,7 @@ def check(
 @_OVERLAY_OPTION
 def rules(audit: str | None, rules_dir: Path | None, overlay: Path | None) -> None:
     """List the audit templates, their questions and criteria with their basis."""
-    from checker.loading.rules import load_rules
-    from checker.ruledocs import describe_rules
-
-    click.echo(describe_rules(load_rules(rules_dir, overlay), audit), nl=False)
+    _show(*api.run_rules(audit, rules_dir, overlay))
 
 
 @main.command()
@@ -167,16 +200,10 @@ def followup(
 ) -> None:
     """Start a follow-up case from RESULT (the JSON of `granska check`): its
     recommendations become the earlier recommendations the case follows up."""
-    from checker.casefiles.followup import start_followup
-    from checker.loading.rules import load_rules
-
-    start_followup(
-        load_rules(rules_dir, overlay),
-        result,
-        output,
-        audit,
-        datum.date() if datum else None,
-        force,
+    _show(
+        *api.run_followup(
+            result, output, audit, datum.date() if datum else None, force, rules_dir, overlay
+        )
     )
 
 
@@ -216,14 +243,7 @@ def test_cases(
     """Run every case under CASES that has a `förväntat:` block and every criterion test
     (default: tests/cases, examples and the rules' tests/); exit 1 on any mismatch not
     accepted as an `avvikelse`."""
-    from checker.loading.rules import load_rules
-    from checker.regression.test import run_tests
-
-    text, code = run_tests(
-        cases, load_rules(rules_dir, overlay), junit, pattern, with_coverage, min_coverage
-    )
-    click.echo(text, nl=False)
-    sys.exit(code)
+    _show(*api.run_test(cases, rules_dir, overlay, junit, pattern, with_coverage, min_coverage))
 
 
 @main.command()
@@ -274,27 +294,9 @@ def diff(
     """List every criterion status, verdict, overall judgement and recommendation the
     working rules move compared with the rules at --base; exit 0 when nothing changed,
     1 otherwise."""
-    from checker.regression.diff import run_diff
-
-    text, code = run_diff(
-        base, case_dirs, rules_dir, overlay, output_format, jobs, levels, _progress()
+    _show(
+        *api.run_diff(base, case_dirs, rules_dir, overlay, output_format, jobs, levels, _progress())
     )
-    click.echo(text, nl=False)
-    sys.exit(code)
-
-
-def _progress():
-    """A progress line on stderr when it is a terminal, else None."""
-    if not sys.stderr.isatty():
-        return None
-
-    def show(done: int, total: int) -> None:
-        end = "\n" if done == total else ""
-        click.echo(f"\r{done}/{total} ({100 * done // total} %)", err=True, nl=False)
-        if end:
-            click.echo(err=True)
-
-    return show
 
 
 @main.command()
@@ -324,11 +326,7 @@ def generate(
 ) -> None:
     """Write random but valid cases drawn from the fact catalogue (for benchmarks and
     diff corpora)."""
-    from checker.loading.rules import load_rules
-    from checker.regression.generate import generate_cases
-
-    paths = generate_cases(load_rules(rules_dir, overlay), count, seed, output, audit)
-    click.echo(f"{len(paths)} cases written to {output}")
+    _show(*api.run_generate(count, seed, output, audit, rules_dir, overlay))
 
 
 @main.command()
@@ -358,16 +356,7 @@ def compare(
 ) -> None:
     """Show what moved between two results or cases of one kommun (e.g. last year's and
     this year's): per question and criterion, and which recommendations were answered."""
-    from checker.loading.rules import load_rules
-    from checker.output.formats import format_for
-    from checker.regression.compare import run_compare
-
-    chosen = format_for(output_format, str(output) if output else None)
-    text = run_compare(old, new, load_rules(rules_dir, overlay), chosen)
-    if output is not None:
-        write_file(output, text)
-    else:
-        click.echo(text, nl=False)
+    _show(*api.run_compare(old, new, rules_dir, overlay, output_format, output))
 
 
 @main.command()
@@ -379,14 +368,7 @@ def compare(
 def lint(rules_dir: Path | None, overlay: Path | None, list_checks: bool) -> None:
     """Check the rules statically, each finding as file:line: unknown or unused ids,
     citations, templates, conditions never or always met; exit 1 on errors."""
-    from checker.lint import describe_checks, exit_code, render, run_lint
-
-    if list_checks:
-        click.echo(describe_checks(), nl=False)
-        return
-    findings = run_lint(rules_dir, overlay)
-    click.echo(render(findings), nl=False)
-    sys.exit(exit_code(findings))
+    _show(*api.run_lint(rules_dir, overlay, list_checks))
 
 
 @main.command()
@@ -401,12 +383,7 @@ def lint(rules_dir: Path | None, overlay: Path | None, list_checks: bool) -> Non
 def docs(output: Path | None, rules_dir: Path | None, overlay: Path | None) -> None:
     """Generate the rule catalogue (Markdown) from the rules: templates and questions,
     each criterion with its basis and questions, each fact with what reads it."""
-    from checker.loading.rules import load_rules
-    from checker.ruledocs import write_docs
-
-    text = write_docs(load_rules(rules_dir, overlay), output)
-    if output is None:
-        click.echo(text, nl=False)
+    _show(*api.run_docs(output, rules_dir, overlay))
 
 
 @main.command()
@@ -438,10 +415,7 @@ def questionnaire(
     Every answer is saved at once; run the command again with the same -o to continue
     where you left off.
     """
-    from checker.loading.rules import load_rules
-    from checker.questionnaire import run_questionnaire
-
-    sys.exit(run_questionnaire(load_rules(rules_dir, overlay), output, audit, short))
+    _show(*api.run_questionnaire(_terminal(), audit, output, short, rules_dir, overlay))
 
 
 @main.command()
@@ -474,14 +448,7 @@ def template(
     overlay: Path | None,
 ) -> None:
     """Write a blank case file: every fact of the audit as "vet ej" under its question."""
-    from checker.casefiles.drafts import write_template
-    from checker.loading.rules import load_rules
-
-    text = write_template(
-        load_rules(rules_dir, overlay), audit, output, year, kommun, schema_ref, force
-    )
-    if output is None:
-        click.echo(text, nl=False)
+    _show(*api.run_template(audit, output, kommun, year, schema_ref, force, rules_dir, overlay))
 
 
 @main.command()
@@ -498,14 +465,7 @@ def schema(
     audit: str | None, output: Path | None, rules_dir: Path | None, overlay: Path | None
 ) -> None:
     """Print a JSON Schema of the case file, for completion and validation in editors."""
-    from checker.casefiles.json_schema import schema_text
-    from checker.loading.rules import load_rules
-
-    text = schema_text(load_rules(rules_dir, overlay), audit)
-    if output is not None:
-        write_file(output, text)
-    else:
-        click.echo(text, nl=False)
+    _show(*api.run_schema(audit, output, rules_dir, overlay))
 
 
 @main.command()
@@ -553,9 +513,11 @@ def serve(
 ) -> None:
     """Self-evaluation in the browser: answer the questions, see the verdicts move,
     download the report. Every answer is saved to the case file at once."""
-    from checker.web.server import serve as run
-
-    run(cases_dir, host, port, allow_remote, rules_dir, click.echo, overlay, not no_browser)
+    _show(
+        *api.run_serve(
+            cases_dir, host, port, allow_remote, click.echo, rules_dir, overlay, not no_browser
+        )
+    )
 
 
 @main.command()
@@ -583,17 +545,7 @@ def interview(
 ) -> None:
     """An interview guide for CASE: its unknown facts, those that can decide a verdict
     first, each with the question to ask, why it matters and whom to ask."""
-    from checker.interview import FORMATS, interview_file, render_interview
-    from checker.output.formats import format_for
-
-    chosen = format_for(output_format, str(output) if output else None)
-    if chosen not in FORMATS:
-        raise GranskaError(f"interview guides are {', '.join(FORMATS)}, not {chosen}")
-    text = render_interview(interview_file(case, rules_dir, overlay), chosen)
-    if output is not None:
-        write_file(output, text)
-    else:
-        click.echo(text, nl=False)
+    _show(*api.run_interview(case, output_format, output, rules_dir, overlay))
 
 
 @main.command()
@@ -621,12 +573,4 @@ def merge(
 ) -> None:
     """Merge ANSWERS (fact: value, or {värde, källa, underlag}) into CASE, keeping its
     comments and order; a contradicting answer is refused unless --overwrite."""
-    from checker.casefiles.merge import merge as merge_answers
-    from checker.loading.rules import load_rules
-
-    done = merge_answers(load_rules(rules_dir, overlay), case, answers, output, overwrite)
-    click.echo(
-        f"{output}: {len(done.added)} facts added, {len(done.changed)} changed, "
-        f"{len(done.unchanged)} already stated",
-        err=True,
-    )
+    _show(*api.run_merge(case, answers, output, overwrite, rules_dir, overlay))

@@ -18,8 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-
-import click
+from typing import Any
 
 from checker.casefiles.answers import parse_answer, parse_choice, read_date
 from checker.casefiles.drafts import Answer, Draft, read_draft, render_draft, write_case
@@ -36,20 +35,19 @@ from checker.output.self_evaluation_texts import environment, text
 INTERRUPTED = 130  # the exit status of a program ended by Ctrl-C
 
 
+def _plain(line: str, **_style: Any) -> str:
+    return line
+
+
 @dataclass(frozen=True)
 class Console:
-    """How the questionnaire talks: `ask` returns the typed line, `say` prints one."""
+    """How the questionnaire talks: `ask` returns the typed line (and raises
+    KeyboardInterrupt when the person quits), `say` shows one, `style` marks a line
+    bold or dim where the terminal can show it."""
 
     ask: Callable[[str], str]
     say: Callable[[str], None]
-
-
-def terminal() -> Console:
-    """The terminal via click (Ctrl-C and end of input raise click.Abort)."""
-    return Console(
-        ask=lambda prompt: click.prompt(prompt, default="", show_default=False),
-        say=lambda line: click.echo(line),
-    )
+    style: Callable[..., str] = _plain
 
 
 class Back(Exception):
@@ -258,10 +256,11 @@ class Session:
             self.area = fact.area
             title = self.rules.areas[fact.area]
             say("")
-            say(click.style(title, bold=True))
+            say(self.console.style(title, bold=True))
             say("-" * len(title))
         say("")
-        say(click.style(self.t("progress", number=number, total=total), dim=True))
+        progress = self.t("progress", number=number, total=total)
+        say(self.console.style(progress, dim=True))
         say(wrap(fact.question))
         if fact.help:
             say(wrap(fact.help, indent="  "))
@@ -350,7 +349,7 @@ class Session:
                 self.tell("resumed", answered=self.answered(), file=self.path)
             self.ask_header()
             self.ask_facts()
-        except (click.Abort, KeyboardInterrupt):
+        except KeyboardInterrupt:
             self.console.say("")
             self.tell("interrupted", answered=self.answered(), file=self.path)
             return INTERRUPTED
@@ -388,14 +387,14 @@ def short_route(rules: RuleBase, case: Case) -> list[str]:
 
 def run_questionnaire(
     rules: RuleBase,
-    path: Path | None = None,
-    audit_id: str | None = None,
-    short: bool = False,
-    console: Console | None = None,
+    path: Path | None,
+    audit_id: str | None,
+    short: bool,
+    console: Console,
 ) -> int:
     """Ask, save after every answer, show the verdicts; the exit status (130 if interrupted).
 
     Without `path`, the case file is the vocabulary's `default_file` in the current directory.
     """
     path = Path(path) if path is not None else Path(text(rules, "default_file"))
-    return Session(rules, path, console or terminal(), short).run(audit_id)
+    return Session(rules, path, console, short).run(audit_id)

@@ -17,7 +17,6 @@ import csv
 import io
 import multiprocessing
 import os
-import sys
 import time
 import zipfile
 from collections.abc import Callable, Iterator
@@ -25,8 +24,6 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from itertools import repeat
 from pathlib import Path
-
-import click
 
 from checker.errors import GranskaError
 from checker.evaluation.evaluate import evaluate_case, render_text
@@ -548,17 +545,19 @@ class Estimate:
         return f"{minutes:d}:{seconds:02d}"
 
 
-def run_summary(
+def summarise(
     directory: Path,
     rules_dir: Path | None,
     overlay: Path | None,
     audit: str | None,
     output: Path | None,
-    show_progress: bool,
+    progress: Callable[[str, int, int, str], None] | None = None,
     counts: Path | None = None,
-) -> int:
-    """Evaluate every case in `directory` and write the summary (and, to `counts`, the
-    counts per grade as CSV); 2 if any file was skipped."""
+) -> tuple[list[str], str | bytes, str]:
+    """Evaluate every case in `directory` and render the summary, written to `output` if
+    given (and, to `counts`, the counts per grade as CSV); the skipped files' errors, the
+    summary if not written, and the note on skipped files. `progress` is told the label,
+    the cases done, their total and the time left."""
     chosen = "md"
     if output is not None:
         suffix = Path(output).suffix.lower()
@@ -575,26 +574,15 @@ def run_summary(
         raise GranskaError(
             f"no case files ({', '.join(CASE_SUFFIXES)}) in this directory", str(directory)
         )
-    if show_progress:
-        estimate = Estimate(len(files))
-        with click.progressbar(
-            length=len(files),
-            label=text(rules, "summary_progress"),
-            file=sys.stderr,
-            show_eta=False,
-            item_show_func=lambda _item: estimate.text(),
-        ) as bar:
+    label, estimate = text(rules, "summary_progress"), Estimate(len(files))
 
-            def advance(done: int) -> None:
-                estimate.advance(done)
-                bar.update(done)
+    def advance(done: int) -> None:
+        estimate.advance(done)
+        if progress is not None:
+            progress(label, estimate.done, len(files), estimate.text())
 
-            outcomes = evaluate_all(rules, files, audit, advance, rules_dir, overlay)
-    else:
-        outcomes = evaluate_all(rules, files, audit, lambda _done: None, rules_dir, overlay)
+    outcomes = evaluate_all(rules, files, audit, advance, rules_dir, overlay)
     errors = [outcome for path in files if isinstance(outcome := outcomes[path], str)]
-    for message in errors:
-        click.echo(f"granska: error: {message}", err=True)
     rows = [outcome for path in files if isinstance(outcome := outcomes[path], Row)]
     tables = build_tables(rules, rows)
     rendered = RENDERERS[chosen](tables)
@@ -602,9 +590,8 @@ def run_summary(
         write_file(Path(counts), render_counts_csv(tables))
     if output is not None:
         write_file(Path(output), rendered)
-    else:
-        click.echo(rendered, nl=False)
+        rendered = ""
+    skipped = ""
     if errors:
-        click.echo(text(rules, "summary_skipped", skipped=len(errors), total=len(files)), err=True)
-        return 2
-    return 0
+        skipped = text(rules, "summary_skipped", skipped=len(errors), total=len(files))
+    return errors, rendered, skipped

@@ -74,7 +74,7 @@ class Script:
 
     def ask(self, prompt: str) -> str:
         if self.limit is not None and self.answers >= self.limit:
-            raise click.Abort
+            raise KeyboardInterrupt  # what the terminal's console raises on Ctrl-C
         self.answers += 1
         if prompt in self.header:
             return self.header[prompt]
@@ -308,7 +308,7 @@ class Typed:
     def ask(self, prompt: str) -> str:
         self.prompts.append(prompt)
         if not self.queue:
-            raise click.Abort
+            raise KeyboardInterrupt  # what the terminal's console raises at end of input
         return self.queue.pop(0)
 
 
