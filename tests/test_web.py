@@ -588,6 +588,25 @@ def test_the_report_links_back_to_the_answers(web):
     assert body.index(f'href="/review/{QUICK_CASE}"') < body.index("Exempelby kommun")
 
 
+def test_the_panel_counts_the_questions_the_user_sees(web):
+    """A verdict never depends on more questions than the page shows without an answer."""
+    client, _cases = web
+    name = create(client).headers["Location"].rsplit("/", 1)[1]
+
+    def counts() -> tuple[list[int], int]:
+        page = client.get(f"/case/{name}").data.decode()
+        known, total = map(
+            int, re.search(r"(\d+) av (\d+) frågor har ett känt svar", page).groups()
+        )
+        found = re.findall(r"beror på (\d+) frågor? utan känt svar", page)
+        return [int(count) for count in found], total - known
+
+    assert counts() == ([2, 2], 4)  # the follow-ups do not show yet, nor are they counted
+    answer(client, name, "riktlinjer", {"riktlinjer.finns": {"value": "ja"}})
+    open_counts, unanswered = counts()
+    assert unanswered == 5 and all(0 < count <= unanswered for count in open_counts)
+
+
 def test_vet_ej_is_counted_as_not_known(web):
     client, cases = web
     path = cases / QUICK_CASE

@@ -260,6 +260,7 @@ def _case_context(rules: RuleBase, snapshot: Snapshot) -> dict[str, Any]:
         for fact_id in ranked
         if fact_id in area_of and questionnaire.shown(rules, case, fact_id)
     ]
+    result = evaluate_case(rules, case)
     return {
         "name": snapshot.name,
         "digest": snapshot.digest,
@@ -271,7 +272,16 @@ def _case_context(rules: RuleBase, snapshot: Snapshot) -> dict[str, Any]:
             key: sum(counts[key] for counts in progress.values())
             for key in ("known", "unknown", "total")
         },
-        "result": evaluate_case(rules, case),
+        "result": result,
+        # per revisionsfråga, how many of the questions now shown it still depends on,
+        # so the panel counts the questions the user sees (follow-ups once they show)
+        "open_counts": {
+            question["id"]: sum(
+                questionnaire.shown(rules, case, fact_id) for fact_id in question["open_facts"]
+            )
+            or len(question["open_facts"])
+            for question in result["questions"]
+        },
         "upcoming": [(rules.facts[fact_id], area_of[fact_id]) for fact_id in askable[:UPCOMING]],
         "grades": {grade.id: grade for grade in rules.audits[case.audit].scale},
         "downloads": [kind for kind in DOWNLOADS if kind in RENDERERS],
