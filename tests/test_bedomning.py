@@ -86,3 +86,38 @@ def test_every_criterion_has_a_clause_after_om(rules):
     assert not lacking
     capitalised = [c.id for c in rules.criteria.values() if c.om[:1].isupper()]
     assert not capitalised
+
+
+def test_the_way_up_keeps_the_recorded_total_of_a_count(rules):
+    case = ROOT / "tests" / "cases" / "nykoping-2021.yaml"
+    result = api.check(case, rules=rules)
+    fact = "samverkan.overenskommelser_enskilda_arenden"
+    assert result_value(result, fact) == {"count": 0, "total": 4}
+    changes = [
+        change
+        for question in result["questions"]
+        for entry in question["to_raise"]
+        for change in entry["changes"]
+        if change["fact"] == fact
+    ]
+    assert changes
+    for change in changes:
+        shown = [change["display"]] + [
+            change[bound]["display"] for bound in ("at_least", "at_most") if bound in change
+        ]
+        assert all(text.endswith(" av 4") for text in shown), change
+
+
+def result_value(result: dict, fact_id: str):
+    return next(
+        fact["value"]
+        for question in result["questions"]
+        for criterion in question["criteria"]
+        for fact in criterion["facts"]
+        if fact["id"] == fact_id
+    )
+
+
+@pytest.mark.parametrize("case", ALL_CASES, ids=lambda path: path.stem)
+def test_the_way_up_names_no_unreachable_combination(case):
+    assert "ingen kombination" not in _md(case)

@@ -11,12 +11,15 @@ than leaving the fact as it is can never be part of a minimal set, and is not tr
 from __future__ import annotations
 
 import itertools
+import math
+from fractions import Fraction
 from typing import Any
 
 from checker.bounds.analysis import Analysis
-from checker.bounds.domains import FactClass
+from checker.bounds.domains import FactClass, Region
 from checker.language import facttypes
 from checker.language.facttypes import format_value, to_json
+from checker.model import Count
 
 MAX_CHANGES = 3
 MAX_LISTED = 3
@@ -179,7 +182,38 @@ def describe_change(analysis: Analysis, fact_id: str, index: int) -> dict[str, A
     if domain.underlag_matters and fact_class.underlag:
         entry["underlag"] = fact_class.underlag
     entry.update(_region(fact_class, fact, vocabulary))
+    stated = analysis.case.facts.get(fact_id)
+    if isinstance(fact_class.value, Count) and stated is not None and stated.known:
+        for name in _BOUNDS:
+            entry.pop(name, None)
+        entry.update(_in_recorded_total(fact_class, stated.value.total))
     return entry
+
+
+_BOUNDS = ("at_least", "above", "at_most", "below")
+
+
+def _in_recorded_total(fact_class: FactClass, total: int) -> dict[str, Any]:
+    """A count's class in the total the case records ("minst 3 av 4", not "1 av 1"): the
+    fewest files of that total that reach the class, or the most that stay in it."""
+    region = fact_class.region or Region(at_least=fact_class.value.share)
+    if region.at_least is not None or region.above is not None:
+        low = region.at_least if region.at_least is not None else region.above
+        count = math.ceil(Fraction(low) * total)
+        if region.at_least is None and Fraction(count, total) <= Fraction(low):
+            count += 1
+        shown, bound = Count(min(count, total), total), "at_least"
+    else:
+        high = region.at_most if region.at_most is not None else region.below
+        count = math.floor(Fraction(high) * total)
+        if region.at_most is None and Fraction(count, total) >= Fraction(high):
+            count -= 1
+        shown, bound = Count(max(count, 0), total), "at_most"
+    display = f"{shown.count} av {shown.total}"
+    changes: dict[str, Any] = {"display": display, "value": to_json(shown)}
+    if shown.count not in (0, total):
+        changes[bound] = {"value": float(Fraction(shown.count, total)), "display": display}
+    return changes
 
 
 def _region(fact_class: FactClass, fact: Any, vocabulary: Any) -> dict[str, Any]:

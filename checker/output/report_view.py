@@ -295,7 +295,7 @@ def _criterion(criterion: dict, result: dict) -> dict:
 
 def _way_up(question: dict, result: dict, numbers: dict) -> list[str]:
     """What would raise the verdict, as sentences (reports/way_up.lines.j2)."""
-    if not (question.get("to_raise") or question.get("not_raisable")):
+    if not question.get("to_raise"):
         return []
     lines = render_template(
         "way_up.lines.j2", q=question, r=result, h=result["headings"], numbers=numbers
