@@ -121,3 +121,31 @@ def result_value(result: dict, fact_id: str):
 @pytest.mark.parametrize("case", ALL_CASES, ids=lambda path: path.stem)
 def test_the_way_up_names_no_unreachable_combination(case):
     assert "ingen kombination" not in _md(case)
+
+
+def _internal_ids(rules) -> set[str]:
+    """Ids a user never reads: facts, criteria, recommendations, provisions and enum ids."""
+    ids = set(rules.facts) | set(rules.criteria) | set(rules.recommendations)
+    ids |= set(rules.provisions) | set(rules.fact_aliases)
+    ids |= {
+        value
+        for fact in rules.facts.values()
+        if fact.type == "enum"
+        for value in fact.values
+        if "_" in value
+    }
+    return ids
+
+
+@pytest.mark.parametrize("case", ALL_CASES, ids=lambda path: path.stem)
+def test_no_report_or_interview_guide_names_an_internal_id(rules, case):
+    from checker.interview import interview_file, render_interview
+
+    ids = _internal_ids(rules)
+    result = api.check(case, rules=rules)
+    guide = interview_file(case)
+    outputs = {fmt: api.render(result, fmt) for fmt in ("text", "md", "html")}
+    outputs |= {f"interview.{fmt}": render_interview(guide, fmt) for fmt in ("text", "md")}
+    for name, text in outputs.items():
+        named = set(re.findall(r"[\w.\-]+", text)) & ids
+        assert not named, f"{case.name} {name}: {sorted(named)}"
