@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -13,6 +14,8 @@ from checker.output.html import render_html
 from checker.output.pdf import render_pdf
 from checker.output.report_view import report_view
 
+_BLANK_LINES = re.compile(r"\n{3,}")
+
 
 def render_json(result: dict, colour: bool = False) -> str:
     return json.dumps(result, ensure_ascii=False, indent=2, sort_keys=False) + "\n"
@@ -22,7 +25,9 @@ def _template_renderer(name: str, autoescape: bool = False) -> Callable[[dict, b
     def render(result: dict, colour: bool = False) -> str:
         template = template_environment(autoescape).get_template(name)
         codes = ANSI if colour else {key: "" for key in ANSI}
-        return template.render(r=result, c=codes, h=result["headings"], v=report_view(result))
+        rendered = template.render(r=result, c=codes, h=result["headings"], v=report_view(result))
+        # The templates' sections each end in a blank line: never leave two in a row.
+        return _BLANK_LINES.sub("\n\n", rendered)
 
     return render
 

@@ -262,15 +262,16 @@ def _observations(question: dict, h: dict) -> list[dict]:
         if text in seen:
             continue
         seen.add(text)
-        sources = []
-        for fact in known:
-            if fact["källa"] and fact["källa"] not in sources:
-                sources.append(fact["källa"])
         quotes = [
             {"text": fact["iakttagelse"], "källa": fact["källa"]}
             for fact in known
             if fact.get("iakttagelse")
         ]
+        quoted = {quote["källa"] for quote in quotes}
+        sources = []
+        for fact in known:  # a quoted fact's källa stands with its quote
+            if fact["källa"] and fact["källa"] not in sources and fact["källa"] not in quoted:
+                sources.append(fact["källa"])
         observations.append({"text": text, "sources": sources, "quotes": quotes})
     return observations
 
