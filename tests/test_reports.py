@@ -338,6 +338,11 @@ def test_docx_converts_cleanly_with_libreoffice(tmp_path):
     document = pdfium.PdfDocument(str(converted))
     text = "".join(document[i].get_textpage().get_text_range() for i in range(len(document)))
     assert len(document) >= 2 and result()["headings"]["sammanfattning"] in text
+    # the footer's page fields, filled in: none on the front page, "Sida 2 av N" on page 2
+    h = result()["headings"]
+    assert h["sida"] not in document[0].get_textpage().get_text_range()
+    second = document[1].get_textpage().get_text_range()
+    assert second.rstrip().endswith(f"{h['sida']} 2 {h['av']} {len(document)}")
 
 
 # --- PDF ------------------------------------------------------------------------------
