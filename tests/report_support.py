@@ -94,8 +94,11 @@ def _shown(lines: list[str], headings: list[tuple[int, str]]) -> dict:
     text = _plain(" ".join(lines))
     return {
         "headings": headings,
+        # (a PDF's text puts spaces around a chip's padding: "Nej – Ja , beror på")
         "verdicts": [
-            _plain(line.split(":", 1)[1]) for line in lines if line.startswith("Bedömning: ")
+            re.sub(r"\s*–\s*", "–", re.sub(r"\s+,", ",", _plain(line.split(":", 1)[1])))
+            for line in lines
+            if line.startswith("Bedömning: ")
         ],
         "recommendations": [
             (int(number), _plain(body)) for number, body in _RECOMMENDATION.findall(text)

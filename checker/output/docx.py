@@ -501,7 +501,7 @@ def _outline_level(paragraph, level: int) -> None:
 def _grade_run(paragraph, grade: dict) -> None:
     from docx.shared import RGBColor
 
-    run = paragraph.add_run(f" {grade['label']} " if grade["colour"] else grade["label"])
+    run = paragraph.add_run(grade["label"])
     run.bold = True
     if grade["colour"]:
         run.font.color.rgb = RGBColor(0xFF, 0xFF, 0xFF)
