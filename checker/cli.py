@@ -549,6 +549,44 @@ def interview(
 
 
 @main.command()
+@click.argument("case", type=click.Path(path_type=Path))
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "md", "json"]),
+    help="Output format (default text, or inferred from -o's suffix).",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write to this file (atomically) instead of the terminal.",
+)
+@_RULES_OPTION
+@_OVERLAY_OPTION
+def documents(
+    case: Path,
+    output_format: str | None,
+    output: Path | None,
+    rules_dir: Path | None,
+    overlay: Path | None,
+) -> None:
+    """The documents to request for CASE: every document its unknown facts are
+    established by, each once, with what it should show."""
+    from checker.interview import FORMATS, documents_file, render_documents
+    from checker.output.formats import format_for
+
+    chosen = format_for(output_format, str(output) if output else None)
+    if chosen not in FORMATS:
+        raise GranskaError(f"document lists are {', '.join(FORMATS)}, not {chosen}")
+    text = render_documents(documents_file(case, rules_dir, overlay), chosen)
+    if output is not None:
+        write_file(output, text)
+    else:
+        click.echo(text, nl=False)
+
+
+@main.command()
 @click.argument("case", type=click.Path(dir_okay=False, path_type=Path))
 @click.argument("answers", type=click.Path(dir_okay=False, path_type=Path))
 @click.option(

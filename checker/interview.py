@@ -14,6 +14,7 @@ from typing import Any
 
 from checker.bounds.analysis import QUESTION, Analysis, FactEffect
 from checker.bounds.raising import describe_change
+from checker.casefiles.fact_order import audit_facts
 from checker.evaluation.evaluate import (
     case_header,
     context_of,
@@ -22,15 +23,18 @@ from checker.evaluation.evaluate import (
     parameters_for,
     render_text,
 )
+from checker.language.values import format_value
 from checker.loading.cases import load_case
 from checker.loading.rules import load_rules
-from checker.model import Case, RuleBase
+from checker.model import Audit, Case, RuleBase
 from checker.output.environment import render_template
 from checker.output.formats import render_json
 
 SCHEMA_VERSION = 1
 FORMATS = ("text", "md", "json")
 DECIDES, CAN_DECIDE, MOVES = "avgör", "kan_avgöra", "kan_flytta"
+# How an option's interval is read: the vocabulary heading for each kind of bound.
+_BOUND_WORDS = (("at_least", "minst"), ("above", "over"), ("at_most", "hogst"), ("below", "under"))
 
 
 def interview(rules: RuleBase, case: Case) -> dict:
@@ -65,21 +69,18 @@ def interview(rules: RuleBase, case: Case) -> dict:
     ]
     for number, entry in enumerate(entries, start=1):
         entry["rank"] = number
-    recipients = list(dict.fromkeys(entry["recipient"] for entry in entries))
+    groups = _groups(rules, audit, entries)
     return {
         "schema_version": SCHEMA_VERSION,
         **case_header(case),
         "audit": {"id": audit.id, "title": audit.title},
         "questions": questions,
         "facts": entries,
-        "by_recipient": [
-            {
-                "recipient": recipient,
-                "label": rules.vocabulary.recipients[recipient],
-                "facts": [e["fact"] for e in entries if e["recipient"] == recipient],
-            }
-            for recipient in recipients
-        ],
+        "by_recipient": groups["interviews"],
+        "documents": document_requests(rules, case)["documents"],
+        "file_review": groups["file_review"],
+        "from_documents": groups["documents"],
+        "to_verify": _to_verify(rules, audit, case),
         "not_affecting": [
             {"fact": fact_id, "title": rules.facts[fact_id].title}
             for fact_id in asked
@@ -91,6 +92,121 @@ def interview(rules: RuleBase, case: Case) -> dict:
         ),
         "headings": dict(rules.vocabulary.headings),
     }
+
+
+def _groups(rules: RuleBase, audit: Audit, entries: list[dict[str, Any]]) -> dict[str, Any]:
+    """The guide's parts: interview questions per function, file review, documents.
+
+    Within a part the facts keep the audit's order; they are numbered 1, 2, 3 … through
+    the whole guide, in the order the document prints them.
+    """
+    order = {fact_id: index for index, fact_id in enumerate(audit_facts(rules, audit))}
+    by_kind: dict[str, list[dict[str, Any]]] = {}
+    for entry in sorted(entries, key=lambda entry: order.get(entry["fact"], len(order))):
+        by_kind.setdefault(entry["established_by"], []).append(entry)
+    interviews = [
+        {
+            "recipient": recipient,
+            "label": label,
+            "facts": [
+                entry["fact"]
+                for entry in by_kind.get("intervju", [])
+                if entry["recipient"] == recipient
+            ],
+        }
+        for recipient, label in rules.vocabulary.recipients.items()
+    ]
+    interviews = [group for group in interviews if group["facts"]]
+    file_review = [entry["fact"] for entry in by_kind.get("aktgranskning", [])]
+    from_documents = [
+        entry["fact"] for kind in ("dokument", "statistik") for entry in by_kind.get(kind, [])
+    ]
+    numbered = [fact for group in interviews for fact in group["facts"]]
+    numbered += file_review + from_documents
+    number_of = {fact_id: number for number, fact_id in enumerate(numbered, start=1)}
+    for entry in entries:
+        entry["number"] = number_of[entry["fact"]]
+    return {"interviews": interviews, "file_review": file_review, "documents": from_documents}
+
+
+def _to_verify(rules: RuleBase, audit: Audit, case: Case) -> list[dict[str, Any]]:
+    """Known facts that rest only on an interview or the kommun's own statement."""
+    documentary = set(rules.vocabulary.documentary_underlag)
+    found = []
+    for fact_id in audit_facts(rules, audit):
+        stated = case.facts.get(fact_id)
+        if stated is None or not stated.known or stated.underlag in documentary:
+            continue
+        fact = rules.facts[fact_id]
+        found.append(
+            {
+                "fact": fact_id,
+                "title": fact.title,
+                "value": format_value(stated.value, fact, rules.vocabulary),
+                "källa": stated.källa,
+                "underlag": stated.underlag,
+                "documents": [rules.vocabulary.documents[d] for d in fact.documents],
+            }
+        )
+    return found
+
+
+def document_requests(rules: RuleBase, case: Case) -> dict:
+    """The documents to request: those the case's open facts are established by.
+
+    A fact is open when the case does not state it and its question is relevant given what
+    is known. Each document is listed once, in the vocabulary's order, with the facts it
+    would establish.
+    """
+    audit = rules.audits[case.audit]
+    known, context = known_facts(case), context_of(case)
+    open_facts = [
+        fact_id
+        for fact_id in audit_facts(rules, audit)
+        if fact_id not in known and is_relevant(rules, fact_id, known, context)
+    ]
+    wanted: dict[str, list[str]] = {}
+    for fact_id in open_facts:
+        for document in rules.facts[fact_id].documents:
+            wanted.setdefault(document, []).append(fact_id)
+    documents = [
+        {
+            "document": document,
+            "name": name,
+            "facts": [
+                {"fact": fact_id, "title": rules.facts[fact_id].title}
+                for fact_id in wanted[document]
+            ],
+        }
+        for document, name in rules.vocabulary.documents.items()
+        if document in wanted
+    ]
+    return {
+        "schema_version": SCHEMA_VERSION,
+        **case_header(case),
+        "audit": {"id": audit.id, "title": audit.title},
+        "documents": documents,
+        "rules_version": rules.version,
+        "disclaimer": render_text(
+            rules.vocabulary.disclaimer, version=rules.version, audit=audit.title
+        ),
+        "headings": dict(rules.vocabulary.headings),
+    }
+
+
+def render_documents(requests: dict, output_format: str) -> str:
+    """The document request list as text, Markdown or JSON."""
+    if output_format == "json":
+        return render_json(requests)
+    return render_template(f"documents.{output_format}.j2", d=requests, h=requests["headings"])
+
+
+def documents_file(
+    case_path: Path, rules_dir: Path | None = None, overlay: Path | None = None
+) -> dict:
+    """Load the rules and a case file, and list the documents to request for it."""
+    rules = load_rules(rules_dir, overlay)
+    return document_requests(rules, load_case(case_path, rules))
 
 
 def _matters(effect: FactEffect) -> bool:
@@ -135,10 +251,46 @@ def _entry(analysis: Analysis, effect: FactEffect, labels: dict[str, str]) -> di
         "help": fact.help,
         "recipient": fact.recipient,
         "recipient_label": rules.vocabulary.recipients[fact.recipient],
+        "established_by": fact.established_by,
+        "established_by_label": rules.vocabulary.established_by[fact.established_by],
+        "documents": [rules.vocabulary.documents[d] for d in fact.documents],
+        "options": _options(analysis, effect, labels),
         "why": why,
         "criteria": list(effect.criteria),
         "criteria_titles": [rules.criteria[c].title for c in effect.criteria],
     }
+
+
+def _options(
+    analysis: Analysis, effect: FactEffect, labels: dict[str, str]
+) -> list[dict[str, Any]]:
+    """The answers to tick, one per class of the fact, with what each does to each question."""
+    grades = analysis.grades
+    words = analysis.rules.vocabulary.headings
+    classes = analysis.problem.domains[effect.fact].classes
+    options = []
+    for index in range(len(classes)):
+        change = describe_change(analysis, effect.fact, index)
+        bounds = [
+            f"{words[word]} {change[name]['display']}"
+            for name, word in _BOUND_WORDS
+            if name in change
+        ]
+        options.append(
+            {
+                **change,
+                "label": f" {words['och']} ".join(bounds) if bounds else change["display"],
+                "effects": [
+                    {
+                        "question": item.question,
+                        "lowest_label": labels[grades[item.outcomes[index][0]]],
+                        "highest_label": labels[grades[item.outcomes[index][1]]],
+                    }
+                    for item in effect.questions
+                ],
+            }
+        )
+    return options
 
 
 def render_interview(guide: dict, output_format: str) -> str:

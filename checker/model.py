@@ -80,6 +80,8 @@ class Fact:
     help: str
     area: str
     recipient: str
+    established_by: str  # dokument, intervju, aktgranskning or statistik
+    documents: tuple[str, ...] = ()  # keys of the vocabulary's documents
     better: Any = None  # True/False, 'higher'/'lower', 'later'/'earlier', or enum order
     values: tuple[str, ...] = ()
     labels: tuple[tuple[str, str], ...] = ()  # (enum value, how it is shown)
@@ -215,7 +217,10 @@ class Vocabulary:
 
     status_labels: dict[str, str]
     underlag: tuple[str, ...]
+    documentary_underlag: tuple[str, ...]
     recipients: dict[str, str]
+    established_by: dict[str, str]
+    documents: dict[str, str]
     boolean_labels: dict[bool, str]
     unknown_label: str
     unknown_reasoning: str

@@ -21,6 +21,7 @@ def fact(kind: str, values: tuple[str, ...] = ()) -> Fact:
         help="",
         area="test",
         recipient="nämnd",
+        established_by="intervju",
         values=values,
     )
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -9,7 +10,7 @@ from bounds_oracle import SHIPPED, blank
 from click.testing import CliRunner
 
 from checker.cli import main
-from checker.interview import interview, render_interview
+from checker.interview import document_requests, interview, render_interview
 from checker.loading.cases import load_case
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -50,8 +51,15 @@ def test_an_empty_case_ranks_every_fact_with_question_reason_and_recipient(audit
         assert entry["question"] == fact.question
         assert entry["recipient_label"] == SHIPPED.vocabulary.recipients[fact.recipient]
         assert entry["why"] or entry["criteria"]
-    grouped = [fact for group in guide["by_recipient"] for fact in group["facts"]]
-    assert sorted(grouped) == sorted(entry["fact"] for entry in facts)
+    printed = [fact for group in guide["by_recipient"] for fact in group["facts"]]
+    printed += guide["file_review"] + guide["from_documents"]
+    assert sorted(printed) == sorted(entry["fact"] for entry in facts)
+    numbers = {entry["fact"]: entry["number"] for entry in facts}
+    assert [numbers[fact] for fact in printed] == list(range(1, len(printed) + 1))
+    for group in guide["by_recipient"]:
+        assert all(SHIPPED.facts[f].established_by == "intervju" for f in group["facts"])
+    assert all(SHIPPED.facts[f].established_by == "aktgranskning" for f in guide["file_review"])
+    assert all(SHIPPED.facts[f].documents for f in guide["from_documents"])
 
 
 def test_a_fact_that_alone_decides_a_question_comes_first(tmp_path):
@@ -62,7 +70,8 @@ def test_a_fact_that_alone_decides_a_question_comes_first(tmp_path):
     assert first["why"][0]["kind"] == "avgör" and first["why"][0]["question"] == "RF3"
     text = render_interview(guide, "text")
     assert "avgör RF3 mellan Delvis och Ja" in text
-    assert "Fråga till: arbetsmarknadsenheten" in text
+    documents = text.split(SHIPPED.vocabulary.headings["dokument_del"])[1]
+    assert ". Rutin för uppföljning av ärenden anvisade" in documents
 
 
 def test_an_irrelevant_fact_is_not_asked(tmp_path):
@@ -88,9 +97,11 @@ def test_markdown_is_a_printable_guide_by_recipient(tmp_path):
     text = output.read_text(encoding="utf-8")
     assert text.startswith("# Intervjuguide: ")
     assert "förbedömning" in text and "Regelversion" in text
-    assert "## Fråga till arbetsmarknadsenheten" in text
-    assert "## Fråga till förvaltningsledningen" in text
-    assert text.count("**Svar:**") == len(interview(SHIPPED, load_case(path, SHIPPED))["facts"])
+    assert "## Fråga till enhetschef och förste socialsekreterare" in text
+    assert "## Att belägga med dokument" in text
+    assert text.count("**Anteckningar:**") == len(
+        interview(SHIPPED, load_case(path, SHIPPED))["facts"]
+    )
 
 
 def test_json_output_and_a_case_with_nothing_left_to_ask():
@@ -106,3 +117,46 @@ def test_json_output_and_a_case_with_nothing_left_to_ask():
 def test_interview_refuses_a_document_format(tmp_path):
     outcome = CliRunner().invoke(main, ["interview", str(HEBY), "-o", str(tmp_path / "guide.pdf")])
     assert outcome.exit_code == 2 and "interview guides are" in outcome.output
+
+
+def _heby_without_facts(tmp_path: Path) -> Path:
+    """Heby's case header with no facts stated: what an auditor starts from."""
+    text = HEBY.read_text(encoding="utf-8")
+    empty = tmp_path / "heby-tom.yaml"
+    empty.write_text(text[: text.index("\nfacts:")] + "\nfacts: {}\n", encoding="utf-8")
+    return empty
+
+
+def test_the_document_list_of_an_empty_case_names_every_kind_of_document(tmp_path):
+    outcome = CliRunner().invoke(
+        main, ["documents", str(_heby_without_facts(tmp_path)), "--format", "json"]
+    )
+    assert outcome.exit_code == 0, outcome.output
+    documents = json.loads(outcome.output)["documents"]
+    names = [document["name"] for document in documents]
+    assert len(set(names)) == len(names) >= 12
+    assert names == [n for n in SHIPPED.vocabulary.documents.values() if n in names]
+    full = document_requests(SHIPPED, load_case(HEBY, SHIPPED))["documents"]
+    assert 0 < len(full) < len(documents)
+
+
+def test_the_document_list_says_what_each_document_should_show(tmp_path):
+    outcome = CliRunner().invoke(main, ["documents", str(_heby_without_facts(tmp_path))])
+    assert outcome.exit_code == 0, outcome.output
+    assert "1. Nämndernas reglementen" in outcome.output
+    assert "- riktlinjer för ekonomiskt bistånd" in outcome.output
+    assert "riktlinjer.finns" not in outcome.output
+    markdown = tmp_path / "dokument.md"
+    outcome = CliRunner().invoke(main, ["documents", str(HEBY), "-o", str(markdown)])
+    assert outcome.exit_code == 0 and markdown.read_text().startswith("# Dokumentförteckning: ")
+
+
+def test_facts_resting_on_an_interview_are_listed_to_verify():
+    guide = interview(SHIPPED, load_case(HEBY, SHIPPED))
+    case = load_case(HEBY, SHIPPED)
+    listed = {entry["fact"] for entry in guide["to_verify"]}
+    assert listed and all(
+        case.facts[fact].underlag not in SHIPPED.vocabulary.documentary_underlag for fact in listed
+    )
+    assert "samverkan.forum" in listed  # stated from interviews in Heby's case
+    assert SHIPPED.vocabulary.headings["att_verifiera"] in render_interview(guide, "md")

@@ -194,7 +194,9 @@ def test_numbers_accept_a_decimal_comma_and_refuse_out_of_range(tmp_path, rules)
     from checker.model import Fact
     from checker.web.form import inputs_from_case, read_inputs
 
-    fact = Fact("prov.andel", "percent", "andel", "Hur stor andel?", "", "prov", "nämnd")
+    fact = Fact(
+        "prov.andel", "percent", "andel", "Hur stor andel?", "", "prov", "nämnd", "intervju"
+    )
     count = next(f for f in rules.facts.values() if f.type == "count")
     inputs = {**inputs_from_case(fact, None), "value": "36,2 %"}
     assert read_inputs(fact, inputs, ())[0].value == 36.2

@@ -150,7 +150,10 @@ def load_vocabulary(path: Path) -> Vocabulary:
         required=(
             "status_labels",
             "underlag",
+            "documentary_underlag",
             "recipients",
+            "established_by",
+            "documents",
             "boolean_labels",
             "unknown_label",
             "unknown_reasoning",
@@ -169,7 +172,12 @@ def load_vocabulary(path: Path) -> Vocabulary:
     return Vocabulary(
         status_labels={key: node.text() for key, node in labels.items()},
         underlag=underlag,
+        documentary_underlag=tuple(
+            node.choice(underlag) for node in fields["documentary_underlag"].sequence()
+        ),
         recipients={key: node.text() for key, node in fields["recipients"].items()},
+        established_by={key: node.text() for key, node in fields["established_by"].items()},
+        documents={key: node.text() for key, node in fields["documents"].items()},
         boolean_labels={True: booleans["ja"].text(), False: booleans["nej"].text()},
         unknown_label=fields["unknown_label"].text(),
         unknown_reasoning=_template(fields["unknown_reasoning"]),
@@ -266,6 +274,8 @@ _FACT_KEYS = (
     "question",
     "help",
     "recipient",
+    "established_by",
+    "documents",
     "better",
     "values",
     "labels",
@@ -303,7 +313,10 @@ def load_fact_files(directory: Path, vocabulary: Vocabulary):
 
 
 def _fact(fact_id: str, area: str, node: Node, vocabulary: Vocabulary) -> Fact:
-    fields = node.mapping(required=("type", "title", "question", "recipient"), optional=_FACT_KEYS)
+    fields = node.mapping(
+        required=("type", "title", "question", "recipient", "established_by"),
+        optional=_FACT_KEYS,
+    )
     kind = fields["type"].choice(tuple(facttypes.FACT_TYPES))
     fact_type = facttypes.FACT_TYPES[kind]
     values: tuple[str, ...] = ()
@@ -334,6 +347,12 @@ def _fact(fact_id: str, area: str, node: Node, vocabulary: Vocabulary) -> Fact:
         help=fields["help"].text() if "help" in fields else "",
         area=area,
         recipient=fields["recipient"].choice(tuple(vocabulary.recipients)),
+        established_by=fields["established_by"].choice(tuple(vocabulary.established_by)),
+        documents=tuple(
+            item.choice(tuple(vocabulary.documents)) for item in fields["documents"].sequence()
+        )
+        if "documents" in fields
+        else (),
         better=better,
         values=values,
         labels=tuple(sorted(labels.items())),
