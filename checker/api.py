@@ -340,14 +340,18 @@ def run_interview(
     output: Path | None = None,
     rules_dir: Path | None = None,
     overlay: Path | None = None,
+    to_terminal: bool = False,
 ) -> tuple[Output, int]:
-    """`granska interview`: the interview guide of one case."""
+    """`granska interview`: the interview guide of one case, as text or a printable
+    document. `to_terminal`: standard output is a terminal (no binary format)."""
     from checker.interview import FORMATS, interview_file, render_interview
-    from checker.output.formats import format_for
+    from checker.output.formats import BINARY_FORMATS, format_for
 
     chosen = format_for(output_format, str(output) if output else None)
     if chosen not in FORMATS:
         raise GranskaError(f"interview guides are {', '.join(FORMATS)}, not {chosen}")
+    if chosen in BINARY_FORMATS and output is None and to_terminal:
+        raise GranskaError(f"--format {chosen} is a binary file; give -o FILE.{chosen}")
     text = render_interview(interview_file(case, rules_dir, overlay), chosen)
     return _shown_or_written(text, output), 0
 

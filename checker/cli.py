@@ -525,7 +525,7 @@ def serve(
 @click.option(
     "--format",
     "output_format",
-    type=click.Choice(["text", "md", "json"]),
+    type=click.Choice(["text", "md", "json", "html", "docx", "pdf"]),
     help="Output format (default text, or inferred from -o's suffix).",
 )
 @click.option(
@@ -544,8 +544,13 @@ def interview(
     overlay: Path | None,
 ) -> None:
     """An interview guide for CASE: its unknown facts, those that can decide a verdict
-    first, each with the question to ask, why it matters and whom to ask."""
-    _show(*api.run_interview(case, output_format, output, rules_dir, overlay))
+    first, as open questions per function, the documents to request, and what to verify
+    (text, md, json, or a printable html, docx or pdf)."""
+    _show(
+        *api.run_interview(
+            case, output_format, output, rules_dir, overlay, to_terminal=sys.stdout.isatty()
+        )
+    )
 
 
 @main.command()
@@ -573,12 +578,12 @@ def documents(
 ) -> None:
     """The documents to request for CASE: every document its unknown facts are
     established by, each once, with what it should show."""
-    from checker.interview import FORMATS, documents_file, render_documents
+    from checker.interview import DOCUMENT_FORMATS, documents_file, render_documents
     from checker.output.formats import format_for
 
     chosen = format_for(output_format, str(output) if output else None)
-    if chosen not in FORMATS:
-        raise GranskaError(f"document lists are {', '.join(FORMATS)}, not {chosen}")
+    if chosen not in DOCUMENT_FORMATS:
+        raise GranskaError(f"document lists are {', '.join(DOCUMENT_FORMATS)}, not {chosen}")
     text = render_documents(documents_file(case, rules_dir, overlay), chosen)
     if output is not None:
         write_file(output, text)

@@ -27,11 +27,14 @@ from checker.language.values import format_value
 from checker.loading.cases import load_case
 from checker.loading.rules import load_rules
 from checker.model import Audit, Case, RuleBase
-from checker.output.environment import render_template
+from checker.output.environment import render_template, template_environment
 from checker.output.formats import render_json
+from checker.output.guide_docx import render_guide_docx
+from checker.output.pdf import html_to_pdf
 
 SCHEMA_VERSION = 1
-FORMATS = ("text", "md", "json")
+FORMATS = ("text", "md", "json", "html", "docx", "pdf")
+DOCUMENT_FORMATS = ("text", "md", "json")
 DECIDES, CAN_DECIDE, MOVES = "avgör", "kan_avgöra", "kan_flytta"
 # How an option's interval is read: the vocabulary heading for each kind of bound.
 _BOUND_WORDS = (("at_least", "minst"), ("above", "over"), ("at_most", "hogst"), ("below", "under"))
@@ -293,10 +296,19 @@ def _options(
     return options
 
 
-def render_interview(guide: dict, output_format: str) -> str:
-    """The guide as text, Markdown (a printable guide by recipient) or JSON."""
+def render_interview(guide: dict, output_format: str) -> str | bytes:
+    """The guide as text, Markdown, JSON, or a printable HTML, DOCX or PDF document."""
     if output_format == "json":
         return render_json(guide)
+    if output_format == "docx":
+        return render_guide_docx(guide)
+    if output_format in ("html", "pdf"):
+        page = (
+            template_environment(autoescape=True)
+            .get_template("interview.html.j2")
+            .render(g=guide, h=guide["headings"])
+        )
+        return page if output_format == "html" else html_to_pdf(page)
     return render_template(f"interview.{output_format}.j2", g=guide, h=guide["headings"])
 
 

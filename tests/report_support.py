@@ -160,3 +160,15 @@ def shown_in_pdf(data: bytes) -> dict:
     # The PDF's bookmarks are its headings; level 0 is the report's title.
     headings = [(item.level, item.get_title()) for item in document.get_toc() if item.level > 0]
     return _shown(lines, headings)
+
+
+def require_weasyprint() -> None:
+    """Skip a PDF test where WeasyPrint or Pango is missing, except under CI."""
+    import pytest
+
+    try:
+        import weasyprint  # noqa: F401
+    except (ImportError, OSError) as error:
+        if IN_CI:
+            raise
+        pytest.skip(f"WeasyPrint or its Pango library is missing: {error}")

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from bounds_oracle import SHIPPED, blank
 from click.testing import CliRunner
+from report_support import require_weasyprint
 
 from checker.cli import main
 from checker.interview import document_requests, interview, render_interview
@@ -114,9 +115,72 @@ def test_json_output_and_a_case_with_nothing_left_to_ask():
     assert outcome.exit_code == 0 and SHIPPED.vocabulary.headings["inga_okanda"] in outcome.output
 
 
-def test_interview_refuses_a_document_format(tmp_path):
-    outcome = CliRunner().invoke(main, ["interview", str(HEBY), "-o", str(tmp_path / "guide.pdf")])
-    assert outcome.exit_code == 2 and "interview guides are" in outcome.output
+def test_the_document_list_refuses_a_page_format(tmp_path):
+    outcome = CliRunner().invoke(main, ["documents", str(HEBY), "-o", str(tmp_path / "list.pdf")])
+    assert outcome.exit_code == 2 and "document lists are" in outcome.output
+
+
+def _half_of_heby(tmp_path: Path) -> Path:
+    """Heby's case with every other fact left out, as an auditor gets it before interviews."""
+    stated = [
+        line.strip().rstrip(":")
+        for line in HEBY.read_text(encoding="utf-8").splitlines()
+        if line.startswith("  ") and not line.startswith("   ") and line.strip().endswith(":")
+    ]
+    return _without(HEBY, tuple(stated[1::2]), tmp_path)
+
+
+def _paragraph_texts(path: Path) -> list[str]:
+    import docx
+
+    document = docx.Document(str(path))
+    cells = [cell.text for table in document.tables for row in table.rows for cell in row.cells]
+    return cells + [paragraph.text for paragraph in document.paragraphs]
+
+
+def test_the_guide_as_a_word_document(tmp_path):
+    case = _half_of_heby(tmp_path)
+    output = tmp_path / "guide.docx"
+    outcome = CliRunner().invoke(main, ["interview", str(case), "-o", str(output)])
+    assert outcome.exit_code == 0, outcome.output
+    texts = _paragraph_texts(output)
+    h = SHIPPED.vocabulary.headings
+    for field in (h["kommun"], h["intervjuad_funktion"], h["intervjudatum"], h["intervjuare"]):
+        assert field in texts
+    assert "Heby kommun" in texts
+    guide = interview(SHIPPED, load_case(case, SHIPPED))
+    groups = [f"{h['fraga_till']} {group['label']}" for group in guide["by_recipient"]]
+    assert groups and all(group in texts for group in groups)
+    numbered = [text for text in texts if text[:1].isdigit() and ". " in text[:5]]
+    assert numbered[0].startswith("1. ")
+    assert any(text.startswith("☐ ") for text in texts)
+    assert h["att_verifiera"] in texts
+    assert not any("riktlinjer.finns" in text for text in texts)
+
+
+def test_every_format_of_the_guide_carries_the_same_questions(tmp_path):
+    case = _half_of_heby(tmp_path)
+    guide = interview(SHIPPED, load_case(case, SHIPPED))
+    questions = [entry["question"] for entry in guide["facts"]]
+    markdown = render_interview(guide, "md")
+    text = " ".join(render_interview(guide, "text").split())
+    html = render_interview(guide, "html")
+    for question in questions:
+        assert question in markdown and " ".join(question.split()) in text
+        assert question.replace('"', "&#34;") in html or question in html
+    for heading in ("att_verifiera", "dokumentforteckning", "dokument_del"):
+        title = SHIPPED.vocabulary.headings[heading]
+        assert title in markdown and title in text and title in html
+    assert render_interview(guide, "docx") == render_interview(guide, "docx")
+
+
+def test_the_guide_as_a_pdf(tmp_path):
+    require_weasyprint()
+    pdfium = pytest.importorskip("pypdfium2")
+    guide = interview(SHIPPED, load_case(_half_of_heby(tmp_path), SHIPPED))
+    document = pdfium.PdfDocument(render_interview(guide, "pdf"))
+    text = "".join(page.get_textpage().get_text_range() for page in document)
+    assert SHIPPED.vocabulary.headings["intervjuguide"] in text and "☐" in text
 
 
 def _heby_without_facts(tmp_path: Path) -> Path:

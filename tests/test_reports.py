@@ -20,6 +20,7 @@ from report_support import (
     expected_labels,
     html_outline,
     parse_html,
+    require_weasyprint,
     result,
     seed_outline,
     text_of,
@@ -346,18 +347,9 @@ def test_docx_converts_cleanly_with_libreoffice(tmp_path):
 
 
 # --- PDF ------------------------------------------------------------------------------
-def _require_weasyprint() -> None:
-    try:
-        import weasyprint  # noqa: F401
-    except (ImportError, OSError) as error:
-        if IN_CI:
-            raise
-        pytest.skip(f"WeasyPrint or its Pango library is missing: {error}")
-
-
 @pytest.fixture(scope="module")
 def pdf_bytes() -> bytes:
-    _require_weasyprint()
+    require_weasyprint()
     return api.render(result(), "pdf")
 
 

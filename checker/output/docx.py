@@ -59,7 +59,7 @@ def render_docx(result: dict, colour: bool = False, template: Path | None = None
     builder.build()
     stream = io.BytesIO()
     builder.document.save(stream)
-    return _dated_package(stream.getvalue(), result["granskningsdatum"])
+    return dated_package(stream.getvalue(), result["granskningsdatum"])
 
 
 def _clear_body(document) -> None:
@@ -70,7 +70,7 @@ def _clear_body(document) -> None:
             body.remove(child)
 
 
-def _dated_package(package: bytes, day: str) -> bytes:
+def dated_package(package: bytes, day: str) -> bytes:
     """The package with every member dated `day`, so the same case gives the same bytes."""
     stamp = (*date.fromisoformat(day).timetuple()[:3], 0, 0, 0)
     output = io.BytesIO()

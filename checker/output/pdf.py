@@ -1,4 +1,4 @@
-"""The granskningsrapport as PDF: the HTML report laid out for A4 by WeasyPrint."""
+"""PDF documents: the HTML report, or another self-contained page, laid out for A4 by WeasyPrint."""
 
 from __future__ import annotations
 
@@ -7,8 +7,12 @@ from checker.output.html import render_html
 
 
 def render_pdf(result: dict, colour: bool = False) -> bytes:
-    """The HTML report printed to PDF; nothing is fetched from outside the page."""
+    """The HTML report printed to PDF."""
+    return html_to_pdf(render_html(result))
 
+
+def html_to_pdf(page: str) -> bytes:
+    """A self-contained HTML page laid out for A4; nothing is fetched from outside it."""
     try:
         import weasyprint
     except (ImportError, OSError) as error:
@@ -16,7 +20,7 @@ def render_pdf(result: dict, colour: bool = False) -> bytes:
             f"PDF output needs WeasyPrint and the Pango library ({error}); "
             "install them or choose --format html or docx"
         ) from None
-    document = weasyprint.HTML(string=render_html(result), url_fetcher=_refuse)
+    document = weasyprint.HTML(string=page, url_fetcher=_refuse)
     return document.write_pdf()
 
 
