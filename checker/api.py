@@ -16,6 +16,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from checker.casefiles.validation import unread_facts
 from checker.errors import GranskaError
 from checker.evaluation.evaluate import evaluate_case
 from checker.files.atomic import write_file
@@ -55,10 +56,18 @@ def check(
     audit: str | None = None,
     rules: RuleBase | None = None,
     overlay: Path | None = None,
+    warn: Callable[[GranskaError], None] | None = None,
 ) -> dict:
-    """Evaluate one case file (with a local overlay); the result is the JSON contract."""
+    """Evaluate one case file (with a local overlay); the result is the JSON contract.
+
+    `warn` receives what is wrong with the case without stopping it: stated facts that
+    no criterion of its audit reads.
+    """
     rules = rules or load_rules(rules_dir, overlay)
-    return evaluate_case(rules, load_case(case_path, rules, audit))
+    case = load_case(case_path, rules, audit)
+    for warning in unread_facts(rules, case) if warn is not None else ():
+        warn(warning)
+    return evaluate_case(rules, case)
 
 
 def render(
@@ -117,10 +126,11 @@ def run_check(
     chosen = format_for(output_format, str(output) if output else None)
     if chosen in BINARY_FORMATS and output is None and to_terminal:
         raise GranskaError(f"--format {chosen} is a binary file; give -o FILE.{chosen}")
-    result = check(case, rules_dir, audit, overlay=overlay)
+    warnings: list[GranskaError] = []
+    result = check(case, rules_dir, audit, overlay=overlay, warn=warnings.append)
     colour = (to_terminal and output is None) if colour is None else colour
     text = render(result, chosen, colour and chosen == "text", docx_template)
-    shown = _shown_or_written(text, output)
+    shown = _warnings(warnings) + _shown_or_written(text, output)
     return shown, 1 if fail_on is not None and fails(result, fail_on) else 0
 
 
@@ -332,6 +342,50 @@ def run_serve(
 
     serve(cases_dir, host, port, allow_remote, rules_dir, say, overlay, open_browser)
     return Output(), 0
+
+
+def run_documents(
+    case: Path,
+    output_format: str | None = None,
+    output: Path | None = None,
+    rules_dir: Path | None = None,
+    overlay: Path | None = None,
+) -> tuple[Output, int]:
+    """`granska documents`: the documents to request for one case."""
+    from checker.interview import DOCUMENT_FORMATS, documents_file, render_documents
+    from checker.output.formats import format_for
+
+    chosen = format_for(output_format, str(output) if output else None)
+    if chosen not in DOCUMENT_FORMATS:
+        raise GranskaError(f"document lists are {', '.join(DOCUMENT_FORMATS)}, not {chosen}")
+    text = render_documents(documents_file(case, rules_dir, overlay), chosen)
+    return _shown_or_written(text, output), 0
+
+
+def run_validate(
+    cases: list[Path],
+    audit: str | None = None,
+    rules_dir: Path | None = None,
+    overlay: Path | None = None,
+) -> tuple[Output, int]:
+    """`granska validate`: every error of each case file and warnings for facts its audit
+    does not read, without judging; 2 if any file has an error."""
+    from checker.casefiles.validation import validate_file
+    from checker.files.corpus import case_files
+
+    rules = load_rules(rules_dir, overlay)
+    shown, failed = Output(), False
+    for path in case_files(cases):
+        found = validate_file(path, rules, audit)
+        shown += err("".join(f"granska: error: {error}\n" for error in found.errors))
+        shown += _warnings(found.warnings)
+        shown += Output() if found.errors else out(f"{path}: ok\n")
+        failed = failed or bool(found.errors)
+    return shown, 2 if failed else 0
+
+
+def _warnings(warnings: list[GranskaError]) -> Output:
+    return err("".join(f"granska: warning: {warning}\n" for warning in warnings))
 
 
 def run_interview(

@@ -74,6 +74,7 @@ class _Group(click.Group):
             ctx.exit(error.exit_code)
 
 
+
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="granska")
 def main() -> None:
@@ -554,6 +555,20 @@ def interview(
 
 
 @main.command()
+@click.argument("cases", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--audit", help="Audit template id; must match each case's `audit`.")
+@_RULES_OPTION
+@_OVERLAY_OPTION
+def validate(
+    cases: tuple[Path, ...], audit: str | None, rules_dir: Path | None, overlay: Path | None
+) -> None:
+    """Check CASES (files or directories) without judging them: every error of each
+    file, and warnings for facts its audit template does not read. Exit 0 when no file
+    has an error, 2 otherwise."""
+    _show(*api.run_validate(list(cases), audit, rules_dir, overlay))
+
+
+@main.command()
 @click.argument("case", type=click.Path(path_type=Path))
 @click.option(
     "--format",
@@ -578,17 +593,7 @@ def documents(
 ) -> None:
     """The documents to request for CASE: every document its unknown facts are
     established by, each once, with what it should show."""
-    from checker.interview import DOCUMENT_FORMATS, documents_file, render_documents
-    from checker.output.formats import format_for
-
-    chosen = format_for(output_format, str(output) if output else None)
-    if chosen not in DOCUMENT_FORMATS:
-        raise GranskaError(f"document lists are {', '.join(DOCUMENT_FORMATS)}, not {chosen}")
-    text = render_documents(documents_file(case, rules_dir, overlay), chosen)
-    if output is not None:
-        write_file(output, text)
-    else:
-        click.echo(text, nl=False)
+    _show(*api.run_documents(case, output_format, output, rules_dir, overlay))
 
 
 @main.command()

@@ -23,7 +23,7 @@ from checker.evaluation.evaluate import (
     parameters_for,
     render_text,
 )
-from checker.language.values import format_value
+from checker.language.facttypes import format_value
 from checker.loading.cases import load_case
 from checker.loading.rules import load_rules
 from checker.model import Audit, Case, RuleBase

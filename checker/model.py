@@ -82,6 +82,7 @@ class Fact:
     recipient: str
     established_by: str  # dokument, intervju, aktgranskning or statistik
     documents: tuple[str, ...] = ()  # keys of the vocabulary's documents
+    planned: bool = False  # a date fact that may lie after the granskningsdatum
     better: Any = None  # True/False, 'higher'/'lower', 'later'/'earlier', or enum order
     values: tuple[str, ...] = ()
     labels: tuple[tuple[str, str], ...] = ()  # (enum value, how it is shown)

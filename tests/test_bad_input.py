@@ -27,6 +27,14 @@ CASES = {
     "unknown_role.yaml": (5, "did you mean 'socialnamnd'?"),
     "period_reversed.yaml": (2, "the period ends before it starts"),
     "wrong_type_json.json": (7, "mal.utfallsstatistik takes one of"),
+    "negative_count.yaml": (8, "a number of at least 0, got -5"),
+    "share_above_total.yaml": (8, "between 0 and a total above 0, got 12 av 9"),
+    "future_decision_date.yaml": (8, "2030-01-01, after the granskningsdatum 2022-12-22"),
+    "several_errors.yaml": (8, "a number of at least 0"),
+}
+# fixture -> (line, keyword): the case is judged, with a warning on standard error.
+WARNINGS = {
+    "fact_of_another_template.yaml": (8, "delegation.ordning_finns is read by no criterion"),
 }
 
 
@@ -46,7 +54,44 @@ def test_bad_case_gives_one_located_error(name):
 
 
 def test_every_fixture_is_listed():
-    assert sorted(p.name for p in BAD.iterdir()) == sorted(CASES)
+    assert sorted(p.name for p in BAD.iterdir()) == sorted([*CASES, *WARNINGS])
+
+
+@pytest.mark.parametrize("name", sorted(WARNINGS))
+def test_a_fact_the_template_does_not_read_is_a_warning(name):
+    line, keyword = WARNINGS[name]
+    for command in ("check", "validate"):
+        result = _run(command, str(BAD / name))
+        assert result.exit_code == 0, result.output
+        assert f"granska: warning: {BAD / name}:{line}:" in result.output
+        assert keyword in result.output
+
+
+def test_validate_reports_every_error_of_a_file_at_once():
+    result = _run("validate", str(BAD / "several_errors.yaml"))
+    assert result.exit_code == 2
+    errors = [line for line in result.output.splitlines() if line.startswith("granska: error:")]
+    assert [error.split(":")[3] for error in errors] == ["8", "9", "10"]
+    assert "a number of at least 0" in errors[0]
+    assert "after the granskningsdatum" in errors[1]
+    assert "rutiner.anvisning_intern is ja or nej" in errors[2]
+    assert "Traceback" not in result.output
+
+
+def test_validate_passes_good_cases_and_judges_none():
+    result = _run("validate", str(ROOT / "examples"), str(ROOT / "tests" / "cases"))
+    assert result.exit_code == 0, result.output
+    assert result.output.count(": ok") == len(
+        [p for d in ("examples", "tests/cases") for p in (ROOT / d).glob("*.yaml")]
+    )
+    assert "Delvis" not in result.output and "granska: error" not in result.output
+
+
+def test_validate_gives_every_bad_fixture_exit_2():
+    for name in CASES:
+        result = _run("validate", str(BAD / name))
+        assert result.exit_code == 2, (name, result.output)
+        assert "Traceback" not in result.output
 
 
 def test_missing_case_file():
@@ -104,3 +149,24 @@ def test_not_a_rules_directory(tmp_path):
     result = _run("rules", "--rules", str(tmp_path))
     assert result.exit_code == 2
     assert "not a rules directory" in result.output
+
+
+def test_a_planned_date_may_lie_after_the_granskningsdatum(tmp_path):
+    rules = _rules_copy(tmp_path)
+    facts = rules / "facts" / "riktlinjer.yaml"
+    text = facts.read_text(encoding="utf-8")
+    marker = "  riktlinjer.beslutsdatum:\n    type: date\n"
+    assert marker in text
+    facts.write_text(text.replace(marker, marker + "    planned: true\n"), encoding="utf-8")
+    case = str(BAD / "future_decision_date.yaml")
+    assert _run("validate", case, "--rules", str(rules)).exit_code == 0
+    assert _run("validate", case).exit_code == 2
+    (rules / "facts" / "riktlinjer.yaml").write_text(
+        text.replace(
+            "  riktlinjer.finns:\n    type: bool\n",
+            "  riktlinjer.finns:\n    type: bool\n    planned: true\n",
+        ),
+        encoding="utf-8",
+    )
+    result = _run("validate", case, "--rules", str(rules))
+    assert result.exit_code == 2 and "only date facts are `planned`" in result.output

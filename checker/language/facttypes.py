@@ -353,7 +353,8 @@ class NumberType(FactType):
             raise node.error(f"{fact.id} is {what}, got {describe(value)}")
         low, high = self.limits
         if (low is not None and value < low) or (high is not None and value > high):
-            raise node.error(f"{fact.id} is {self.range_noun} from {low} to {high}, got {value!r}")
+            bounds = f"from {low} to {high}" if high is not None else f"of at least {low}"
+            raise node.error(f"{fact.id} is {self.range_noun} {bounds}, got {value!r}")
         return value
 
     def typed(self, text: str, fact: Fact, file: str) -> Any:
@@ -477,8 +478,11 @@ class TextType(FactType):
 FACT_TYPES: dict[str, FactType] = {
     "bool": BoolType(),
     "enum": EnumType(),
-    "integer": NumberType("integer", whole=True, random_range=(0, 200)),
-    "number": NumberType("number"),
+    # The catalogue's numbers are counts, days and years: never negative.
+    "integer": NumberType(
+        "integer", whole=True, limits=(0, None), range_noun="a number", random_range=(0, 200)
+    ),
+    "number": NumberType("number", limits=(0, None), range_noun="a number"),
     "percent": NumberType("percent", limits=(0, 100), unit="\u00a0%", range_noun="a percentage"),
     "date": DateType(),
     "count": CountType(),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -126,7 +127,8 @@ def case_from_data(
         if name not in rules.parameters:
             raise node.error(f"unknown parameter {name!r}{suggest(name, rules.parameters)}")
         parameters[name] = _parameter_value(node, rules.parameters[name].value)
-    facts = _facts(fields["facts"], rules) if "facts" in fields else {}
+    granskningsdatum = fields["granskningsdatum"].date()
+    facts = _facts(fields["facts"], rules, granskningsdatum) if "facts" in fields else {}
     not_assessed = {}
     for criterion_id, node in fields["ej_granskat"].items() if "ej_granskat" in fields else ():
         resolved = _criterion_id(criterion_id, node, rules)
@@ -150,7 +152,7 @@ def case_from_data(
         fields["kommun"].text(),
         period_from,
         period_to,
-        fields["granskningsdatum"].date(),
+        granskningsdatum,
         tuple(namnder),
         audit_id,
         parameters,
@@ -277,7 +279,9 @@ def read_facts(node: Node, rules: RuleBase) -> dict[str, CaseFact]:
     return _facts(node, rules)
 
 
-def _facts(node: Node, rules: RuleBase) -> dict[str, CaseFact]:
+def _facts(
+    node: Node, rules: RuleBase, granskningsdatum: date | None = None
+) -> dict[str, CaseFact]:
     facts: dict[str, CaseFact] = {}
     for given_id, fact_node in node.items():
         fact_id = rules.fact_aliases.get(given_id, given_id)
@@ -301,6 +305,16 @@ def _facts(node: Node, rules: RuleBase) -> dict[str, CaseFact]:
                 entry["underlag"].choice(rules.vocabulary.underlag) if "underlag" in entry else ""
             )
         value = read_value(value_node, fact)
+        if (
+            granskningsdatum is not None
+            and isinstance(value, date)
+            and value > granskningsdatum
+            and not fact.planned
+        ):
+            raise value_node.error(
+                f"{fact_id} is {value.isoformat()}, after the granskningsdatum "
+                f"{granskningsdatum.isoformat()}: a fact can only state what has happened"
+            )
         facts[fact_id] = CaseFact(
             fact_id, value, källa, underlag, fact_node.line or 0, " ".join(iakttagelse.split())
         )

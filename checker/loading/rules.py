@@ -276,6 +276,7 @@ _FACT_KEYS = (
     "recipient",
     "established_by",
     "documents",
+    "planned",
     "better",
     "values",
     "labels",
@@ -353,6 +354,7 @@ def _fact(fact_id: str, area: str, node: Node, vocabulary: Vocabulary) -> Fact:
         )
         if "documents" in fields
         else (),
+        planned=_planned(fields.get("planned"), kind),
         better=better,
         values=values,
         labels=tuple(sorted(labels.items())),
@@ -360,6 +362,14 @@ def _fact(fact_id: str, area: str, node: Node, vocabulary: Vocabulary) -> Fact:
         file=node.file,
         line=node.line or 0,
     )
+
+
+def _planned(node: Node | None, kind: str) -> bool:
+    if node is None:
+        return False
+    if kind != "date":
+        raise node.error("only date facts are `planned`")
+    return node.boolean()
 
 
 # --- criteria -----------------------------------------------------------------------
