@@ -18,6 +18,11 @@ IMPROVED = {
     "rutiner.malgruppskriterier": {"värde": "ja", "underlag": "styrdokument"},
     "riktlinjer.beslutsdatum": "2023-03-01",
 }
+# A year later: the period and granskningsdatum of the improved case.
+LATER = {
+    "granskningsperiod": {"från": "2023-01-01", "till": "2023-12-31"},
+    "granskningsdatum": "2023-12-20",
+}
 
 
 def _run(*args):
@@ -35,13 +40,7 @@ def _heby(tmp_path: Path, name: str, facts: dict, **fields) -> Path:
 
 
 def test_compare_cases_lists_moves_facts_and_answered_recommendations(tmp_path):
-    later = _heby(
-        tmp_path,
-        "heby-2023.yaml",
-        IMPROVED,
-        granskningsperiod={"från": "2023-01-01", "till": "2023-12-31"},
-        granskningsdatum="2023-12-20",
-    )
+    later = _heby(tmp_path, "heby-2023.yaml", IMPROVED, **LATER)
     result = _run("compare", HEBY, later, "--format", "json")
     assert result.exit_code == 0, result.output
     data = json.loads(result.output)
@@ -67,7 +66,7 @@ def test_compare_cases_lists_moves_facts_and_answered_recommendations(tmp_path):
 
 
 def test_a_saved_result_compares_like_its_case(tmp_path):
-    later = _heby(tmp_path, "later.yaml", IMPROVED)
+    later = _heby(tmp_path, "later.yaml", IMPROVED, **LATER)
     saved = tmp_path / "heby.json"
     assert _run("check", HEBY, "-o", saved).exit_code == 0
     from_cases = _run("compare", HEBY, later, "--format", "json").output
@@ -80,7 +79,7 @@ def test_a_saved_result_compares_like_its_case(tmp_path):
 
 
 def test_text_and_markdown(tmp_path):
-    later = _heby(tmp_path, "later.yaml", IMPROVED)
+    later = _heby(tmp_path, "later.yaml", IMPROVED, **LATER)
     text = _run("compare", HEBY, later).output
     assert "Jämförelse för Heby kommun" in text
     assert "rutiner för anvisning" in text.lower()
