@@ -417,11 +417,13 @@ def run_merge(
     overwrite: bool = False,
     rules_dir: Path | None = None,
     overlay: Path | None = None,
+    as_findings: bool = False,
 ) -> tuple[Output, int]:
-    """`granska merge`: the answers merged into the case, written to `output`."""
+    """`granska merge`: the answers merged into the case (as the auditors' findings beside
+    the kommun's statements, with `as_findings`), written to `output`."""
     from checker.casefiles.merge import merge
 
-    done = merge(load_rules(rules_dir, overlay), case, answers, output, overwrite)
+    done = merge(load_rules(rules_dir, overlay), case, answers, output, overwrite, as_findings)
     return err(
         f"{output}: {len(done.added)} facts added, {len(done.changed)} changed, "
         f"{len(done.unchanged)} already stated\n"

@@ -609,6 +609,11 @@ def documents(
 @click.option(
     "--overwrite", is_flag=True, help="Let answers replace facts the case states otherwise."
 )
+@click.option(
+    "--finding",
+    is_flag=True,
+    help="The answers are the auditors' findings: keep the kommun's statements beside them.",
+)
 @_RULES_OPTION
 @_OVERLAY_OPTION
 def merge(
@@ -616,9 +621,12 @@ def merge(
     answers: Path,
     output: Path,
     overwrite: bool,
+    finding: bool,
     rules_dir: Path | None,
     overlay: Path | None,
 ) -> None:
     """Merge ANSWERS (fact: value, or {värde, källa, underlag}) into CASE, keeping its
-    comments and order; a contradicting answer is refused unless --overwrite."""
-    _show(*api.run_merge(case, answers, output, overwrite, rules_dir, overlay))
+    comments and order; a contradicting answer is refused unless --overwrite. With
+    --finding the answers are the auditors' findings, written beside the kommun's
+    statements (under `granskning:`), which stay."""
+    _show(*api.run_merge(case, answers, output, overwrite, rules_dir, overlay, finding))

@@ -301,6 +301,15 @@ class RuleBase:
 
 
 @dataclass(frozen=True)
+class Claim:
+    """What the kommun stated about a fact, kept beside the auditor's finding."""
+
+    value: Any  # None when stated as unknown (vet ej)
+    källa: str = ""
+    underlag: str = ""
+
+
+@dataclass(frozen=True)
 class CaseFact:
     id: str
     value: Any  # None when stated as unknown (vet ej)
@@ -308,6 +317,7 @@ class CaseFact:
     underlag: str = ""
     line: int = 0
     iakttagelse: str = ""  # the kommun's or the auditor's own words, quoted by reports
+    claim: Claim | None = None  # the kommun's statement, where the auditor's finding differs
 
     @property
     def known(self) -> bool:

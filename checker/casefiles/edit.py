@@ -53,19 +53,35 @@ def _plain_value(value: Any) -> Any:
 
 
 def _entry(answer: CaseFact, flow: bool) -> Any:
-    if not answer.källa and not answer.underlag and not answer.iakttagelse:
+    if not answer.källa and not answer.underlag and not answer.iakttagelse and answer.claim is None:
         return _plain_value(answer.value)
     entry = CommentedMap()
-    entry["värde"] = _plain_value(answer.value)
-    if answer.källa:
-        entry["källa"] = DoubleQuotedScalarString(answer.källa)
-    if answer.underlag:
-        entry["underlag"] = answer.underlag
+    stated = answer.claim or answer
+    entry["värde"] = _plain_value(stated.value)
+    if stated.källa:
+        entry["källa"] = DoubleQuotedScalarString(stated.källa)
+    if stated.underlag:
+        entry["underlag"] = stated.underlag
     if answer.iakttagelse:
         entry["iakttagelse"] = DoubleQuotedScalarString(answer.iakttagelse)
+    if answer.claim is not None:
+        entry["granskning"] = _finding(answer, flow)
     if flow:
         entry.fa.set_flow_style()
     return entry
+
+
+def _finding(answer: CaseFact, flow: bool) -> CommentedMap:
+    """The auditor's finding of a fact, as the `granskning:` entry beside the claim."""
+    finding = CommentedMap()
+    finding["värde"] = _plain_value(answer.value)
+    if answer.källa:
+        finding["källa"] = DoubleQuotedScalarString(answer.källa)
+    if answer.underlag:
+        finding["underlag"] = answer.underlag
+    if flow:
+        finding.fa.set_flow_style()
+    return finding
 
 
 # Comment lines between two entries belong, for ruamel.yaml, to the end of the first
@@ -136,7 +152,18 @@ def _remove(mapping: CommentedMap, key: str) -> None:
 
 
 def _update_entry(entry: CommentedMap, answer: CaseFact) -> None:
-    """Change a `{värde: …, källa: …}` entry in place, so comments inside it stay."""
+    """Change a `{värde: …, källa: …}` entry in place, so comments inside it stay.
+
+    With a claim, the entry's own keys keep the kommun's statement and the answer goes
+    under `granskning:` as the auditor's finding.
+    """
+    if answer.claim is not None:
+        finding = _finding(answer, entry.fa.flow_style())
+        if "granskning" in entry:
+            _replace(entry, "granskning", finding)
+        else:
+            _append(entry, "granskning", finding)
+        return
     if "värde" in entry:
         _replace(entry, "värde", _plain_value(answer.value))
     else:
@@ -196,7 +223,7 @@ def set_facts(
             if fact_id in facts:
                 _remove(facts, fact_id)
         elif isinstance(facts.get(fact_id), CommentedMap) and (
-            answer.källa or answer.underlag or answer.iakttagelse
+            answer.källa or answer.underlag or answer.iakttagelse or answer.claim
         ):
             _update_entry(facts[fact_id], answer)
         elif fact_id in facts:

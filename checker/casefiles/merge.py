@@ -9,7 +9,7 @@ file is written atomically after it has been re-read and validated as a case.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from checker.casefiles.drafts import write_case
@@ -19,7 +19,7 @@ from checker.files.nodes import Node
 from checker.files.strict_yaml import load_yaml
 from checker.language.facttypes import case_text
 from checker.loading.cases import load_case, read_facts
-from checker.model import Case, CaseFact, RuleBase
+from checker.model import Case, CaseFact, Claim, RuleBase
 
 
 @dataclass(frozen=True)
@@ -46,26 +46,55 @@ def _merged(current: CaseFact | None, answer: CaseFact) -> CaseFact:
     repeats without giving them."""
     if current is None or current.value != answer.value:
         return answer
-    return CaseFact(
-        answer.id,
-        answer.value,
-        answer.källa or current.källa,
-        answer.underlag or current.underlag,
-        current.line,
-        answer.iakttagelse or current.iakttagelse,
+    return replace(
+        answer,
+        källa=answer.källa or current.källa,
+        underlag=answer.underlag or current.underlag,
+        line=current.line,
+        iakttagelse=answer.iakttagelse or current.iakttagelse,
+    )
+
+
+def _as_finding(current: CaseFact | None, answer: CaseFact) -> CaseFact:
+    """The answer as the auditor's finding, beside the kommun's statement (kept as it was)."""
+    if current is None:
+        claim = Claim(None)
+    else:
+        claim = current.claim or Claim(current.value, current.källa, current.underlag)
+    return replace(
+        answer,
+        line=current.line if current else 0,
+        iakttagelse=answer.iakttagelse or (current.iakttagelse if current else ""),
+        claim=claim,
     )
 
 
 def merge(
-    rules: RuleBase, case_path: Path, answers_path: Path, output: Path, overwrite: bool = False
+    rules: RuleBase,
+    case_path: Path,
+    answers_path: Path,
+    output: Path,
+    overwrite: bool = False,
+    as_findings: bool = False,
 ) -> Merged:
-    """Merge the answers into the case and write the result to `output` (atomically)."""
+    """Merge the answers into the case and write the result to `output` (atomically).
+
+    With `as_findings` each answer is the auditor's finding: it goes beside the kommun's
+    statement, which stays; only an earlier, different finding is a conflict.
+    """
     case = load_case(case_path, rules)
     answers = read_facts(Node(load_yaml(answers_path), str(answers_path), 1, ""), rules)
+    if as_findings:
+        answers = {
+            fact_id: _as_finding(case.facts.get(fact_id), answer)
+            for fact_id, answer in answers.items()
+        }
     conflicts = [
         fact_id
         for fact_id, answer in answers.items()
-        if fact_id in case.facts and _conflicts(case.facts[fact_id], answer)
+        if fact_id in case.facts
+        and (case.facts[fact_id].claim is not None or not as_findings)
+        and _conflicts(case.facts[fact_id], answer)
     ]
     if conflicts and not overwrite:
         lines = [
@@ -84,10 +113,11 @@ def merge(
     for fact_id, answer in answers.items():
         merged = _merged(case.facts.get(fact_id), answer)
         current = case.facts.get(fact_id)
-        if current is None or (merged.value, merged.källa, merged.underlag) != (
+        if current is None or (merged.value, merged.källa, merged.underlag, merged.claim) != (
             current.value,
             current.källa,
             current.underlag,
+            current.claim,
         ):
             changes[fact_id] = merged
     text = Path(case_path).read_text(encoding="utf-8")

@@ -23,7 +23,9 @@ from checker.model import (
     NOT_ASSESSED,
     Audit,
     Case,
+    Claim,
     Criterion,
+    Fact,
     FollowUp,
     Question,
     RuleBase,
@@ -353,6 +355,7 @@ def _criterion_result(
                 "källa": stated.källa if stated else "",
                 "underlag": stated.underlag if stated else "",
                 "iakttagelse": stated.iakttagelse if stated else "",
+                "claim": _claim(stated.claim, fact, vocabulary) if stated else None,
             }
         )
     status = possible[0] if len(possible) == 1 else None
@@ -653,3 +656,15 @@ def _sources_cited(questions: list[dict]) -> list[dict]:
         seen.values(),
         key=lambda entry: (entry["kind"], entry["source"], reference_order(entry["ref"])),
     )
+
+
+def _claim(claim: Claim | None, fact: Fact, vocabulary: Vocabulary) -> dict | None:
+    """The kommun's own statement of a fact that the auditor's finding replaces."""
+    if claim is None:
+        return None
+    return {
+        "value": to_json(claim.value),
+        "display": format_value(claim.value, fact, vocabulary),
+        "källa": claim.källa,
+        "underlag": claim.underlag,
+    }

@@ -15,6 +15,8 @@ from checker.model import (
     Audit,
     Case,
     CaseFact,
+    Claim,
+    Fact,
     FollowedUp,
     Interview,
     Namnd,
@@ -273,6 +275,29 @@ def _parameter_value(node: Node, default: Any) -> Any:
     return node.value
 
 
+def _source_of(entry: dict[str, Node], rules: RuleBase) -> tuple[str, str]:
+    """The källa and underlag of a stated value (both optional)."""
+    källa = entry["källa"].text() if "källa" in entry else ""
+    underlag = entry["underlag"].choice(rules.vocabulary.underlag) if "underlag" in entry else ""
+    return källa, underlag
+
+
+def _read_stated(node: Node, fact: Fact, granskningsdatum: date | None) -> Any:
+    """A stated value of `fact`, which cannot lie after the granskningsdatum unless planned."""
+    value = read_value(node, fact)
+    if (
+        granskningsdatum is not None
+        and isinstance(value, date)
+        and value > granskningsdatum
+        and not fact.planned
+    ):
+        raise node.error(
+            f"{fact.id} is {value.isoformat()}, after the granskningsdatum "
+            f"{granskningsdatum.isoformat()}: a fact can only state what has happened"
+        )
+    return value
+
+
 def read_facts(node: Node, rules: RuleBase) -> dict[str, CaseFact]:
     """A mapping of fact: value (or {värde, källa, underlag, iakttagelse}) read as a case's
     `facts:`."""
@@ -296,26 +321,27 @@ def _facts(
         value_node = fact_node
         if isinstance(fact_node.value, dict):
             entry = fact_node.mapping(
-                required=("värde",), optional=("källa", "underlag", "iakttagelse")
+                required=("värde",), optional=("källa", "underlag", "iakttagelse", "granskning")
             )
             value_node = entry["värde"]
-            källa = entry["källa"].text() if "källa" in entry else ""
+            källa, underlag = _source_of(entry, rules)
             iakttagelse = entry["iakttagelse"].text() if "iakttagelse" in entry else ""
-            underlag = (
-                entry["underlag"].choice(rules.vocabulary.underlag) if "underlag" in entry else ""
+        value = _read_stated(value_node, fact, granskningsdatum)
+        claim = None
+        if isinstance(fact_node.value, dict) and "granskning" in entry:
+            finding = entry["granskning"].mapping(
+                required=("värde",), optional=("källa", "underlag")
             )
-        value = read_value(value_node, fact)
-        if (
-            granskningsdatum is not None
-            and isinstance(value, date)
-            and value > granskningsdatum
-            and not fact.planned
-        ):
-            raise value_node.error(
-                f"{fact_id} is {value.isoformat()}, after the granskningsdatum "
-                f"{granskningsdatum.isoformat()}: a fact can only state what has happened"
-            )
+            claim = Claim(value, källa, underlag)
+            value = _read_stated(finding["värde"], fact, granskningsdatum)
+            källa, underlag = _source_of(finding, rules)
         facts[fact_id] = CaseFact(
-            fact_id, value, källa, underlag, fact_node.line or 0, " ".join(iakttagelse.split())
+            fact_id,
+            value,
+            källa,
+            underlag,
+            fact_node.line or 0,
+            " ".join(iakttagelse.split()),
+            claim,
         )
     return facts

@@ -310,6 +310,8 @@ class _Builder:
                 paragraph.add_run(
                     f" ({_first_upper(self.h['kalla'])}: {'; '.join(observation['sources'])})"
                 ).italic = True
+            for claim in observation["claims"]:
+                self._paragraph(claim)
             for quote in observation["quotes"]:
                 paragraph = self._paragraph(f"”{quote['text']}”")
                 if quote["källa"]:

@@ -251,7 +251,8 @@ def _verdict(question: dict, grades: dict, h: dict) -> dict:
 def _observations(question: dict, h: dict) -> list[dict]:
     """What the underlag shows, as sentences: per assessed criterion the clause that
     restates its facts' values, with the källor of those facts; a fact's own
-    `iakttagelse`, where the case gives one, quoted with its källa."""
+    `iakttagelse`, where the case gives one, quoted with its källa; where the auditor's
+    finding differs from the kommun's statement, both."""
     seen: set[str] = set()
     observations = []
     for criterion in question["criteria"]:
@@ -272,8 +273,29 @@ def _observations(question: dict, h: dict) -> list[dict]:
         for fact in known:  # a quoted fact's källa stands with its quote
             if fact["källa"] and fact["källa"] not in sources and fact["källa"] not in quoted:
                 sources.append(fact["källa"])
-        observations.append({"text": text, "sources": sources, "quotes": quotes})
+        claims = [_claim_sentence(fact, h) for fact in known if _differs(fact)]
+        observations.append(
+            {"text": text, "sources": sources, "quotes": quotes, "claims": claims}
+        )
     return observations
+
+
+def _differs(fact: dict) -> bool:
+    """Whether the auditor's finding of a fact differs from the kommun's statement."""
+    return bool(fact.get("claim")) and fact["claim"]["value"] != fact["value"]
+
+
+def _claim_sentence(fact: dict, h: dict) -> str:
+    """The kommun's statement beside the auditor's finding, with the källa of each."""
+    claim = fact["claim"]
+
+    def cited(display: str, källa: str) -> str:
+        return f"{display} ({h['kalla']}: {källa})" if källa else display
+
+    return sentence(
+        f"{fact['title']}: {h['kommunens_uppgift']} {cited(claim['display'], claim['källa'])}; "
+        f"{h['granskningens_iakttagelse']} {cited(fact['display'], fact['källa'])}"
+    )
 
 
 def _criterion(criterion: dict, result: dict) -> dict:

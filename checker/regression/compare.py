@@ -157,6 +157,7 @@ def compare_results(old: dict, new: dict, old_name: str, new_name: str) -> dict:
             "remaining": [new_recs[key] for key in new_recs if key in old_recs],
             "new": [new_recs[key] for key in new_recs if key not in old_recs],
         },
+        "claims": _differing_claims(new),
         "overlays": list(
             {
                 result["overlay"]["version"]: result["overlay"]
@@ -166,6 +167,27 @@ def compare_results(old: dict, new: dict, old_name: str, new_name: str) -> dict:
         ),
         "disclaimer": new["disclaimer"],
     }
+
+
+def _differing_claims(result: dict) -> list[dict]:
+    """The facts where the auditor's finding differs from the kommun's own statement."""
+    found: dict[str, dict] = {}
+    for question in result["questions"]:
+        for criterion in question["criteria"]:
+            for fact in criterion["facts"]:
+                claim = fact.get("claim")
+                if claim and claim["value"] != fact["value"]:
+                    found.setdefault(
+                        fact["id"],
+                        {
+                            "id": fact["id"],
+                            "title": fact["title"],
+                            "claim": claim["display"],
+                            "finding": fact["display"],
+                            "källa": fact["källa"],
+                        },
+                    )
+    return list(found.values())
 
 
 def _summary(result: dict, name: str) -> dict:
