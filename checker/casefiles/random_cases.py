@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import random
-from datetime import date
+from dataclasses import replace
+from datetime import date, timedelta
 
 from checker.casefiles.fact_order import criteria_reading
 from checker.language import facttypes
@@ -23,6 +24,7 @@ def random_case(
             facts[fact_id] = CaseFact(fact_id, facttypes.of(fact).random(fact, rng), "", underlag)
     start = date(rng.randrange(2014, 2026), 1, 1)
     end = date(start.year, 12, 31)
+    facts = {fact_id: _on_or_before(fact, end, rules) for fact_id, fact in facts.items()}
     namnder = tuple(Namnd(role.title, (role.id,)) for role in audit.roles)
     return Case(
         f"generated-{number:05d}.yaml",
@@ -36,3 +38,12 @@ def random_case(
         facts,
         {},
     )
+
+
+def _on_or_before(stated: CaseFact, end: date, rules: RuleBase) -> CaseFact:
+    """The fact with a date after the case's granskningsdatum folded back into the years
+    before it (a fact states what has happened), without drawing anew from the stream."""
+    value = stated.value
+    if not isinstance(value, date) or value <= end or rules.facts[stated.id].planned:
+        return stated
+    return replace(stated, value=end - timedelta(days=(value - end).days % (365 * 10)))
