@@ -73,7 +73,7 @@ def _values(fact) -> list:
     if fact.type == "enum":
         return list(fact.values)
     if fact.type == "count":
-        return [Count(0, 16), Count(6, 16), Count(12, 16), Count(16, 16)]
+        return [Count(0, 16), Count(6, 16), Count(12, 16), Count(14, 16), Count(16, 16)]
     if fact.type == "date":
         return [DATE - timedelta(days=days) for days in (30, 300, 600, 1200)]
     if fact.type in ("integer", "number", "percent"):
