@@ -51,6 +51,7 @@ def rules(tmp_path, monkeypatch):
             "    title: andelen beslut med avvikelser från rutinen\n"
             "    question: Hur många beslut per tusen avviker från rutinen?\n"
             "    recipient: socialsekreterare\n"
+            "    established_by: aktgranskning\n"
             "    better: lower\n"
         )
     with (directory / "criteria" / "rutiner.yaml").open("a", encoding="utf-8") as criteria:

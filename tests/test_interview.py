@@ -24,6 +24,8 @@ def _without(path: Path, facts: tuple[str, ...], tmp_path: Path) -> Path:
     for line in path.read_text(encoding="utf-8").splitlines(keepends=True):
         if line.startswith("  ") and not line.startswith("   "):
             skipping = line.strip().rstrip(":") in facts
+        elif line[:1].isalpha():  # the next top-level key ends the fact being left out
+            skipping = False
         if not skipping:
             lines.append(line)
     copy = tmp_path / path.name
@@ -122,9 +124,13 @@ def test_the_document_list_refuses_a_page_format(tmp_path):
 
 def _half_of_heby(tmp_path: Path) -> Path:
     """Heby's case with every other fact left out, as an auditor gets it before interviews."""
+    lines = HEBY.read_text(encoding="utf-8").splitlines()
+    start = lines.index("facts:") + 1
+    end = next(i for i in range(start, len(lines)) if lines[i][:1].isalpha())
+    facts = lines[start:end]
     stated = [
         line.strip().rstrip(":")
-        for line in HEBY.read_text(encoding="utf-8").splitlines()
+        for line in facts
         if line.startswith("  ") and not line.startswith("   ") and line.strip().endswith(":")
     ]
     return _without(HEBY, tuple(stated[1::2]), tmp_path)
