@@ -59,9 +59,7 @@ def catalogue(rules: RuleBase) -> dict:
     read_by: dict[str, list[str]] = {}
     criteria = []
     for criterion_id, criterion in sorted(rules.criteria.items()):
-        for fact_id in sorted(
-            conditions.facts_of(criterion.uppfyllt) | conditions.facts_of(criterion.delvis)
-        ):
+        for fact_id in sorted(conditions.criterion_facts(criterion)):
             read_by.setdefault(fact_id, []).append(criterion_id)
         criteria.append(
             {

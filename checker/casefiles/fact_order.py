@@ -22,9 +22,7 @@ def criteria_reading(rules: RuleBase, audit: Audit) -> Counter[str]:
     """Per fact, how many of the audit's criteria read it."""
     counts: Counter[str] = Counter()
     for criterion in audit_criteria(rules, audit):
-        counts.update(
-            conditions.facts_of(criterion.uppfyllt) | conditions.facts_of(criterion.delvis)
-        )
+        counts.update(conditions.criterion_facts(criterion))
     return counts
 
 
@@ -60,9 +58,7 @@ def audit_facts(rules: RuleBase, audit: Audit) -> list[str]:
     """
     area_rank: dict[str, int] = {}
     for criterion in audit_criteria(rules, audit):
-        for fact_id in sorted(
-            conditions.facts_of(criterion.uppfyllt) | conditions.facts_of(criterion.delvis)
-        ):
+        for fact_id in sorted(conditions.criterion_facts(criterion)):
             area_rank.setdefault(rules.facts[fact_id].area, len(area_rank))
     read = criteria_reading(rules, audit)
     ordered = sorted(

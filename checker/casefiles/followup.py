@@ -179,5 +179,5 @@ def _facts(rules: RuleBase, criteria: list[str]) -> list[Fact]:
     read: set[str] = set()
     for criterion_id in criteria:
         criterion = rules.criteria[criterion_id]
-        read |= conditions.facts_of(criterion.uppfyllt) | conditions.facts_of(criterion.delvis)
+        read |= conditions.criterion_facts(criterion)
     return [rules.facts[fact_id] for fact_id in sorted(read)]

@@ -66,8 +66,7 @@ def unread_facts(rules: RuleBase, case: Case) -> list[GranskaError]:
             sorted(
                 fact_id
                 for criterion in case_criteria(rules, case)
-                for fact_id in conditions.facts_of(criterion.uppfyllt)
-                | conditions.facts_of(criterion.delvis)
+                for fact_id in conditions.criterion_facts(criterion)
             ),
         )
     )

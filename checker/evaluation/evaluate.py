@@ -335,11 +335,7 @@ def _criterion_result(
     vocabulary = rules.vocabulary
     context = context_of(case)
     applicability = conditions.facts_of(criterion.applies_when)
-    read = sorted(
-        conditions.facts_of(criterion.uppfyllt)
-        | conditions.facts_of(criterion.delvis)
-        | applicability
-    )
+    read = sorted(conditions.criterion_facts(criterion))
     facts = []
     for fact_id in read:
         fact = rules.facts[fact_id]

@@ -202,6 +202,13 @@ def facts_of(condition: Condition | None) -> frozenset[str]:
     return frozenset().union(*(facts_of(item) for item in condition.items))
 
 
+def criterion_facts(criterion: Any) -> frozenset[str]:
+    """The ids of the facts a criterion reads: in its statuses and in when it applies."""
+    return (
+        facts_of(criterion.uppfyllt) | facts_of(criterion.delvis) | facts_of(criterion.applies_when)
+    )
+
+
 # --- evaluation ---------------------------------------------------------------------
 @dataclass(frozen=True)
 class Context:
