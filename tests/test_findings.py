@@ -76,13 +76,15 @@ def test_the_report_and_compare_show_claim_and_finding(audited, tmp_path):
         for element in parse_html(report.read_text(encoding="utf-8")).iter()
         if element.get("class") == "claim"
     ]
-    assert any(
-        claim.endswith(
-            ": ja (källa: Rapporten avsnitt Iakttagelser RF2: "
-            "arbetsmarknadsråd, Styrgrupp Social hållbarhet, LOKUS)"
-        )
-        for claim in claims
+    assert (
+        "Etablerade forum för samverkan om arbetsmarknadsinsatser: kommunens uppgift ja "
+        "(källa: Rapporten avsnitt Iakttagelser RF2: arbetsmarknadsråd, Styrgrupp Social "
+        "hållbarhet, LOKUS); granskningens iakttagelse nej (källa: Protokoll från "
+        "arbetsmarknadsrådet saknas)." in claims
     ), claims
+    for output_format in ("md", "text"):
+        shown = " ".join(_run("check", audited, "--format", output_format).output.split())
+        assert "kommunens uppgift ja (källa: Rapporten avsnitt Iakttagelser RF2:" in shown
     compared = json.loads(_run("compare", HEBY, audited, "--format", "json").output)
     shown = {claim["id"]: (claim["claim"], claim["finding"]) for claim in compared["claims"]}
     assert shown["samverkan.forum"] == ("ja", "nej")

@@ -14,7 +14,6 @@ from report_support import (
     ALL_CASES,
     CASE,
     HEBY,
-    IN_CI,
     OUTLINE_HEADINGS,
     SEED,
     expected_labels,
