@@ -19,10 +19,12 @@ from checker.model import Audit, RuleBase
 
 
 def criteria_reading(rules: RuleBase, audit: Audit) -> Counter[str]:
-    """Per fact, how many of the audit's criteria read it."""
+    """Per fact, how many of the audit's criteria grade by it (read it in their statuses)."""
     counts: Counter[str] = Counter()
     for criterion in audit_criteria(rules, audit):
-        counts.update(conditions.criterion_facts(criterion))
+        counts.update(
+            conditions.facts_of(criterion.uppfyllt) | conditions.facts_of(criterion.delvis)
+        )
     return counts
 
 
@@ -57,10 +59,11 @@ def audit_facts(rules: RuleBase, audit: Audit) -> list[str]:
     facts keep their catalogue order.
     """
     area_rank: dict[str, int] = {}
+    read: set[str] = set()
     for criterion in audit_criteria(rules, audit):
         for fact_id in sorted(conditions.criterion_facts(criterion)):
             area_rank.setdefault(rules.facts[fact_id].area, len(area_rank))
-    read = criteria_reading(rules, audit)
+            read.add(fact_id)
     ordered = sorted(
         (fact_id for fact_id in rules.facts if fact_id in read),
         key=lambda fact_id: area_rank[rules.facts[fact_id].area],
