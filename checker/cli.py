@@ -74,7 +74,6 @@ class _Group(click.Group):
             ctx.exit(error.exit_code)
 
 
-
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="granska")
 def main() -> None:
