@@ -274,9 +274,7 @@ def _observations(question: dict, h: dict) -> list[dict]:
             if fact["källa"] and fact["källa"] not in sources and fact["källa"] not in quoted:
                 sources.append(fact["källa"])
         claims = [_claim_sentence(fact, h) for fact in known if _differs(fact)]
-        observations.append(
-            {"text": text, "sources": sources, "quotes": quotes, "claims": claims}
-        )
+        observations.append({"text": text, "sources": sources, "quotes": quotes, "claims": claims})
     return observations
 
 
