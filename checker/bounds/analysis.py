@@ -1,9 +1,14 @@
 """A case's exact bounds per criterion, question and nämnd, and what each unknown fact can
-still change. Built once per case; evaluate.py, the interview guide and the way up read it.
+still change. Built once per case, and only for a case with something left open;
+evaluate.py, the interview guide and the way up read it.
+
+It works only where facts are unknown: the statuses the engine decided from the known
+facts (`decided`) are taken as given, never derived again.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
@@ -75,7 +80,12 @@ class Analysis:
     """Exact bounds of one case; grade ranks count from 0, the worst grade."""
 
     def __init__(
-        self, rules: RuleBase, case: Case, parameters: dict[str, Any], context: conditions.Context
+        self,
+        rules: RuleBase,
+        case: Case,
+        parameters: dict[str, Any],
+        context: conditions.Context,
+        decided: Mapping[str, str | None] | None = None,
     ) -> None:
         self.rules, self.case = rules, case
         self.audit: Audit = rules.audits[case.audit]
@@ -99,7 +109,7 @@ class Analysis:
             for spec in specs:
                 if spec.criterion not in case.not_assessed:
                     criteria.setdefault(spec.criterion, rules.criteria[spec.criterion])
-        self.problem = Problem(rules, criteria.values(), parameters, case.facts, context)
+        self.problem = Problem(rules, criteria.values(), parameters, case.facts, context, decided)
         self.graded: dict[tuple[str, str], Graded] = {}
         for kind, graded_id, specs, policy, scale in lists:
             grades = tuple(grade.id for grade in reversed(scale))

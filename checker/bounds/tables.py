@@ -18,7 +18,7 @@ from typing import Any
 
 from checker.bounds.domains import FactDomain, build_domain, collect_tests
 from checker.language import conditions
-from checker.model import CaseFact, Criterion, RuleBase
+from checker.model import RANKED, CaseFact, Criterion, RuleBase
 
 Assignment = Mapping[str, int]  # fact id -> class index
 NOT_APPLICABLE_RANK = 3  # the status rank of a criterion that does not apply
@@ -141,6 +141,13 @@ class Table:
             else:
                 self._statuses[key] = 0
         return self._statuses[key]
+
+    def know(self, key: tuple, rank: int) -> None:
+        """Take the status of every completion of `key` as decided elsewhere (the engine)."""
+        if None in key:
+            self._possible.setdefault(key, frozenset((rank,)))
+        else:
+            self._statuses.setdefault(key, rank)
 
     def completions(self, key: tuple) -> Iterable[tuple]:
         """Every full key that agrees with `key`."""
@@ -287,7 +294,10 @@ class Problem:
         parameters: dict[str, Any],
         facts: Mapping[str, CaseFact],
         context: conditions.Context,
+        decided: Mapping[str, str | None] | None = None,
     ) -> None:
+        """`decided`: statuses the known facts already settle (by the engine), taken as
+        given for the known facts rather than evaluated again."""
         self.rules, self.context = rules, context
         template = _template(rules, tuple(criteria), parameters, context)
         self.criteria, tests = template.criteria, template.tests
@@ -304,6 +314,14 @@ class Problem:
                 for model in self.criteria
             ]
         self._base: dict[int, int] = {}
+        for criterion_id, status in (decided or {}).items():
+            number = self.index.get(criterion_id)
+            if status is not None and number is not None:
+                rank = RANKED.index(status)
+                key = self.key(number, self.base)
+                self.tables[number].know(key, rank)
+                if None not in key:
+                    self._base[number] = rank
 
     def _classify(self, fact_id: str, fact: CaseFact, tests: list) -> int:
         """A known fact's class, adding a class should its value fall outside them all."""

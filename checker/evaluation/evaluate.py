@@ -6,13 +6,11 @@ reads and nothing else.
 
 from __future__ import annotations
 
-from functools import lru_cache
-from typing import Any
+from functools import cached_property, lru_cache
+from typing import TYPE_CHECKING, Any
 
 import jinja2
 
-from checker.bounds.analysis import FOLLOWUP, QUESTION, Analysis
-from checker.bounds.raising import to_raise
 from checker.errors import GranskaError
 from checker.evaluation.citations import annotate_sources, cite, reference_order
 from checker.evaluation.engine import Engine
@@ -21,6 +19,7 @@ from checker.language.facttypes import format_value, to_json
 from checker.model import (
     NOT_APPLICABLE,
     NOT_ASSESSED,
+    STATUSES,
     Audit,
     Case,
     Claim,
@@ -32,7 +31,11 @@ from checker.model import (
     Vocabulary,
 )
 
+if TYPE_CHECKING:
+    from checker.bounds.analysis import Analysis
+
 SCHEMA_VERSION = 1
+QUESTION, FOLLOWUP = "question", "followup"  # the kinds of graded things, as the analysis keys them
 _ENVIRONMENT = jinja2.Environment(
     undefined=jinja2.StrictUndefined, autoescape=False, keep_trailing_newline=False
 )
@@ -134,27 +137,34 @@ def known_facts(case: Case) -> dict[str, tuple[Any, str]]:
     return {fact.id: (fact.value, fact.underlag) for fact in case.facts.values() if fact.known}
 
 
-_BOUND: dict[tuple, list] = {}
-
-
 def _bound_criteria(key: tuple, criteria: list[Criterion], parameters: dict[str, Any]) -> list:
-    """(criterion, uppfyllt, delvis) with the parameters bound, once per rules and parameters."""
-    if key not in _BOUND:
-        _BOUND[key] = [
+    """(criterion, uppfyllt, delvis, applies_when) with the parameters bound, once per
+    rules and parameters."""
+    bound = _BOUND.get(key)
+    if bound is None:
+        bound = [
             (
                 criterion,
                 conditions.bind(criterion.uppfyllt, parameters),
                 conditions.bind(criterion.delvis, parameters),
+                conditions.bind(criterion.applies_when, parameters)
+                if criterion.applies_when is not None
+                else None,
             )
             for criterion in criteria
         ]
-    return _BOUND[key]
+        if len(_BOUND) >= _BOUND_LIMIT:
+            _BOUND.clear()
+        _BOUND[key] = bound
+    return bound
 
 
-def criterion_forms(
-    rules: RuleBase, case: Case, use_engine: bool = True
-) -> dict[str, dict[str, bool]]:
-    """Per criterion of the case's audit, which Kleene forms hold (see engine.py)."""
+_BOUND: dict[tuple, list] = {}
+_BOUND_LIMIT = 256
+
+
+def _binding(rules: RuleBase, case: Case) -> tuple[tuple, list]:
+    """The key of the case's rules, audit, parameters and criteria, and its bound criteria."""
     audit = rules.audits[case.audit]
     parameters = parameters_for(rules, audit, case)
     criteria = case_criteria(rules, case)
@@ -165,36 +175,94 @@ def criterion_forms(
         tuple(sorted(parameters.items())),
         tuple(criterion.id for criterion in criteria),
     )
-    bound = _bound_criteria(key, criteria, parameters)
-    known, context = known_facts(case), context_of(case)
-    if not use_engine:
-        forms = {}
-        for criterion, uppfyllt, delvis in bound:
-            u = conditions.evaluate(uppfyllt, rules.facts, known, context)
-            d = conditions.evaluate(delvis, rules.facts, known, context)
-            forms[criterion.id] = {
-                "UT": u is True,
-                "UF": u is False,
-                "DT": d is True,
-                "DF": d is False,
-            }
-        return forms
-    compiled = engine().compile(key, rules.facts, bound)
-    return engine().evaluate(compiled, known, context)
+    return key, _bound_criteria(key, criteria, parameters)
+
+
+def decided_statuses(
+    rules: RuleBase, cases: list[Case], use_engine: bool = True
+) -> list[dict[str, str | None]]:
+    """Per case, each criterion's status as its known facts decide it (None: undecided).
+
+    durable-rules decides (engine.py), for many cases at once; `use_engine=False` asks
+    the reference interpreter instead, the oracle the tests hold the engine to.
+    """
+    results: list[dict[str, str | None]] = [{} for _case in cases]
+    groups: dict[tuple, list[int]] = {}
+    bindings = {}
+    for number, case in enumerate(cases):
+        key, bound = _binding(rules, case)
+        groups.setdefault(key, []).append(number)
+        bindings[key] = bound
+    for key, numbers in groups.items():
+        bound = bindings[key]
+        inputs = [(known_facts(cases[n]), context_of(cases[n])) for n in numbers]
+        if use_engine:
+            compiled = engine().compile(key, rules.facts, bound)
+            decided = engine().statuses(compiled, inputs)
+        else:
+            decided = [
+                [_kleene_status(rules, conditions_, known, context) for conditions_ in bound]
+                for known, context in inputs
+            ]
+        ids = [criterion.id for criterion, *_conditions in bound]
+        for number, statuses in zip(numbers, decided, strict=True):
+            results[number] = dict(zip(ids, statuses, strict=True))
+    return results
+
+
+def _kleene_status(
+    rules: RuleBase, bound: tuple, known: dict[str, tuple[Any, str]], context: conditions.Context
+) -> str | None:
+    """The status the three-valued truths of a bound criterion's conditions decide, if
+    they decide one (the reference interpreter's answer)."""
+    _criterion, uppfyllt, delvis, applies = bound
+    if applies is not None:
+        holds = conditions.evaluate(applies, rules.facts, known, context)
+        if holds is not True:
+            return NOT_APPLICABLE if holds is False else None
+    met = conditions.evaluate(uppfyllt, rules.facts, known, context)
+    if met is True:
+        return STATUSES[2]
+    partly = conditions.evaluate(delvis, rules.facts, known, context)
+    if met is False and partly is not None:
+        return STATUSES[1] if partly else STATUSES[0]
+    return None
+
+
+def criterion_forms(rules: RuleBase, case: Case, use_engine: bool = True) -> dict[str, str | None]:
+    """Per criterion of the case, the status its known facts decide (see decided_statuses)."""
+    return decided_statuses(rules, [case], use_engine)[0]
 
 
 def evaluate_case(
-    rules: RuleBase, case: Case, use_engine: bool = True, with_reasoning: bool = True
+    rules: RuleBase,
+    case: Case,
+    use_engine: bool = True,
+    with_reasoning: bool = True,
+    decided: dict[str, str | None] | None = None,
 ) -> dict:
-    """The full result of one case (the JSON contract)."""
+    """The full result of one case (the JSON contract).
+
+    Which evaluator decides what: durable-rules decides every criterion status the
+    known facts settle (`decided`, from decided_statuses when not given); the bounds
+    analysis (checker.bounds, imported only then) is asked only about what unknown
+    facts leave open: an undecided criterion's range, an undecided question's or
+    nämnd's bounds and open facts, and the way up.
+    """
     audit = rules.audits[case.audit]
     parameters = parameters_for(rules, audit, case)
-    forms = criterion_forms(rules, case, use_engine)
+    if decided is None:
+        decided = criterion_forms(rules, case, use_engine)
     known = known_facts(case)
-    analysis = Analysis(rules, case, parameters, context_of(case))
+    bounds = _Bounds(rules, case, parameters, decided)
     criteria = {}
     for criterion in case_criteria(rules, case):
-        possible = _possible_statuses(rules, case, criterion, forms, analysis, parameters)
+        if criterion.id in case.not_assessed:
+            possible: tuple[str, ...] = (NOT_ASSESSED,)
+        elif decided[criterion.id] is not None:
+            possible = (decided[criterion.id],)
+        else:  # the known facts leave it open: ask the analysis for its exact range
+            possible = bounds.analysis.criterion_possible(criterion.id)
         criteria[criterion.id] = _criterion_result(
             rules, case, criterion, possible, parameters, with_reasoning, known
         )
@@ -205,13 +273,13 @@ def evaluate_case(
             question,
             criteria,
             with_reasoning,
-            analysis,
+            bounds,
             (QUESTION, question.id),
             namnd_form(rules.vocabulary, len(case.namnder)),
         )
         for question in audit.questions
     ]
-    followup = _followup(rules, audit, case, criteria, with_reasoning, analysis)
+    followup = _followup(rules, audit, case, criteria, with_reasoning, bounds)
     return {
         "schema_version": SCHEMA_VERSION,
         **case_header(case),
@@ -238,7 +306,7 @@ def evaluate_case(
         },
         "questions": questions,
         "followup": followup,
-        "overall": _overall(rules, audit, case, questions, analysis),
+        "overall": _overall(rules, audit, case, questions, bounds),
         "recommendations": _recommendations(rules, audit, case, criteria, questions),
         "parameters": {
             name: parameters[name] for name in sorted(_used_parameters(rules, audit, case))
@@ -257,31 +325,57 @@ def evaluate_case(
     }
 
 
-def _possible_statuses(
-    rules: RuleBase,
-    case: Case,
-    criterion: Criterion,
-    forms: dict[str, dict[str, bool]],
-    analysis: Analysis,
-    parameters: dict[str, Any],
-) -> tuple[str, ...]:
-    """The statuses a criterion can still take, worst first (ej tillämpligt last)."""
-    if criterion.id in case.not_assessed:
-        return (NOT_ASSESSED,)
-    applies = True
-    if criterion.applies_when is not None:
-        applies = conditions.evaluate(
-            conditions.bind(criterion.applies_when, parameters),
-            rules.facts,
-            known_facts(case),
-            context_of(case),
-        )
-    if applies is False:
-        return (NOT_APPLICABLE,)
-    possible = verdicts.possible_statuses(forms[criterion.id])
-    if applies is None or len(possible) > 1:  # three-valued logic is not exact: ask
-        possible = analysis.criterion_possible(criterion.id)
-    return possible
+class _Bounds:
+    """Question and nämnd bounds of one case: aggregated straight from the criterion
+    statuses when they are all decided, else asked of the bounds analysis, which is
+    built (and checker.bounds imported) only then."""
+
+    def __init__(
+        self, rules: RuleBase, case: Case, parameters: dict[str, Any], decided: dict
+    ) -> None:
+        self.rules, self.case, self.parameters, self.decided = rules, case, parameters, decided
+
+    @cached_property
+    def analysis(self) -> Analysis:
+        from checker.bounds.analysis import Analysis
+
+        return Analysis(self.rules, self.case, self.parameters, context_of(self.case), self.decided)
+
+    def question(
+        self,
+        audit: Audit | FollowUp,
+        key: tuple[str, str],
+        assessed: list[tuple[Any, dict]],
+        with_reasoning: bool,
+    ) -> tuple[str, str, list[str], list[dict], list[dict]]:
+        """(lowest, highest, open facts, to_raise, not_raisable) of a graded question."""
+        if all(result["status"] is not None for _spec, result in assessed):
+            items = [
+                verdicts.Item(result["status"], spec.weight, spec.essential)
+                for spec, result in assessed
+            ]
+            grade = verdicts.grade(audit.policy, items, STATUSES)
+            if not with_reasoning or grade == audit.scale[0].id:  # the top: no way up
+                return grade, grade, [], [], []
+        lowest, highest = self.analysis.bound_names(key)  # exact over the unknown facts
+        open_facts = self.analysis.open_facts(key)
+        raises, not_raisable = ([], [])
+        if with_reasoning:
+            from checker.bounds.raising import to_raise
+
+            raises, not_raisable = to_raise(self.analysis, key)
+        return lowest, highest, open_facts, raises, not_raisable
+
+    def namnd(self, audit: Audit, number: int, concerned: list[dict]) -> tuple[str, str]:
+        """(lowest, highest) overall grade of the case's nämnd number `number`."""
+        if all(question["decided"] for question in concerned):
+            order = tuple(grade.id for grade in reversed(audit.scale))
+            items = [verdicts.Item(question["verdict"]) for question in concerned]
+            grade = verdicts.grade(audit.overall_policy, items, order)
+            return grade, grade
+        ranks = self.analysis.namnd_bounds(number)  # exact: questions share facts
+        grades = self.analysis.overall_grades
+        return grades[ranks[0]], grades[ranks[1]]
 
 
 def _used_parameters(rules: RuleBase, audit: Audit, case: Case) -> set[str]:
@@ -457,7 +551,7 @@ def _question_result(
     question: Any,
     criteria: dict,
     with_reasoning: bool,
-    analysis: Analysis,
+    bounds: _Bounds,
     key: tuple[str, str],
     nämnden: str = "",
 ) -> dict:
@@ -467,9 +561,9 @@ def _question_result(
         for spec in question.criteria
         if criteria[spec.criterion]["status"] != NOT_ASSESSED
     ]
-    lowest, highest = analysis.bound_names(key)  # exact over the unknown facts
-    open_facts = analysis.open_facts(key)
-    raises, not_raisable = to_raise(analysis, key) if with_reasoning else ([], [])
+    lowest, highest, open_facts, raises, not_raisable = bounds.question(
+        audit, key, assessed, with_reasoning
+    )
     decided = lowest == highest
     verdict = lowest if decided else None
     labels = {grade.id: grade.label for grade in audit.scale}
@@ -524,7 +618,7 @@ def _followup(
     case: Case,
     criteria: dict,
     with_reasoning: bool,
-    analysis: Analysis,
+    bounds: _Bounds,
 ) -> list[dict]:
     """Each followed-up recommendation graded, like a question, on the follow-up scale."""
     results = []
@@ -542,7 +636,7 @@ def _followup(
             Question(item.id, text, item.criteria),
             criteria,
             with_reasoning,
-            analysis,
+            bounds,
             (FOLLOWUP, item.id),
             namnd_form(rules.vocabulary, len(case.namnder)),
         )
@@ -563,17 +657,14 @@ def _concerns(question: dict, roles: tuple[str, ...]) -> bool:
 
 
 def _overall(
-    rules: RuleBase, audit: Audit, case: Case, questions: list[dict], analysis: Analysis
+    rules: RuleBase, audit: Audit, case: Case, questions: list[dict], bounds: _Bounds
 ) -> list[dict]:
     labels = {grade.id: grade.label for grade in audit.overall_scale}
     results = []
     for number, namnd in enumerate(case.namnder):
         concerned = [q for q in questions if _concerns(q, namnd.roles)]
-        ranks = analysis.namnd_bounds(number)  # exact: questions share facts
-        ends = {
-            "lowest": analysis.overall_grades[ranks[0]],
-            "highest": analysis.overall_grades[ranks[1]],
-        }
+        lowest, highest = bounds.namnd(audit, number, concerned)
+        ends = {"lowest": lowest, "highest": highest}
         verdict = ends["lowest"] if ends["lowest"] == ends["highest"] else None
         text = ""
         if verdict is not None:

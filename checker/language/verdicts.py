@@ -64,15 +64,3 @@ def grade(policy: Policy, items: Sequence[Item], order: Sequence[str]) -> str:
             continue
         return step.grade
     return policy.steps[-1].grade
-
-
-def possible_statuses(forms: dict[str, bool]) -> tuple[str, ...]:
-    """The statuses a criterion can still take, worst first, from its Kleene forms."""
-    possible = []
-    if not forms["UT"] and not forms["DT"]:
-        possible.append("ej_uppfyllt")
-    if not forms["UT"] and not forms["DF"]:
-        possible.append("delvis")
-    if not forms["UF"]:
-        possible.append("uppfyllt")
-    return tuple(possible)
