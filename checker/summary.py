@@ -1,8 +1,8 @@
 """Many kommuner at once: every case in a directory evaluated, one row per kommun.
 
-The cases are evaluated in worker processes (durable-rules keeps its rulesets in global
-state, so each worker loads the rules and holds its own engine). A bad file is reported
-and skipped; the batch goes on. Rows are sorted by kommun and file. Markdown (also on
+The cases are evaluated in chunks by the batch pool (checker.evaluation.batch), in
+worker processes too when there are enough of them. A bad file is reported and
+skipped; the batch goes on. Rows are sorted by kommun and file. Markdown (also on
 the terminal): a table per audit template with the counts per grade and question. CSV
 (semicolon-separated UTF-8 with BOM, as Swedish spreadsheets expect): one table in long
 form, a line per kommun and question and per kommun and nämnd; the counts as a second
@@ -15,30 +15,25 @@ from __future__ import annotations
 
 import csv
 import io
-import multiprocessing
-import os
 import time
 import zipfile
-from collections.abc import Callable, Iterator
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from itertools import repeat
 from pathlib import Path
 
 from checker.errors import GranskaError
-from checker.evaluation.evaluate import evaluate_case, render_text
+from checker.evaluation import batch
+from checker.evaluation.evaluate import decided_statuses, evaluate_case, render_text
 from checker.files.atomic import write_file
 from checker.files.corpus import CASE_SUFFIXES
 from checker.files.corpus import case_files as corpus_files
 from checker.loading.cases import load_case
 from checker.loading.rules import load_rules
-from checker.model import RuleBase
+from checker.model import Case, RuleBase
 from checker.output.collation import swedish_key
 from checker.output.self_evaluation_texts import text
 
 FORMATS = {".md": "md", ".csv": "csv", ".xlsx": "xlsx"}
-CASES_PER_WORKER = 200
-_WORKER_RULES: RuleBase | None = None
 
 
 @dataclass(frozen=True)
@@ -62,7 +57,32 @@ def case_files(directory: Path) -> list[Path]:
 
 
 def evaluate_file(rules: RuleBase, path: Path, audit: str | None) -> Row:
-    result = evaluate_case(rules, load_case(path, rules, audit), with_reasoning=False)
+    return _row(path, evaluate_case(rules, load_case(path, rules, audit), with_reasoning=False))
+
+
+def evaluate_files(state: tuple[RuleBase, str | None], paths: Sequence[Path]) -> list[Row | str]:
+    """Each file's row, or its error message (one bad file never stops the others); the
+    criterion statuses of all the files' cases are decided in one batch."""
+    rules, audit = state
+    cases: dict[Path, Case] = {}
+    outcomes: dict[Path, Row | str] = {}
+    for path in paths:
+        try:
+            cases[path] = load_case(path, rules, audit)
+        except GranskaError as error:
+            outcomes[path] = str(error)
+    decided = decided_statuses(rules, list(cases.values()))
+    for (path, case), statuses in zip(cases.items(), decided, strict=True):
+        try:
+            outcomes[path] = _row(
+                path, evaluate_case(rules, case, with_reasoning=False, decided=statuses)
+            )
+        except GranskaError as error:
+            outcomes[path] = str(error)
+    return [outcomes[path] for path in paths]
+
+
+def _row(path: Path, result: dict) -> Row:
     period = result["granskningsperiod"]
     return Row(
         file=path.name,
@@ -79,59 +99,17 @@ def evaluate_file(rules: RuleBase, path: Path, audit: str | None) -> Row:
     )
 
 
-def _start_worker(rules_dir: Path | None, overlay: Path | None) -> None:
-    global _WORKER_RULES
-    _WORKER_RULES = load_rules(rules_dir, overlay)
-
-
-def _work(path: Path, audit: str | None) -> Row | str:
-    try:
-        return evaluate_file(_WORKER_RULES, path, audit)
-    except GranskaError as error:
-        return str(error)
-
-
 def evaluate_all(
     rules: RuleBase,
     files: list[Path],
     audit: str | None,
     progress: Callable[[int], None],
-    rules_dir: Path | None = None,
-    overlay: Path | None = None,
     workers: int | None = None,
 ) -> dict[Path, Row | str]:
-    """Each file's row, or its error message; on every core when there are many files.
-
-    The workers (default: one per core, but one per CASES_PER_WORKER files, as starting a
-    worker costs as much as evaluating about a hundred cases) load the rules from
-    `rules_dir` and `overlay`, as `rules` was loaded.
-    """
-    workers = workers or min(os.cpu_count() or 1, len(files) // CASES_PER_WORKER)
-    workers = max(1, min(workers, len(files)))
-    if workers <= 1:
-        outcomes: dict[Path, Row | str] = {}
-        for path in files:
-            try:
-                outcomes[path] = evaluate_file(rules, path, audit)
-            except GranskaError as error:
-                outcomes[path] = str(error)
-            progress(1)
-        return outcomes
-    # spawn, not fork: a forked child would share the parent's durable-rules state
-    with ProcessPoolExecutor(
-        workers,
-        mp_context=multiprocessing.get_context("spawn"),
-        initializer=_start_worker,
-        initargs=(rules_dir, overlay),
-    ) as pool:
-        outcomes = {}
-        chunk = max(1, len(files) // (workers * 8))
-        for path, outcome in zip(
-            files, pool.map(_work, files, repeat(audit), chunksize=chunk), strict=True
-        ):
-            outcomes[path] = outcome
-            progress(1)
-        return outcomes
+    """Each file's row, or its error message; shared out over the cores by the batch
+    pool (checker.evaluation.batch) when there are enough files to repay it."""
+    outcomes = batch.run(evaluate_files, (rules, audit), files, workers, progress)
+    return dict(zip(files, outcomes, strict=True))
 
 
 @dataclass(frozen=True)
@@ -581,7 +559,7 @@ def summarise(
         if progress is not None:
             progress(label, estimate.done, len(files), estimate.text())
 
-    outcomes = evaluate_all(rules, files, audit, advance, rules_dir, overlay)
+    outcomes = evaluate_all(rules, files, audit, advance)
     errors = [outcome for path in files if isinstance(outcome := outcomes[path], str)]
     rows = [outcome for path in files if isinstance(outcome := outcomes[path], Row)]
     tables = build_tables(rules, rows)

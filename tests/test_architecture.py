@@ -12,7 +12,7 @@ PACKAGE = ROOT / "checker"
 
 # The stages from the bottom up; a module may import its own stage and those below it.
 STAGES = [
-    ("errors", "model"),
+    ("errors", "model", "memo"),
     ("files",),
     ("language",),
     ("loading",),

@@ -196,7 +196,11 @@ class Analysis:
 
     def lowest_of(self, key: tuple[str, str], extra: dict[str, int]) -> int:
         """The lowest rank of a question with some facts set to classes (the way up)."""
-        return extreme(self.problem, self.graded[key].scope, {**self.problem.base, **extra}, False)
+        scope = self.graded[key].scope
+        lowest = scope.lowest_changed(self.problem, extra)
+        if lowest is None:
+            lowest = extreme(self.problem, scope, {**self.problem.base, **extra}, False)
+        return lowest
 
     def _scope_bounds(
         self, name: tuple, scope: Scope, extra: dict[str, int] | None

@@ -17,9 +17,11 @@ from __future__ import annotations
 import itertools
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
-from checker.bounds.tables import NOT_APPLICABLE_RANK, Assignment, Problem, remember
+from checker.bounds.tables import NOT_APPLICABLE_RANK, Assignment, Problem
 from checker.language import verdicts
+from checker.memo import Memo
 from checker.model import RANKED, STATUSES, Policy, QuestionCriterion
 
 
@@ -33,6 +35,8 @@ class Scope:
     monotone: bool
     readers: dict[str, tuple[int, ...]]  # fact -> the scope's criteria reading it
     static: dict[bool, dict[str, int | None]] = field(default_factory=dict)
+    worst: Any = None  # (the known facts, the unknown at their worst; its statuses)
+    positions: dict[str, list[int]] = field(default_factory=dict)  # fact -> its readers
 
     @classmethod
     def of(
@@ -66,11 +70,41 @@ class Scope:
             static[fact_id] = (max(chosen) if best else min(chosen)) if chosen else None
         return static[fact_id]
 
+    def lowest_changed(self, problem: Problem, extra: Assignment) -> int | None:
+        """`extreme(..., best=False)` of the case with some facts set to classes, found
+        without a search when it needs none (None otherwise): every fact the scope reads
+        is known, or the aggregate is monotone and each unknown fact has a class worst
+        for every criterion; then only the criteria reading a changed fact are looked
+        up again."""
+        if self.worst is None:
+            worst = dict(problem.base)
+            for fact_id in self.readers:
+                if fact_id not in worst:
+                    index = self.fixed(problem, fact_id, False) if self.monotone else None
+                    if index is None:
+                        self.worst = False
+                        return None
+                    worst[fact_id] = index
+            for position, criterion in enumerate(self.criteria):
+                for fact_id in problem.criteria[criterion].facts:
+                    self.positions.setdefault(fact_id, []).append(position)
+            self.worst = (worst, [problem.status(c, problem.key(c, worst)) for c in self.criteria])
+        if self.worst is False:
+            return None
+        worst, statuses = self.worst[0], list(self.worst[1])
+        assignment = {**worst, **extra}
+        for fact_id in extra:
+            for position in self.positions.get(fact_id, ()):
+                criterion = self.criteria[position]
+                statuses[position] = problem.status(criterion, problem.key(criterion, assignment))
+        return self.aggregate(tuple(statuses))
+
     def grade(self, problem: Problem, assignment: Assignment) -> int:
         if assignment is problem.base:
             return self.aggregate(tuple(problem.base_status(c) for c in self.criteria))
+        tables, criteria, get = problem.tables, problem.criteria, assignment.get
         return self.aggregate(
-            tuple(problem.status(c, problem.key(c, assignment)) for c in self.criteria)
+            tuple(tables[c].status(tuple(map(get, criteria[c].facts))) for c in self.criteria)
         )
 
 
@@ -86,7 +120,7 @@ def policy_is_monotone(policy: Policy, order: tuple[str, ...]) -> bool:
     )
 
 
-_AGGREGATES: dict[tuple, tuple[Policy, Callable[[tuple[int, ...]], int]]] = {}
+_AGGREGATES: Memo = Memo()  # -> (policy, aggregate)
 
 
 def question_aggregate(
@@ -97,23 +131,24 @@ def question_aggregate(
     key = (id(policy), specs, tuple(sorted(ranks.items())))
     cached = _AGGREGATES.get(key)
     if cached is None or cached[0] is not policy:
-        cached = remember(_AGGREGATES, key, (policy, _aggregate(policy, specs, ranks)))
+        cached = _AGGREGATES.remember(key, (policy, _aggregate(policy, specs, ranks)))
     return cached[1]
 
 
 def _aggregate(
     policy: Policy, specs: tuple[QuestionCriterion, ...], ranks: dict[str, int]
 ) -> Callable[[tuple[int, ...]], int]:
-    memo: dict[tuple[int, ...], int] = {}
+    memo = Memo(1 << 16)
 
     def aggregate(statuses: tuple[int, ...]) -> int:
-        if statuses not in memo:
+        found = memo.get(statuses)
+        if found is None:
             items = [
                 verdicts.Item(RANKED[status], spec.weight, spec.essential)
                 for status, spec in zip(statuses, specs, strict=True)
             ]
-            remember(memo, statuses, ranks[verdicts.grade(policy, items, STATUSES)])
-        return memo[statuses]
+            found = memo.remember(statuses, ranks[verdicts.grade(policy, items, STATUSES)])
+        return found
 
     return aggregate
 

@@ -18,22 +18,15 @@ from typing import Any
 
 from checker.bounds.domains import FactDomain, build_domain, collect_tests
 from checker.language import conditions
+from checker.memo import Memo
 from checker.model import RANKED, CaseFact, Criterion, RuleBase
 
 Assignment = Mapping[str, int]  # fact id -> class index
 NOT_APPLICABLE_RANK = 3  # the status rank of a criterion that does not apply
-_CACHE_LIMIT = 4096
-_DOMAINS: dict[tuple, tuple[Any, FactDomain]] = {}
-_MODELS: dict[tuple, tuple[Criterion, CriterionModel]] = {}
-_TABLES: dict[tuple, tuple[CriterionModel, tuple[FactDomain, ...], Table]] = {}
-_CLASSES: dict[tuple, tuple[FactDomain, int]] = {}
-
-
-def remember(cache: dict, key: tuple, value: Any) -> Any:
-    if len(cache) > _CACHE_LIMIT:
-        cache.clear()
-    cache[key] = value
-    return value
+_DOMAINS: Memo = Memo()  # -> (fact, FactDomain)
+_MODELS: Memo = Memo()  # -> (criterion, CriterionModel)
+_TABLES: Memo = Memo()  # -> (model, domains, Table)
+_CLASSES: Memo = Memo()  # -> (domain, class index)
 
 
 @dataclass(frozen=True)
@@ -78,7 +71,7 @@ def model_of(criterion: Criterion, parameters: dict[str, Any]) -> CriterionModel
         )
         cached = (criterion, model)
         if key is not None:
-            remember(_MODELS, key, cached)
+            _MODELS.remember(key, cached)
     return cached[1]
 
 
@@ -91,7 +84,7 @@ def domain_of(
     key = (id(fact), tests, kinds, context if dated else None)
     cached = _DOMAINS.get(key)
     if cached is None or cached[0] is not fact:
-        cached = remember(_DOMAINS, key, (fact, build_domain(fact, list(tests), kinds, context)))
+        cached = _DOMAINS.remember(key, (fact, build_domain(fact, list(tests), kinds, context)))
     return cached[1]
 
 
@@ -125,6 +118,9 @@ class Table:
     def status(self, key: tuple) -> int:
         """The status rank (0 ej uppfyllt, 1 delvis, 2 uppfyllt, 3 ej tillämpligt:
         checker.model.RANKED) for fully assigned facts."""
+        found = self._statuses.get(key)
+        if found is not None:
+            return found
         if key not in self._statuses:
             known = {}
             for fact_id, domain, index in zip(self.model.facts, self.domains, key, strict=True):
@@ -220,8 +216,8 @@ def table_of(
     key = (id(model), tuple(id(domain) for domain in domains), context if model.dated else None)
     cached = _TABLES.get(key)
     if cached is None or cached[0] is not model or cached[1] != domains:
-        cached = remember(
-            _TABLES, key, (model, domains, Table(model, domains, rules.facts, context))
+        cached = _TABLES.remember(
+            key, (model, domains, Table(model, domains, rules.facts, context))
         )
     return cached[2]
 
@@ -237,8 +233,8 @@ class _Template:
     index: dict[str, int]  # criterion id -> position
 
 
-_TEMPLATES: dict[tuple, tuple[RuleBase, tuple[Criterion, ...], _Template]] = {}
-_MODEL_LISTS: dict[tuple, tuple[RuleBase, tuple[Criterion, ...], list, bool]] = {}
+_TEMPLATES: Memo = Memo()  # -> (rules, criteria, _Template)
+_MODEL_LISTS: Memo = Memo()  # -> (rules, criteria, models, dated)
 
 
 def _template(
@@ -256,7 +252,7 @@ def _template(
         models = [model_of(criterion, parameters) for criterion in criteria]
         known = (rules, criteria, models, any(model.dated for model in models))
         if shared:
-            remember(_MODEL_LISTS, shared, known)
+            _MODEL_LISTS.remember(shared, known)
     models, dated = known[2], known[3]
     key = (shared, context if dated else None)
     cached = _TEMPLATES.get(key) if shared else None
@@ -280,7 +276,7 @@ def _template(
         models, tests, domains, tables, {model.id: number for number, model in enumerate(models)}
     )
     if shared:
-        remember(_TEMPLATES, key, (rules, criteria, template))
+        _TEMPLATES.remember(key, (rules, criteria, template))
     return template
 
 
@@ -337,7 +333,7 @@ class Problem:
         try:
             index = domain.classify(*pair, self.context)
             if key is not None:
-                remember(_CLASSES, key, (domain, index))
+                _CLASSES.remember(key, (domain, index))
             return index
         except ValueError:
             self.domains[fact_id] = build_domain(
@@ -353,7 +349,7 @@ class Problem:
         return len(self.domains[fact_id].classes)
 
     def key(self, criterion: int, assignment: Assignment) -> tuple:
-        return tuple(assignment.get(fact_id) for fact_id in self.criteria[criterion].facts)
+        return tuple(map(assignment.get, self.criteria[criterion].facts))
 
     def status(self, criterion: int, key: tuple) -> int:
         """The status rank (0 ej uppfyllt, 1 delvis, 2 uppfyllt) for fully assigned facts."""

@@ -6,16 +6,19 @@ reads and nothing else.
 
 from __future__ import annotations
 
+from datetime import date
 from functools import cached_property, lru_cache
 from typing import TYPE_CHECKING, Any
 
 import jinja2
+import jinja2.meta
 
 from checker.errors import GranskaError
 from checker.evaluation.citations import annotate_sources, cite, reference_order
 from checker.evaluation.engine import Engine
 from checker.language import conditions, verdicts
 from checker.language.facttypes import format_value, to_json
+from checker.memo import Memo
 from checker.model import (
     NOT_APPLICABLE,
     NOT_ASSESSED,
@@ -56,10 +59,24 @@ def _render_strings(text: str, context: tuple[tuple[str, Any], ...]) -> str:
     return render_text(text, **dict(context))
 
 
+@lru_cache(maxsize=1024)
+def _variables(text: str) -> frozenset[str] | None:
+    """The names a template reads (None when it does not parse: render_text says why)."""
+    try:
+        return frozenset(jinja2.meta.find_undeclared_variables(_ENVIRONMENT.parse(text)))
+    except jinja2.TemplateError:
+        return None
+
+
 def render_strings(text: str, **context: str | tuple[str, ...]) -> str:
-    """`render_text` for a context of plain strings, remembered: such texts (the
-    disclaimer, recommendations, overall judgements) repeat across cases."""
-    return _render_strings(text, tuple(sorted(context.items())))
+    """`render_text` for a context of plain strings, remembered per text and the values
+    it reads: such texts (the disclaimer, recommendations, overall judgements) repeat
+    across cases, most of them whatever the kommun."""
+    used = _variables(text)
+    return _render_strings(
+        text,
+        tuple(sorted(item for item in context.items() if used is None or item[0] in used)),
+    )
 
 
 def render_text(text: str, **context: Any) -> str:
@@ -153,14 +170,11 @@ def _bound_criteria(key: tuple, criteria: list[Criterion], parameters: dict[str,
             )
             for criterion in criteria
         ]
-        if len(_BOUND) >= _BOUND_LIMIT:
-            _BOUND.clear()
-        _BOUND[key] = bound
+        _BOUND.remember(key, bound)
     return bound
 
 
-_BOUND: dict[tuple, list] = {}
-_BOUND_LIMIT = 256
+_BOUND = Memo(256)  # rules and parameters -> bound criteria
 
 
 def _binding(rules: RuleBase, case: Case) -> tuple[tuple, list]:
@@ -386,11 +400,11 @@ def _used_parameters(rules: RuleBase, audit: Audit, case: Case) -> set[str]:
         for criterion in criteria:
             for condition in (criterion.uppfyllt, criterion.delvis, criterion.applies_when):
                 used |= _parameters_of(condition)
-        _USED_PARAMETERS[key] = used
+        _USED_PARAMETERS.remember(key, used)
     return _USED_PARAMETERS[key]
 
 
-_USED_PARAMETERS: dict[tuple, set[str]] = {}
+_USED_PARAMETERS = Memo()  # rules, audit and criteria -> the parameters they read
 
 
 def _parameters_of(condition: Any) -> set[str]:
@@ -415,6 +429,18 @@ def is_relevant(
         relevant_when is None
         or conditions.evaluate(relevant_when, rules.facts, known, context) is not False
     )
+
+
+def _cited(rules: RuleBase, basis: tuple[str, ...], start: date, end: date) -> list[dict]:
+    """`cite`, remembered per rules, provisions and period (a copy for each result)."""
+    key = (id(rules), basis, start, end)
+    found = _CITED.get(key)
+    if found is None or found[0] is not rules:
+        found = _CITED.remember(key, (rules, cite(rules, basis, start, end)))
+    return [dict(entry) for entry in found[1]]
+
+
+_CITED = Memo()  # rules, provisions and period -> (rules, basis entries)
 
 
 def _criterion_result(
@@ -493,7 +519,7 @@ def _criterion_result(
         "status": status,
         "status_range": {"lowest": lowest, "highest": highest},
         "concerns": list(criterion.concerns),
-        "basis": cite(rules, criterion.basis, case.period_from, case.period_to),
+        "basis": _cited(rules, criterion.basis, case.period_from, case.period_to),
         "facts": facts,
         "missing_facts": missing,
         "reasoning": reasoning,

@@ -8,10 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from checker.errors import GranskaError
-from checker.output.docx import render_docx
 from checker.output.environment import ANSI, template_environment
-from checker.output.html import render_html
-from checker.output.pdf import render_pdf
 from checker.output.report_view import report_view
 
 _BLANK_LINES = re.compile(r"\n{3,}")
@@ -32,6 +29,25 @@ def _template_renderer(name: str, autoescape: bool = False) -> Callable[[dict, b
     return render
 
 
+def render_html(result: dict, colour: bool = False) -> str:
+    from checker.output.html import render_html as render
+
+    return render(result, colour)
+
+
+def render_docx(result: dict, colour: bool = False) -> bytes:
+    from checker.output.docx import render_docx as render
+
+    return render(result, colour)
+
+
+def render_pdf(result: dict, colour: bool = False) -> bytes:
+    from checker.output.pdf import render_pdf as render
+
+    return render(result, colour)
+
+
+# html, docx and pdf are imported only when asked for: a text check needs none of them
 RENDERERS: dict[str, Callable[[dict, bool], str | bytes]] = {
     "text": _template_renderer("text.j2"),
     "md": _template_renderer("md.j2"),

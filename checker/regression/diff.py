@@ -4,16 +4,14 @@ The corpus is evaluated with the base rules (a git ref's rules, or a directory) 
 with the working rules. A case is parsed once and given to each version in the names
 that version knows: a fact or criterion renamed with an alias on either side is
 translated, and a fact, criterion or parameter that only the other version has is left
-out. Large corpora are split over worker processes, each with its own durable-rules
-engine (the engine keeps global state per process); the split never changes the outcome.
+out. Large corpora are shared out by the batch pool (checker.evaluation.batch); the
+split never changes the outcome.
 """
 
 from __future__ import annotations
 
 import io
 import json
-import multiprocessing
-import os
 import subprocess
 import tarfile
 import tempfile
@@ -23,7 +21,8 @@ from pathlib import Path
 from typing import Any
 
 from checker.errors import GranskaError
-from checker.evaluation.evaluate import evaluate_case
+from checker.evaluation import batch
+from checker.evaluation.evaluate import decided_statuses, evaluate_case
 from checker.files.strict_yaml import Located, load_yaml
 from checker.loading.cases import case_from_data
 from checker.loading.rules import default_rules_dir, load_rules
@@ -31,8 +30,6 @@ from checker.model import Case, RuleBase
 from checker.output.environment import render_template
 from checker.regression.comparison import LEVELS, moves, outcome
 
-PARALLEL_FROM = 200  # cases; below this a worker pool costs more than it saves
-CHUNK = 25
 # Reasoning texts cost a tenth of the speed (the ways up are worked out with them): asked for.
 DEFAULT_LEVELS = tuple(level for level in LEVELS if level != "reasoning")
 
@@ -127,18 +124,6 @@ def for_version(
 
 
 # --- evaluating a corpus ------------------------------------------------------------------
-_STATE: dict[str, Any] = {}
-
-
-def _load_versions(
-    base_dir: Path, working_dir: Path, overlay: Path | None, levels: tuple[str, ...]
-) -> None:
-    """Load both rule versions into this worker process."""
-    _STATE.update(
-        base=load_rules(base_dir), working=load_rules(working_dir, overlay), levels=levels
-    )
-
-
 def _read(
     rules: RuleBase, other: RuleBase, data: Any, path: str, translators: dict
 ) -> tuple[Case | None, str]:
@@ -181,19 +166,33 @@ def _carried(case: Case, rules: RuleBase, other: RuleBase, translators: dict) ->
     return replace(case, facts=facts, not_assessed=not_assessed, parameters=parameters)
 
 
-def _result(rules: RuleBase, case: Case | None, aliases: dict[str, str]) -> tuple[dict | None, str]:
-    if case is None:
-        return None, ""
-    try:
-        result = evaluate_case(rules, case, with_reasoning="reasoning" in _STATE["levels"])
-        return outcome(result, aliases), ""
-    except GranskaError as error:
-        return None, str(error)
+def _outcomes(
+    rules: RuleBase, cases: list[Case | None], aliases: dict[str, str], levels: Sequence[str]
+) -> list[tuple[dict | None, str]]:
+    """Each case's outcome under `rules` (None when it has no case), or its error; the
+    criterion statuses of all the cases are decided in one batch."""
+    present = [case for case in cases if case is not None]
+    decided = iter(decided_statuses(rules, present))
+    results = []
+    for case in cases:
+        if case is None:
+            results.append((None, ""))
+            continue
+        try:
+            result = evaluate_case(
+                rules, case, with_reasoning="reasoning" in levels, decided=next(decided)
+            )
+            results.append((outcome(result, aliases), ""))
+        except GranskaError as error:
+            results.append((None, str(error)))
+    return results
 
 
-def _diff_cases(paths: Sequence[str]) -> list[dict]:
-    """Compare the cases at `paths` under both versions loaded in this process."""
-    base, working = _STATE["base"], _STATE["working"]
+def _diff_cases(
+    state: tuple[RuleBase, RuleBase, tuple[str, ...]], paths: Sequence[str]
+) -> list[dict]:
+    """Compare the cases at `paths` under the (base, working) rule versions at `levels`."""
+    base, working, levels = state
     aliases = {
         alias: criterion.id
         for criterion in working.criteria.values()
@@ -203,22 +202,29 @@ def _diff_cases(paths: Sequence[str]) -> list[dict]:
         side: {kind: _translator(rules, other, kind) for _key, kind in _SECTIONS}
         for side, rules, other in (("base", base, working), ("working", working, base))
     }
-    entries = []
+    read = []
     for path in paths:
         try:
             data = load_yaml(Path(path))
         except GranskaError as error:
-            entries.append({"case": path, "changes": [], "errors": {"both": str(error)}})
+            read.append((None, None, "", "", str(error)))
             continue
         after_case, working_error = _read(working, base, data, path, translators["working"])
         before_case = after_case and _carried(after_case, base, working, translators["base"])
         base_error = ""
         if before_case is None:
             before_case, base_error = _read(base, working, data, path, translators["base"])
-        before, error = _result(base, before_case, aliases)
-        base_error = base_error or error
-        after, error = _result(working, after_case, aliases)
-        working_error = working_error or error
+        read.append((before_case, after_case, base_error, working_error, ""))
+    befores = _outcomes(base, [entry[0] for entry in read], aliases, levels)
+    afters = _outcomes(working, [entry[1] for entry in read], aliases, levels)
+    entries = []
+    for path, entry, (before, before_error), (after, after_error) in zip(
+        paths, read, befores, afters, strict=True
+    ):
+        if entry[4]:
+            entries.append({"case": path, "changes": [], "errors": {"both": entry[4]}})
+            continue
+        base_error, working_error = entry[2] or before_error, entry[3] or after_error
         errors = {
             side: message
             for side, message in (("base", base_error), ("working", working_error))
@@ -226,7 +232,7 @@ def _diff_cases(paths: Sequence[str]) -> list[dict]:
         }
         if base_error and working_error:
             errors = {"both": working_error}
-        changes = [] if errors else moves(path, before, after, _STATE["levels"])
+        changes = [] if errors else moves(path, before, after, levels)
         entries.append({"case": path, "changes": changes, "errors": errors})
     return entries
 
@@ -235,37 +241,23 @@ def diff_corpus(
     paths: Sequence[Path],
     base: RuleBase,
     working: RuleBase,
-    overlay: Path | None = None,
     jobs: int | None = None,
     levels: Sequence[str] = DEFAULT_LEVELS,
     progress: Callable[[int, int], None] | None = None,
 ) -> list[dict]:
-    """One entry per case (in the order given): what moved at `levels`, and any errors.
-
-    Worker processes reload the rules from their directories (`overlay` for the working
-    rules, as `working` was loaded). `progress(done, total)` is told of each case done."""
+    """One entry per case (in the order given): what moved at `levels`, and any errors;
+    shared out over the cores by the batch pool (checker.evaluation.batch) when the
+    corpus is large enough to repay it. `progress(done, total)` is told as cases are done."""
     names = [str(path) for path in paths]
-    levels = tuple(levels)
-    jobs = jobs or os.cpu_count() or 1
-    if jobs == 1 or len(names) < PARALLEL_FROM:
-        _STATE.update(base=base, working=working, levels=levels)
-        entries = []
-        for number, name in enumerate(names, 1):
-            entries.extend(_diff_cases([name]))
-            if progress is not None:
-                progress(number, len(names))
-        return entries
-    chunks = [names[start : start + CHUNK] for start in range(0, len(names), CHUNK)]
-    # spawn, not fork: a forked child would share the parent's durable-rules state.
-    context = multiprocessing.get_context("spawn")
-    initargs = (Path(base.directory), Path(working.directory), overlay, levels)
-    entries = []
-    with context.Pool(jobs, _load_versions, initargs) as pool:
-        for chunk in pool.imap(_diff_cases, chunks):
-            entries.extend(chunk)
-            if progress is not None:
-                progress(len(entries), len(names))
-    return entries
+    done = 0
+
+    def advance(count: int) -> None:
+        nonlocal done
+        done += count
+        if progress is not None:
+            progress(done, len(names))
+
+    return batch.run(_diff_cases, (base, working, tuple(levels)), names, jobs, advance)
 
 
 # --- the report ---------------------------------------------------------------------------
@@ -355,6 +347,6 @@ def run_diff(
     with tempfile.TemporaryDirectory(prefix="granska-base-") as scratch:
         base_dir = base_rules_dir(base, working_dir, Path(scratch))
         base_rules, working_rules = load_rules(base_dir), load_rules(working_dir, overlay)
-        entries = diff_corpus(paths, base_rules, working_rules, overlay, jobs, levels, progress)
+        entries = diff_corpus(paths, base_rules, working_rules, jobs, levels, progress)
     report = summarise(entries, base, base_rules, working_rules, levels)
     return render(report, output_format), exit_code(report)
