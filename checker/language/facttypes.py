@@ -27,6 +27,30 @@ ORDER_OPERATORS = ("at_least", "above", "at_most", "below")
 SHARE_OPERATORS = ("share_at_least", "share_above", "share_at_most", "share_below")
 PERIOD_OPERATORS = ("within", "older_than")
 
+# What a person types for a value, and what it stands for (the case files' language).
+BOOLEAN_TYPED = {"j": "ja", "n": "nej"}
+RELATIVE_DAYS = {"idag": 0, "i dag": 0, "igår": -1, "i går": -1}
+APPROXIMATELY = ("ca", "ca.", "cirka", "ungefär", "omkring", "runt")
+MONTHS = (
+    ("januari", "jan"),
+    ("februari", "feb"),
+    ("mars", "mar"),
+    ("april", "apr"),
+    ("maj",),
+    ("juni", "jun"),
+    ("juli", "jul"),
+    ("augusti", "aug"),
+    ("september", "sep", "sept"),
+    ("oktober", "okt"),
+    ("november", "nov"),
+    ("december", "dec"),
+)
+_MONTH_NUMBER = {name: number for number, names in enumerate(MONTHS, 1) for name in names}
+_DATE_IN_WORDS = re.compile(r"^(\d{1,2})\s*\.?\s+([a-zåäö]+)\.?\s+(\d{4})$")
+_COMPACT_DATE = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
+_UNIT_WORD = re.compile(r"^([+-]?\d+(?:[.,]\d+)?)\s+[a-zåäö]+\.?$")
+_TYPED_COUNT = re.compile(r"^(\d+)\s*(?:av|/)\s*(\d+)(?:\s+[a-zåäö]+)?$")
+
 
 def _same(value: Any) -> Any:
     return value
@@ -73,8 +97,9 @@ class FactType:
         """The value at `node` (not "vet ej"); a located error if it does not fit."""
         raise NotImplementedError
 
-    def typed(self, text: str, fact: Fact, file: str) -> Any:
-        """What a person typed (stripped, not "vet ej") as the YAML value it stands for."""
+    def typed(self, text: str, fact: Fact, file: str, today: date | None = None) -> Any:
+        """What a person typed (spaces folded, not "vet ej") as the YAML value it stands
+        for; `today` is the date "idag" means (default: the computer's date)."""
         raw = parse_yaml(text, file)
         if raw is None:
             raise GranskaError("no value", file)
@@ -176,6 +201,10 @@ class BoolType(FactType):
             f"{fact.id} is ja or nej (true or false), or 'vet ej'; got {describe(value)}"
         )
 
+    def typed(self, text: str, fact: Fact, file: str, today: date | None = None) -> Any:
+        folded = text.casefold()
+        return super().typed(BOOLEAN_TYPED.get(folded, folded), fact, file)
+
     def read_better(self, node: Node, fact_values: tuple[str, ...]) -> Any:
         return node.boolean()
 
@@ -215,7 +244,7 @@ class EnumType(FactType):
             )
         return value
 
-    def typed(self, text: str, fact: Fact, file: str) -> Any:
+    def typed(self, text: str, fact: Fact, file: str, today: date | None = None) -> Any:
         """A value by its id, its label (any case) or its number from 1."""
         if text in fact.values:
             return text
@@ -284,6 +313,9 @@ class DateType(FactType):
                 f"{fact.id} is a date YYYY-MM-DD that exists, got {describe(node.value)}"
             )
         return parsed
+
+    def typed(self, text: str, fact: Fact, file: str, today: date | None = None) -> Any:
+        return super().typed(typed_date(text, today) or text, fact, file)
 
     def show(self, value: Any, fact: Fact, vocabulary: Vocabulary) -> str:
         return value.isoformat()
@@ -357,9 +389,14 @@ class NumberType(FactType):
             raise node.error(f"{fact.id} is {self.range_noun} {bounds}, got {value!r}")
         return value
 
-    def typed(self, text: str, fact: Fact, file: str) -> Any:
-        """A number with a decimal point or comma, and the unit sign optionally after it."""
-        number = text.removesuffix(self.typed_unit).strip()
+    def typed(self, text: str, fact: Fact, file: str, today: date | None = None) -> Any:
+        """A number with a decimal point or comma, perhaps after "ca", and a unit sign or
+        word optionally after it."""
+        first, _, rest = text.partition(" ")
+        number = rest if first.casefold() in APPROXIMATELY and rest else text
+        match = _UNIT_WORD.match(number.casefold())
+        number = match.group(1) if match else number
+        number = number.removesuffix(self.typed_unit).strip()
         if not _NUMBER.match(number):
             raise GranskaError(f"expected a number, got {text!r}", file)
         return float(number.replace(",", ".")) if "," in number or "." in number else int(number)
@@ -418,6 +455,10 @@ class CountType(FactType):
             )
         return Count(count, total)
 
+    def typed(self, text: str, fact: Fact, file: str, today: date | None = None) -> Any:
+        match = _TYPED_COUNT.match(text.casefold())
+        return super().typed("{} av {}".format(*match.groups()) if match else text, fact, file)
+
     def show(self, value: Any, fact: Fact, vocabulary: Vocabulary) -> str:
         return f"{value.count} av {value.total}"
 
@@ -462,7 +503,7 @@ class TextType(FactType):
             raise node.error(f"{fact.id} is text, got {describe(value)}")
         return value
 
-    def typed(self, text: str, fact: Fact, file: str) -> Any:
+    def typed(self, text: str, fact: Fact, file: str, today: date | None = None) -> Any:
         return text
 
     def read_better(self, node: Node, fact_values: tuple[str, ...]) -> Any:
@@ -499,6 +540,19 @@ def _of_value(value: Any) -> FactType:
     """The first entry whose values are of `value`'s class (for a value without its fact;
     types sharing a class write it alike)."""
     return next(kind for kind in FACT_TYPES.values() if type(value) in kind.value_types)
+
+
+def typed_date(text: str, today: date | None = None) -> str | None:
+    """A date typed in words or digits as YYYY-MM-DD (its existence is checked later)."""
+    folded = text.casefold()
+    if folded in RELATIVE_DAYS:
+        return ((today or date.today()) + timedelta(days=RELATIVE_DAYS[folded])).isoformat()
+    if match := _COMPACT_DATE.match(folded):
+        return "-".join(match.groups())
+    if (match := _DATE_IN_WORDS.match(folded)) and match.group(2) in _MONTH_NUMBER:
+        day, month, year = int(match.group(1)), _MONTH_NUMBER[match.group(2)], match.group(3)
+        return f"{year}-{month:02d}-{day:02d}"
+    return None
 
 
 # --- values, by their fact's type ------------------------------------------------------
