@@ -297,20 +297,62 @@ class EnumType(FactType):
         return rng.choice(fact.values)
 
 
+class PartialDate(date):
+    """A date known only to its month (`2021-10`) or year (`2021`): shown as given, and
+    read by the criteria as its worst day, the first or the last by the fact's `better:`."""
+
+    given: str
+
+    @classmethod
+    def of(cls, given: str, fact: Fact) -> PartialDate:
+        year, _, month = given.partition("-")
+        first = date(int(year), int(month or 1), 1)
+        last = (
+            date(first.year + (first.month == 12), first.month % 12 + 1, 1) - timedelta(days=1)
+            if month
+            else date(first.year, 12, 31)
+        )
+        day = last if fact.better == "earlier" else first
+        return cls.within(given, day)
+
+    @classmethod
+    def within(cls, given: str, day: date) -> PartialDate:
+        """The partial date `given`, read as `day` (a day within it)."""
+        value = cls(day.year, day.month, day.day)
+        value.given = given
+        return value
+
+    def first_day(self) -> date:
+        year, _, month = self.given.partition("-")
+        return date(int(year), int(month or 1), 1)
+
+
+_PARTIAL_DATE = re.compile(r"^(\d{4})(-(0[1-9]|1[0-2]))?$")
+
+
 class DateType(FactType):
     name = "date"
     operators = (*ORDER_OPERATORS, *PERIOD_OPERATORS)
-    value_types = (date,)
+    value_types = (date, PartialDate)
     better_words = ("later", "earlier")
-    schema = {"type": "string", "pattern": r"^\d{4}-\d{2}-\d{2}$", "format": "date"}  # noqa: RUF012
+    schema = {  # noqa: RUF012 - a day, or a month or year when the day is not known
+        "anyOf": [
+            {"type": "string", "pattern": r"^\d{4}(-\d{2}(-\d{2})?)?$"},
+            {"type": "integer", "minimum": 1000, "maximum": 9999},
+        ]
+    }
     scale = Scale(True, 1, date.max.toordinal(), date.toordinal, date.fromordinal, date.fromordinal)
     _FIRST_DAY = date(2012, 1, 1)
 
     def read(self, node: Node, fact: Fact) -> Any:
         parsed = parse_date(node.value)
+        given = str(node.value) if isinstance(node.value, (int, str)) else ""
+        if parsed is None and not isinstance(node.value, bool) and _PARTIAL_DATE.match(given):
+            return PartialDate.of(given, fact)
         if parsed is None:
             raise node.error(
-                f"{fact.id} is a date YYYY-MM-DD that exists, got {describe(node.value)}"
+                f"{fact.id} is a date YYYY-MM-DD that exists (or a month YYYY-MM or a "
+                f"year YYYY when the day is not known), got {describe(node.value)}"
             )
         return parsed
 
@@ -318,13 +360,13 @@ class DateType(FactType):
         return super().typed(typed_date(text, today) or text, fact, file)
 
     def show(self, value: Any, fact: Fact, vocabulary: Vocabulary) -> str:
-        return value.isoformat()
+        return self.text(value)
 
     def text(self, value: Any) -> str:
-        return value.isoformat()
+        return value.given if isinstance(value, PartialDate) else value.isoformat()
 
     def json(self, value: Any) -> Any:
-        return value.isoformat()
+        return self.text(value)
 
     def check_operand(self, node: Node, op: str, fact: Fact, value: Any) -> Any:
         parsed = parse_date(value)

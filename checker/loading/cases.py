@@ -9,7 +9,7 @@ from typing import Any
 
 from checker.files.nodes import Node, suggest
 from checker.files.strict_yaml import load_yaml
-from checker.language.facttypes import read_value
+from checker.language.facttypes import PartialDate, case_text, read_value
 from checker.loading.rules import PLAIN_ID
 from checker.model import (
     Audit,
@@ -285,14 +285,14 @@ def _source_of(entry: dict[str, Node], rules: RuleBase) -> tuple[str, str]:
 def _read_stated(node: Node, fact: Fact, granskningsdatum: date | None) -> Any:
     """A stated value of `fact`, which cannot lie after the granskningsdatum unless planned."""
     value = read_value(node, fact)
-    if (
-        granskningsdatum is not None
-        and isinstance(value, date)
-        and value > granskningsdatum
-        and not fact.planned
-    ):
+    if granskningsdatum is None or not isinstance(value, date) or fact.planned:
+        return value
+    if isinstance(value, PartialDate) and value.first_day() <= granskningsdatum < value:
+        # A month or year that ends after the granskningsdatum: read it no later than that.
+        return PartialDate.within(value.given, granskningsdatum)
+    if (value.first_day() if isinstance(value, PartialDate) else value) > granskningsdatum:
         raise node.error(
-            f"{fact.id} is {value.isoformat()}, after the granskningsdatum "
+            f"{fact.id} is {case_text(value)}, after the granskningsdatum "
             f"{granskningsdatum.isoformat()}: a fact can only state what has happened"
         )
     return value
