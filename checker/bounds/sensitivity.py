@@ -16,6 +16,7 @@ import math
 from fractions import Fraction
 
 from checker.bounds.tables import Assignment, Problem
+from checker.memo import Memo
 from checker.model import STATUSES, Policy, QuestionCriterion
 
 Summary = tuple[
@@ -123,7 +124,7 @@ class Folder:
         return self._grades[summary]
 
 
-_FOLDERS: dict[tuple, tuple[Policy, Folder]] = {}
+_FOLDERS = Memo(1024)  # policy, criteria and grades -> (policy, Folder)
 
 
 def folder_of(
@@ -133,12 +134,8 @@ def folder_of(
     key = (id(policy), specs, grades)
     cached = _FOLDERS.get(key)
     if cached is None or cached[0] is not policy:
-        if len(_FOLDERS) > 1024:
-            _FOLDERS.clear()
-        cached = _FOLDERS[key] = (
-            policy,
-            Folder(policy, specs, {grade: rank for rank, grade in enumerate(grades)}),
-        )
+        folder = Folder(policy, specs, {grade: rank for rank, grade in enumerate(grades)})
+        cached = _FOLDERS.remember(key, (policy, folder))
     return cached[1]
 
 
