@@ -260,16 +260,20 @@ def run_compare(
 
 
 def run_lint(
-    rules_dir: Path | None = None, overlay: Path | None = None, list_checks: bool = False
+    rules_dir: Path | None = None,
+    overlay: Path | None = None,
+    list_checks: bool = False,
+    output_format: str = "text",
 ) -> tuple[Output, int]:
-    """`granska lint`: the findings of every check, or the checks; 1 on an error."""
+    """`granska lint`: the findings of every check as text, json or SARIF, or the checks;
+    1 on an error no rule file accepts with a reason."""
     from checker.lint import describe_checks, exit_code, render
     from checker.lint import run_lint as lint_rules
 
     if list_checks:
         return out(describe_checks()), 0
     findings = lint_rules(rules_dir, overlay)
-    return out(render(findings)), exit_code(findings)
+    return out(render(findings, output_format)), exit_code(findings)
 
 
 def run_docs(

@@ -365,10 +365,21 @@ def compare(
 @click.option(
     "--list-checks", is_flag=True, help="List the checks, their level and what they find."
 )
-def lint(rules_dir: Path | None, overlay: Path | None, list_checks: bool) -> None:
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json", "sarif"]),
+    default="text",
+    show_default=True,
+    help="sarif (2.1.0) is read by code-scanning views of CI systems.",
+)
+def lint(
+    rules_dir: Path | None, overlay: Path | None, list_checks: bool, output_format: str
+) -> None:
     """Check the rules statically, each finding as file:line: unknown or unused ids,
-    citations, templates, conditions never or always met; exit 1 on errors."""
-    _show(*api.run_lint(rules_dir, overlay, list_checks))
+    citations, templates, conditions never or always met; exit 1 on errors a rule file
+    does not accept with a reason (lint: {ignore: [check-id], reason: …})."""
+    _show(*api.run_lint(rules_dir, overlay, list_checks, output_format))
 
 
 @main.command()

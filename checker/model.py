@@ -104,6 +104,7 @@ class Parameter:
     basis: tuple[str, ...] = ()
     file: str = ""
     line: int = 0
+    unit: str = ""  # what the value counts, e.g. dagar, år, andel av akterna
 
 
 @dataclass(frozen=True)

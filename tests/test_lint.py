@@ -45,7 +45,7 @@ def test_lint_finds_the_planted_defect_and_nothing_else(tmp_path, kind):
     directory = _rules(tmp_path, kind)
     findings = run_lint(directory)
     found = [
-        (Path(f.file).relative_to(directory).as_posix(), f.line, f.rule, f.message)
+        (Path(f.file).relative_to(directory).as_posix(), f.line, f.check, f.message)
         for f in findings
     ]
     expected = _expected(kind)
@@ -85,14 +85,14 @@ def test_a_defect_in_an_overlay_is_located_in_the_overlay(tmp_path):
     )
     findings = run_lint(ROOT / "rules", overlay)
     errors = [f for f in findings if f.level == "error"]
-    assert [(Path(f.file), f.rule) for f in errors] == [(criteria, "unknown-fact")]
+    assert [(Path(f.file), f.check) for f in errors] == [(criteria, "unknown-fact")]
 
 
 def test_an_unreadable_file_is_an_error_with_its_line(tmp_path):
     directory = _rules(tmp_path)
     (directory / "facts" / "plan.yaml").write_text("area: plan\nfacts: [\n", encoding="utf-8")
     findings = run_lint(directory)
-    load = [f for f in findings if f.rule == "load"]
+    load = [f for f in findings if f.check == "load"]
     assert load and load[0].file.endswith("facts/plan.yaml") and load[0].line >= 2
     assert "YAML syntax error" in load[0].message
 
@@ -101,10 +101,13 @@ def test_the_command_exits_1_on_errors_and_0_on_warnings(tmp_path):
     runner = CliRunner()
     errors = runner.invoke(main, ["lint", "--rules", str(_rules(tmp_path / "a", "never-met"))])
     assert errors.exit_code == 1
-    assert "criteria/plan.yaml:28: [error] plan.i-tid: delvis is never reached" in errors.output
-    assert errors.output.rstrip().endswith("2 errors, 0 warnings, 0 notes")
+    assert (
+        "criteria/plan.yaml:28: [fel] plan.i-tid: delvis nås aldrig, eftersom uppfyllt gäller "
+        "närhelst delvis gör det (never-met)" in errors.output
+    )
+    assert errors.output.rstrip().endswith("2 fel, 0 varningar, 0 noteringar")
     warnings = runner.invoke(main, ["lint", "--rules", str(_rules(tmp_path / "b", "unused-fact"))])
     assert warnings.exit_code == 0
-    assert "[warning] fact plan.mall is read by no criterion" in warnings.output
+    assert "[varning] uppgiften plan.mall läses varken av något kriterium" in warnings.output
     listing = runner.invoke(main, ["lint", "--list-checks"])
     assert all(f"{check.id} ({check.level})" in listing.output for check in CHECKS)

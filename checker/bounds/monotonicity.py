@@ -39,15 +39,23 @@ _CONTEXT = conditions.Context(date(2024, 12, 31), date(2024, 1, 1), date(2024, 1
 
 
 @dataclass(frozen=True, order=True)
+class Message:
+    """What a finding says: a message id and its values, worded by `granska lint`."""
+
+    key: str
+    values: tuple[tuple[str, Any], ...] = ()
+
+    def value(self, name: str) -> Any:
+        return dict(self.values)[name]
+
+
+@dataclass(frozen=True, order=True)
 class Finding:
     file: str
     line: int
     rule: str
     level: str
-    message: str
-
-    def __str__(self) -> str:
-        return f"{self.file}:{self.line}: [{self.level}] {self.message} ({self.rule})"
+    message: Message
 
 
 def monotonicity_findings(rules: RuleBase) -> list[Finding]:
@@ -89,7 +97,7 @@ def _audit_findings(rules: RuleBase, audit: Audit) -> set[Finding]:
                     fact.line,
                     "fact-without-order",
                     "info",
-                    f"{fact_id} is read by criteria but declares no `better:`",
+                    Message("fact-without-order", (("fact", fact_id),)),
                 )
             )
     for number, model in enumerate(problem.criteria):
@@ -105,7 +113,7 @@ def _audit_findings(rules: RuleBase, audit: Audit) -> set[Finding]:
                         criterion.line,
                         "criterion-not-monotone",
                         "warning",
-                        f"{model.id}: {witness}",
+                        Message("criterion-not-monotone", (("criterion", model.id), *witness)),
                     )
                 )
     lines = _question_lines(audit)
@@ -128,8 +136,10 @@ def _audit_findings(rules: RuleBase, audit: Audit) -> set[Finding]:
                         lines.get(index, 1),
                         "question-splits",
                         "info",
-                        f"{audit.id} {question.id}: its criteria use {fact_id} in "
-                        f"opposite directions; its bounds split on it",
+                        Message(
+                            "question-splits",
+                            (("audit", audit.id), ("fact", fact_id), ("question", question.id)),
+                        ),
                     )
                 )
     for name, policy, order in _policies(audit):
@@ -140,9 +150,10 @@ def _audit_findings(rules: RuleBase, audit: Audit) -> set[Finding]:
                     _key_line(audit.file, name),
                     "policy-not-monotone",
                     "warning",
-                    f"{audit.id}: the scores of `{name}` fall along the "
-                    f"scale ({', '.join(order)}, worst first); bounds enumerate "
-                    f"every completion",
+                    Message(
+                        "policy-not-monotone",
+                        (("audit", audit.id), ("order", tuple(order)), ("policy", name)),
+                    ),
                 )
             )
     return findings
@@ -153,11 +164,13 @@ def _goodness(domain: FactDomain, index: int) -> Any:
     return facttypes.of(domain.fact).goodness(domain.classes[index].value, domain.fact)
 
 
-def _falls(problem: Problem, criterion: int, domain: FactDomain, rules: RuleBase) -> str:
-    """How the criterion's status falls as the fact improves (a witness), or ''."""
+def _falls(
+    problem: Problem, criterion: int, domain: FactDomain, rules: RuleBase
+) -> tuple[tuple[str, str], ...]:
+    """How the criterion's status falls as the fact improves (a witness), or ()."""
     fact = domain.fact
     if not facttypes.of(fact).ordered(fact):
-        return ""
+        return ()
     classes = domain.classes
     for worse in range(len(classes)):
         for better in range(len(classes)):
@@ -170,8 +183,8 @@ def _falls(problem: Problem, criterion: int, domain: FactDomain, rules: RuleBase
                     format_value(classes[index].value, fact, rules.vocabulary)
                     for index in (worse, better)
                 ]
-                return f"its status can fall when {fact.id} improves from {shown[0]} to {shown[1]}"
-    return ""
+                return (("better", shown[1]), ("fact", fact.id), ("worse", shown[0]))
+    return ()
 
 
 def _policies(audit: Audit) -> list[tuple[str, Policy, tuple[str, ...]]]:

@@ -10,12 +10,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from checker.lint.index import Place, line_in
+from checker.lint.messages import Message, said
 from checker.lint.model import Subject
 
 ASSESSMENT_KIND = "bedömningsgrund"
 
 
-def verified_assessment_basis(subject: Subject) -> Iterator[tuple[Place, str]]:
+def verified_assessment_basis(subject: Subject) -> Iterator[tuple[Place, Message]]:
     index = subject.index
     for provision in index.provisions.values():
         fields = provision.value if isinstance(provision.value, dict) else {}
@@ -28,7 +29,10 @@ def verified_assessment_basis(subject: Subject) -> Iterator[tuple[Place, str]]:
             if kind == ASSESSMENT_KIND:
                 yield (
                     Place(provision.file, line_in(citations, position, provision.line)),
-                    f"{provision.id}: a citation of {citation.get('source')} (a "
-                    f"{ASSESSMENT_KIND}) is marked verified; only a provision of a "
-                    "published text can be",
+                    said(
+                        "verified-assessment-basis",
+                        provision=provision.id,
+                        source=str(citation.get("source")),
+                        kind=ASSESSMENT_KIND,
+                    ),
                 )

@@ -5,11 +5,24 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from checker.bounds.monotonicity import Finding  # noqa: F401 - one finding type for all of lint
 from checker.lint.index import Place, RuleIndex
+from checker.lint.messages import Message
 from checker.model import RuleBase
 
 LEVELS = ("error", "warning", "info")
+
+
+@dataclass(frozen=True, order=True)
+class Finding:
+    """One finding, worded: where, which check, how grave, what; and, when a rule file
+    accepts it (`lint: {ignore, reason}`), the reason."""
+
+    file: str
+    line: int
+    check: str
+    level: str
+    message: str
+    suppressed: str = ""
 
 
 @dataclass(frozen=True)
@@ -32,5 +45,5 @@ class Check:
     id: str
     level: str
     description: str
-    find: Callable[[Subject], Iterable[tuple[Place, str]]]
+    find: Callable[[Subject], Iterable[tuple[Place, Message]]]
     needs_rules: bool = False

@@ -19,6 +19,7 @@ from typing import Any
 from checker.bounds.domains import build_domain, collect_tests
 from checker.language import conditions, verdicts
 from checker.lint.index import Place, line_in
+from checker.lint.messages import Message, said
 from checker.lint.model import Subject
 from checker.model import STATUSES, Audit, Criterion, RuleBase
 
@@ -26,7 +27,7 @@ from checker.model import STATUSES, Audit, Criterion, RuleBase
 CONTEXT = conditions.Context(date(2024, 12, 31), date(2024, 1, 1), date(2024, 12, 31))
 MAX_COMBINATIONS = 100_000  # beyond this a condition is not enumerated (none comes near)
 
-Found = Iterator[tuple[Place, str]]
+Found = Iterator[tuple[Place, Message]]
 
 
 def truth_table(rules: RuleBase, condition_list: tuple[Any, ...]) -> set[tuple[bool, ...]]:
@@ -99,31 +100,35 @@ def _place(subject: Subject, kind: str, item_id: str, key: str, fallback: Place)
 
 
 def _criterion_messages(criterion: Criterion, table: set, met: bool) -> dict[str, str]:
-    """Messages by the key of the condition they concern."""
+    """Message ids by the key of the condition they concern."""
     if not table:
         return {}
     upp = {u for u, _d in table}
     delvis_alone = any(d and not u for u, d in table)
     messages = {}
     if not met and True not in upp:
-        messages["uppfyllt"] = f"{criterion.id}: uppfyllt can never be met"
+        messages["uppfyllt"] = "uppfyllt-never"
     if not met and criterion.delvis is not None and not delvis_alone:
         never = not any(d for _u, d in table)
-        messages["delvis"] = (
-            f"{criterion.id}: delvis can never be met"
-            if never
-            else (f"{criterion.id}: delvis is never reached; uppfyllt holds whenever delvis does")
-        )
+        messages["delvis"] = "delvis-never" if never else "delvis-shadowed"
     if met and False not in upp:
-        messages["uppfyllt"] = (
-            f"{criterion.id}: uppfyllt always holds; the criterion is never delvis or ej uppfyllt"
-        )
+        messages["uppfyllt"] = "uppfyllt-always"
     elif met and criterion.delvis is not None and all(u or d for u, d in table):
-        messages["delvis"] = (
-            f"{criterion.id}: delvis holds whenever uppfyllt does not; the "
-            f"criterion is never ej uppfyllt"
-        )
+        messages["delvis"] = "delvis-always"
     return messages
+
+
+def _parameters_of(condition: Any) -> list[str]:
+    """The parameters a condition's tests compare with, in order."""
+    if condition is None:
+        return []
+    if isinstance(condition, conditions.Test):
+        operand = condition.operand
+        amount = getattr(operand, "amount", None)
+        return [item.name for item in (operand, amount) if isinstance(item, conditions.Param)]
+    if isinstance(condition, conditions.Not):
+        return _parameters_of(condition.item)
+    return [name for item in condition.items for name in _parameters_of(item)]
 
 
 def _status_findings(subject: Subject, met: bool) -> Found:
@@ -136,11 +141,34 @@ def _status_findings(subject: Subject, met: bool) -> Found:
                 _criterion_messages(criterion, criterion_table(subject, criterion, parameters), met)
             )
         for key, message in sorted(messages.items()):
+            place = _place(
+                subject, "criterion", criterion_id, key, Place(criterion.file, criterion.line)
+            )
+            # A threshold that makes a condition unreachable is found where it is set: one
+            # an overlay sets (in either condition) first, else one of this condition.
+            index = subject.index
+            own = [
+                name for name in _parameters_of(getattr(criterion, key)) if name in index.parameters
+            ]
+            overlaid = [
+                name
+                for name in (
+                    *_parameters_of(criterion.uppfyllt),
+                    *_parameters_of(criterion.delvis),
+                )
+                if name in index.parameters and index.parameters[name].file in index.overlay_files
+            ]
+            parameters = list(dict.fromkeys([*overlaid, *own]))
+            if parameters:
+                entry = index.parameters[parameters[0]]
+                place = Place(entry.file, line_in(entry.value, "value", entry.line))
             yield (
-                _place(
-                    subject, "criterion", criterion_id, key, Place(criterion.file, criterion.line)
+                place,
+                said(
+                    message,
+                    criterion=criterion_id,
+                    parameters=tuple(dict.fromkeys(parameters)),
                 ),
-                message,
             )
         if criterion.applies_when is not None:
             for parameters in parameter_sets:
@@ -154,10 +182,10 @@ def _status_findings(subject: Subject, met: bool) -> Found:
                     Place(criterion.file, criterion.line),
                 )
                 if truths and not met and True not in truths:
-                    yield place, f"{criterion_id}: applies_when can never hold, so it never applies"
+                    yield place, said("applies-never", criterion=criterion_id)
                     break
                 if truths and met and False not in truths:
-                    yield place, f"{criterion_id}: applies_when always holds; leave it out"
+                    yield place, said("applies-always", criterion=criterion_id)
                     break
     for fact_id, fact in sorted(rules.facts.items()):
         if fact.relevant_when is None:
@@ -165,9 +193,9 @@ def _status_findings(subject: Subject, met: bool) -> Found:
         truths = {truth for (truth,) in truth_table(rules, (fact.relevant_when,))}
         place = _place(subject, "fact", fact_id, "relevant_when", Place(fact.file, fact.line))
         if truths and not met and True not in truths:
-            yield place, f"{fact_id}: relevant_when can never hold, so it is never relevant"
+            yield place, said("relevant-never", fact=fact_id)
         if truths and met and False not in truths:
-            yield place, f"{fact_id}: relevant_when always holds; leave it out"
+            yield place, said("relevant-always", fact=fact_id)
 
 
 def never_met(subject: Subject) -> Found:
@@ -199,10 +227,13 @@ def grade_unreachable(subject: Subject) -> Found:
                     place = Place(entry.file, entry.line) if entry else Place(audit.file, 1)
                     yield (
                         place,
-                        (
-                            f"{audit.id} {question.id} can never be graded {wanted.label}:"
-                            f" with every criterion at its {'best' if best else 'worst'} "
-                            f"reachable status the policy gives {_label(audit, grade)}"
+                        said(
+                            "grade-unreachable",
+                            audit=audit.id,
+                            question=question.id,
+                            wanted=wanted.label,
+                            best=best,
+                            gives=_label(audit, grade),
                         ),
                     )
 
@@ -225,6 +256,5 @@ def question_without_object(subject: Subject) -> Found:
             place = Place(entry.file, entry.line) if entry else Place(audit.file, 1)
             yield (
                 place,
-                f"{audit.id} {question.id} names no essential criterion, so its object"
-                " cannot decide its verdict",
+                said("question-without-object", audit=audit.id, question=question.id),
             )

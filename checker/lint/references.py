@@ -6,12 +6,13 @@ from collections.abc import Iterator
 from datetime import date
 from typing import Any
 
-from checker.files.nodes import parse_date, suggest
+from checker.files.nodes import parse_date
 from checker.lint.index import Entry, Place, fact_tests, line_in
+from checker.lint.messages import Message, close_match, said
 from checker.lint.model import Subject
 from checker.model import STATUSES
 
-Found = Iterator[tuple[Place, str]]
+Found = Iterator[tuple[Place, Message]]
 
 
 def _fields(entry: Entry) -> dict:
@@ -35,7 +36,7 @@ def unknown_fact(subject: Subject) -> Found:
     index = subject.index
     for name, place in _read_facts(subject):
         if not index.fact_known(name):
-            yield place, f"unknown fact {name!r}{suggest(name, index.facts)}"
+            yield place, said("unknown-fact", name=name, close=close_match(name, index.facts))
 
 
 def unused_fact(subject: Subject) -> Found:
@@ -45,7 +46,7 @@ def unused_fact(subject: Subject) -> Found:
         if fact.id not in read:
             yield (
                 Place(fact.file, fact.line),
-                (f"fact {fact.id} is read by no criterion and no relevant_when"),
+                said("unused-fact", fact=fact.id),
             )
 
 
@@ -58,7 +59,7 @@ def unused_criterion(subject: Subject) -> Found:
         if criterion.id not in used:
             yield (
                 Place(criterion.file, criterion.line),
-                (f"criterion {criterion.id} is in no question of any audit template"),
+                said("unused-criterion", criterion=criterion.id),
             )
 
 
@@ -71,9 +72,11 @@ def unknown_source(subject: Subject) -> Found:
             if isinstance(source, str) and source not in index.sources:
                 yield (
                     Place(provision.file, line_in(citations, position, provision.line)),
-                    (
-                        f"{provision.id} cites unknown source {source!r}"
-                        f"{suggest(source, index.sources)}"
+                    said(
+                        "unknown-source",
+                        provision=provision.id,
+                        source=source,
+                        close=close_match(source, index.sources),
                     ),
                 )
     for kind, entries in (("criterion", index.criteria), ("parameter", index.parameters)):
@@ -83,9 +86,12 @@ def unknown_source(subject: Subject) -> Found:
                 if isinstance(provision, str) and provision not in index.provisions:
                     yield (
                         Place(entry.file, line_in(basis, position, entry.line)),
-                        (
-                            f"{kind} {entry.id} cites unknown provision {provision!r}"
-                            f"{suggest(provision, index.provisions)}"
+                        said(
+                            "unknown-provision",
+                            kind=kind,
+                            owner=entry.id,
+                            provision=provision,
+                            close=close_match(provision, index.provisions),
                         ),
                     )
 
@@ -101,7 +107,7 @@ def citation_validity(subject: Subject) -> Found:
         if start and end and start > end:
             yield (
                 Place(source.file, source.line),
-                (f"source {source.id} ends ({end}) before it starts ({start})"),
+                said("source-ends-first", source=source.id, start=str(start), end=str(end)),
             )
     for provision in index.provisions.values():
         citations = _fields(provision).get("citations")
@@ -112,37 +118,57 @@ def citation_validity(subject: Subject) -> Found:
             place = Place(provision.file, line_in(citations, position, provision.line))
             (start, end), (source_start, source_end) = _dates(citation), _dates(_fields(source))
             if start and end and start > end:
-                yield place, f"{provision.id}: the citation ends ({end}) before it starts ({start})"
+                yield (
+                    place,
+                    said(
+                        "citation-ends-first",
+                        provision=provision.id,
+                        start=str(start),
+                        end=str(end),
+                    ),
+                )
             if start and source_end and start > source_end:
                 yield (
                     place,
-                    (
-                        f"{provision.id}: the citation of {source.id} starts ({start}) "
-                        f"after the source ceased to apply ({source_end})"
+                    said(
+                        "citation-starts-after-source",
+                        provision=provision.id,
+                        source=source.id,
+                        date=str(start),
+                        limit=str(source_end),
                     ),
                 )
             if end and source_start and end < source_start:
                 yield (
                     place,
-                    (
-                        f"{provision.id}: the citation of {source.id} ends ({end}) "
-                        f"before the source applies ({source_start})"
+                    said(
+                        "citation-ends-before-source",
+                        provision=provision.id,
+                        source=source.id,
+                        date=str(end),
+                        limit=str(source_start),
                     ),
                 )
             if start and source_start and start < source_start:
                 yield (
                     place,
-                    (
-                        f"{provision.id}: the citation of {source.id} starts ({start}) "
-                        f"before the source applies ({source_start})"
+                    said(
+                        "citation-starts-before-source",
+                        provision=provision.id,
+                        source=source.id,
+                        date=str(start),
+                        limit=str(source_start),
                     ),
                 )
             if end and source_end and end > source_end:
                 yield (
                     place,
-                    (
-                        f"{provision.id}: the citation of {source.id} ends ({end}) "
-                        f"after the source ceased to apply ({source_end})"
+                    said(
+                        "citation-ends-after-source",
+                        provision=provision.id,
+                        source=source.id,
+                        date=str(end),
+                        limit=str(source_end),
                     ),
                 )
 
@@ -151,16 +177,26 @@ def unknown_reference(subject: Subject) -> Found:
     index = subject.index
     for audit_id, _question, name, place in index.question_criteria():
         if index.criterion_id(name) not in index.criteria:
-            yield place, (f"{audit_id}: unknown criterion {name!r}{suggest(name, index.criteria)}")
+            yield (
+                place,
+                said(
+                    "unknown-criterion",
+                    audit=audit_id,
+                    name=name,
+                    close=close_match(name, index.criteria),
+                ),
+            )
     for criterion in index.criteria.values():
         fields = _fields(criterion)
         recommendation = fields.get("recommendation")
         if isinstance(recommendation, str) and recommendation not in index.recommendations:
             yield (
                 Place(criterion.file, line_in(fields, "recommendation", criterion.line)),
-                (
-                    f"{criterion.id}: unknown recommendation {recommendation!r}"
-                    f"{suggest(recommendation, index.recommendations)}"
+                said(
+                    "unknown-recommendation",
+                    criterion=criterion.id,
+                    name=recommendation,
+                    close=close_match(recommendation, index.recommendations),
                 ),
             )
     for _kind, owner, condition, place in index.conditions():
@@ -170,9 +206,11 @@ def unknown_reference(subject: Subject) -> Found:
                     if value not in index.parameters:
                         yield (
                             Place(where.file, line_in(test, key, where.line)),
-                            (
-                                f"{owner}: unknown parameter ${value}"
-                                f"{suggest(value, index.parameters)}"
+                            said(
+                                "unknown-parameter-reference",
+                                owner=owner,
+                                name=value,
+                                close=close_match(value, index.parameters),
                             ),
                         )
     for audit in index.audits.values():
@@ -181,7 +219,12 @@ def unknown_reference(subject: Subject) -> Found:
             if name not in index.parameters:
                 yield (
                     Place(audit.file, line_in(overrides, name, audit.line)),
-                    (f"{audit.id}: unknown parameter {name!r}{suggest(name, index.parameters)}"),
+                    said(
+                        "unknown-parameter",
+                        audit=audit.id,
+                        name=name,
+                        close=close_match(name, index.parameters),
+                    ),
                 )
 
 
@@ -199,17 +242,17 @@ def missing_reasoning(subject: Subject) -> Found:
         reasoning = fields.get("reasoning")
         place = Place(criterion.file, line_in(fields, "reasoning", criterion.line))
         if not isinstance(reasoning, dict):
-            yield place, f"{criterion.id} has no reasoning templates"
+            yield place, said("no-reasoning", criterion=criterion.id)
             continue
         wanted = STATUSES if "delvis" in fields else ("ej_uppfyllt", "uppfyllt")
         for status in wanted:
             text = reasoning.get(status)
             if not isinstance(text, str) or not text.strip():
-                yield place, f"{criterion.id} has no reasoning for the status {status}"
+                yield place, said("reasoning-missing", criterion=criterion.id, status=status)
         if "delvis" in reasoning and "delvis" not in fields:
             yield (
                 Place(criterion.file, line_in(reasoning, "delvis", place.line)),
-                (f"{criterion.id} has reasoning for delvis but no delvis condition"),
+                said("reasoning-without-delvis", criterion=criterion.id),
             )
 
 
@@ -218,23 +261,29 @@ def duplicate_id(subject: Subject) -> Found:
     for kind, first, second in index.duplicates:
         yield (
             Place(second.file, second.line),
-            (f"duplicate {kind} id {second.id!r}; also at {first.file}:{first.line}"),
+            said("duplicate-id", kind=kind, id=second.id, file=first.file, line=first.line),
         )
     for alias, entry in index.fact_aliases.items():
         if alias in index.facts:
             yield (
                 Place(entry.file, entry.line),
-                (
-                    f"alias {alias!r} of {entry.value} is also a fact id "
-                    f"({index.facts[alias].file}:{index.facts[alias].line})"
+                said(
+                    "alias-is-fact",
+                    alias=alias,
+                    of=str(entry.value),
+                    file=index.facts[alias].file,
+                    line=index.facts[alias].line,
                 ),
             )
     for alias, entry in index.criterion_aliases.items():
         if alias in index.criteria:
             yield (
                 Place(entry.file, entry.line),
-                (
-                    f"alias {alias!r} of {entry.value} is also a criterion id "
-                    f"({index.criteria[alias].file}:{index.criteria[alias].line})"
+                said(
+                    "alias-is-criterion",
+                    alias=alias,
+                    of=str(entry.value),
+                    file=index.criteria[alias].file,
+                    line=index.criteria[alias].line,
                 ),
             )

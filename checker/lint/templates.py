@@ -16,6 +16,7 @@ from jinja2 import meta, nodes
 
 from checker.evaluation.evaluate import RULE_FILTERS
 from checker.lint.index import Entry, Place, fact_tests, line_in
+from checker.lint.messages import Message, said
 from checker.lint.model import Subject
 
 _CRITERION = frozenset({"v", "value", "p", "title", "nämnden"})
@@ -48,7 +49,7 @@ _ENVIRONMENT = jinja2.Environment(autoescape=False)
 _ENVIRONMENT.filters.update(RULE_FILTERS)
 _GLOBALS = frozenset(_ENVIRONMENT.globals)
 
-Found = Iterator[tuple[Place, str]]
+Found = Iterator[tuple[Place, Message]]
 
 
 def _templates(subject: Subject) -> Iterator[tuple[str, str, Any, Place, Entry | None]]:
@@ -131,22 +132,24 @@ def template_variables(subject: Subject) -> Found:
         try:
             tree = _ENVIRONMENT.parse(text)
         except jinja2.TemplateSyntaxError as error:
-            yield place, f"{owner}: template syntax error: {error.message}"
+            yield place, said("template-syntax", owner=owner, error=error.message or "")
             continue
         unknown = sorted(meta.find_undeclared_variables(tree) - VARIABLES[kind] - _GLOBALS)
         for name in unknown:
             yield (
                 place,
-                (
-                    f"{owner}: the template uses {name!r}, which it is not given; it "
-                    f"has: {', '.join(sorted(VARIABLES[kind]))}"
+                said(
+                    "template-unknown-variable",
+                    owner=owner,
+                    name=name,
+                    given=tuple(sorted(VARIABLES[kind])),
                 ),
             )
         if criterion is None:
             continue
         for name in sorted(set(_parameter_names(tree))):
             if name not in index.parameters:
-                yield place, f"{owner}: p.{name} is not a parameter"
+                yield place, said("template-unknown-parameter", owner=owner, name=name)
         read = {
             index.fact_id(name)
             for key in ("uppfyllt", "delvis", "applies_when")
@@ -155,12 +158,9 @@ def template_variables(subject: Subject) -> Found:
         }
         for name in sorted(set(_call_facts(tree))):
             if not index.fact_known(name):
-                yield place, f"{owner}: v({name!r}) names an unknown fact"
+                yield place, said("template-unknown-fact", owner=owner, name=name)
             elif name not in read:
                 yield (
                     place,
-                    (
-                        f"{owner}: v({name!r}) names a fact the criterion does not "
-                        f"read; it always shows as unknown"
-                    ),
+                    said("template-fact-not-read", owner=owner, name=name),
                 )

@@ -18,9 +18,10 @@ import jinja2
 from jinja2 import nodes
 
 from checker.lint.index import Entry, Place, line_in
+from checker.lint.messages import Message, said
 from checker.lint.model import Subject
 
-Found = Iterator[tuple[Place, str]]
+Found = Iterator[tuple[Place, Message]]
 _ENVIRONMENT = jinja2.Environment(autoescape=False)
 _TAG = re.compile(r"{%.*?%}|{{.*?}}", re.DOTALL)
 # Finite verbs of the reasoning texts; in a subordinate clause no negation follows them.
@@ -87,14 +88,25 @@ def impossible_value(subject: Subject) -> Found:
                 if constant not in values:
                     yield (
                         place,
-                        f"{criterion.id} ({status}): value({name!r}) is compared with "
-                        f"{constant!r}, which is not one of its values ({', '.join(values)})",
+                        said(
+                            "reasoning-value-enum",
+                            criterion=criterion.id,
+                            status=status,
+                            name=name,
+                            constant=str(constant),
+                            values=tuple(map(str, values)),
+                        ),
                     )
             elif kind == "bool" and not isinstance(constant, bool) and constant is not None:
                 yield (
                     place,
-                    f"{criterion.id} ({status}): value({name!r}) is a yes/no fact, compared "
-                    f"with {constant!r}",
+                    said(
+                        "reasoning-value-bool",
+                        criterion=criterion.id,
+                        status=status,
+                        name=name,
+                        constant=str(constant),
+                    ),
                 )
 
 
@@ -106,8 +118,13 @@ def shared_variant(subject: Subject) -> Found:
             other, other_status = first[key]
             yield (
                 place,
-                f"{criterion.id} ({status}) has the same text as {other} ({other_status}); "
-                "say what differs",
+                said(
+                    "reasoning-shared",
+                    criterion=criterion.id,
+                    status=status,
+                    other=other,
+                    other_status=other_status,
+                ),
             )
         first.setdefault(key, (criterion.id, status))
 
@@ -118,8 +135,13 @@ def word_order(subject: Subject) -> Found:
             verb, negation = match.groups()
             yield (
                 place,
-                f"{criterion.id} ({status}): {verb!r} {negation!r} is main-clause word order; "
-                f"in a subordinate clause write {negation!r} {verb!r}",
+                said(
+                    "reasoning-word-order",
+                    criterion=criterion.id,
+                    status=status,
+                    verb=verb,
+                    negation=negation,
+                ),
             )
 
 
@@ -128,6 +150,5 @@ def states_instead(subject: Subject) -> Found:
         if _INSTEAD.search(_words(text)):
             yield (
                 place,
-                f"{criterion.id} ({status}): '…, utan …' says what happens instead, a detail "
-                "no fact value holds; put it in the case's iakttagelse",
+                said("reasoning-instead", criterion=criterion.id, status=status),
             )

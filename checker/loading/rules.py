@@ -269,6 +269,7 @@ def load_sources(
 
 # --- facts --------------------------------------------------------------------------
 _FACT_KEYS = (
+    "lint",
     "type",
     "title",
     "question",
@@ -291,7 +292,7 @@ def load_fact_files(directory: Path, vocabulary: Vocabulary):
     aliases: dict[str, str] = {}
     areas: dict[str, str] = {}
     for path in sorted(directory.glob("*.yaml")):
-        fields = _root(path).mapping(required=("area", "title", "facts"))
+        fields = _root(path).mapping(required=("area", "title", "facts"), optional=("lint",))
         area = _id(fields["area"], PLAIN_ID, "area")
         areas[area] = fields["title"].text()
         for fact_id, node in fields["facts"].items():
@@ -374,6 +375,7 @@ def _planned(node: Node | None, kind: str) -> bool:
 
 # --- criteria -----------------------------------------------------------------------
 _CRITERION_KEYS = (
+    "lint",
     "title",
     "om",
     "basis",
@@ -395,11 +397,13 @@ def load_criteria_files(directory: Path):
     recommendations: dict[str, Recommendation] = {}
     for path in sorted(directory.glob("*.yaml")):
         fields = _root(path).mapping(
-            required=("area", "criteria"), optional=("parameters", "recommendations")
+            required=("area",), optional=("criteria", "parameters", "recommendations", "lint")
         )
         area = _id(fields["area"], PLAIN_ID, "area")
         for param_id, node in fields["parameters"].items() if "parameters" in fields else ():
-            entry = node.mapping(required=("value", "description"), optional=("basis",))
+            entry = node.mapping(
+                required=("value", "description"), optional=("basis", "unit", "lint")
+            )
             if param_id in parameters:
                 raise node.error(f"duplicate parameter {param_id!r}")
             parameters[param_id] = Parameter(
@@ -409,6 +413,7 @@ def load_criteria_files(directory: Path):
                 entry["basis"].text_list() if "basis" in entry else (),
                 node.file,
                 node.line or 0,
+                entry["unit"].text() if "unit" in entry else "",
             )
         for rec_id, node in (
             fields["recommendations"].items() if "recommendations" in fields else ()
@@ -426,7 +431,7 @@ def load_criteria_files(directory: Path):
                 node.file,
                 node.line or 0,
             )
-        for criterion_id, node in fields["criteria"].items():
+        for criterion_id, node in fields["criteria"].items() if "criteria" in fields else ():
             id_node = Node(criterion_id, node.file, node.line, node.path)
             _id(id_node, CRITERION_ID, "criterion")
             if not criterion_id.startswith(area + "."):
@@ -583,7 +588,7 @@ def load_audit(
             "overall",
             "question_reasoning",
         ),
-        optional=("description", "parameters", "followup"),
+        optional=("description", "parameters", "followup", "lint"),
     )
     roles = tuple(Role(role_id, node.text()) for role_id, node in fields["roles"].items())
     scale = _scale(fields["scale"])
