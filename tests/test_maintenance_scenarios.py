@@ -13,6 +13,7 @@ from checker.cli import main
 from checker.files.corpus import case_files
 from checker.loading.rules import load_rules
 from checker.regression.test import run_cases
+from checker.ruledocs import render_docs
 
 ROOT = Path(__file__).resolve().parent.parent
 RULES = ROOT / "rules"
@@ -94,3 +95,35 @@ def test_test_and_diff_name_the_same_cases_when_a_criterion_is_flipped(tmp_path)
     assert {case for case, _level, _subject in moved} == {"heby-2022.yaml", "nykoping-2021.yaml"}
     assert failing <= moved
     assert report["summary"]["changed_cases"] == 2
+
+
+def test_a_tightened_threshold_shows_in_the_diff_of_the_catalogue(tmp_path):
+    rules = _rules_with(
+        tmp_path,
+        "criteria/planering.yaml",
+        "insats_inom_dagar:\n    value: 30",
+        "insats_inom_dagar:\n    value: 20",
+    )
+    before = render_docs(load_rules(RULES)).splitlines()
+    after = render_docs(load_rules(rules)).splitlines()
+    changed = [(old, new) for old, new in zip(before, after, strict=True) if old != new]
+    assert len(changed) == 2, changed
+    (criterion_old, criterion_new), (parameter_old, parameter_new) = changed
+    assert criterion_new.startswith("| `planering.insats-inom-tid` ")
+    assert "är högst 30 (`insats_inom_dagar`)" in criterion_old
+    assert "är högst 20 (`insats_inom_dagar`)" in criterion_new
+    assert parameter_old.startswith("| `insats_inom_dagar` | 30 | dagar |")
+    assert parameter_new.startswith("| `insats_inom_dagar` | 20 | dagar |")
+
+
+def test_every_condition_is_worded_from_the_vocabulary():
+    rules = load_rules(RULES)
+    text = render_docs(rules)
+    words = rules.vocabulary.headings
+    criteria = text[text.index("## Kriterier") : text.index("## Parametrar")]
+    for criterion_id in rules.criteria:
+        [row] = [line for line in criteria.splitlines() if line.startswith(f"| `{criterion_id}` ")]
+        uppfyllt = row.split(" | ")[2]
+        assert f" {words['ar']} " in uppfyllt or words["villkor_ligger"] in uppfyllt, row
+    for leak in ("Param(", "Period(", "None", "share_at_least", "within", "{'"):
+        assert leak not in text
