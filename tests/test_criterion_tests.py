@@ -67,7 +67,7 @@ def test_every_criterion_with_a_threshold_is_tested_at_and_on_both_sides_of_it()
 def test_the_shipped_criterion_tests_pass_and_name_each_test():
     result = _run("test", RULES / "tests")
     assert result.exit_code == 0, result.output
-    assert re.search(r"rules/tests/planering\.yaml\s+8\s+0\s+0  ok", result.output)
+    assert re.search(r"rules/tests/planering\.yaml\s+\d+\s+0\s+0  ok", result.output)
 
 
 def test_a_failing_criterion_test_names_the_test_and_both_statuses(tmp_path):

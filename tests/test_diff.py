@@ -200,3 +200,20 @@ def test_a_case_carried_to_the_base_rules_reads_as_if_validated_anew(repo, tmp_p
         assert outcome(evaluate_case(base, carried), {}) == outcome(
             evaluate_case(base, anew), {}
         ), path.name
+
+
+def test_progress_is_told_of_every_case_sequential_and_parallel(repo, tmp_path):
+    subprocess.run(
+        ["git", "-C", str(repo), "archive", "HEAD~1:rules", "-o", str(tmp_path / "v1.tar")],
+        check=True,
+    )
+    shutil.unpack_archive(tmp_path / "v1.tar", tmp_path / "base")
+    base, working = load_rules(tmp_path / "base"), load_rules(repo / "rules")
+    paths = generate_cases(working, 210, 3, tmp_path / "corpus")
+    for jobs in (1, 2):
+        told: list[tuple[int, int]] = []
+        diff_corpus(
+            paths, base, working, jobs=jobs, progress=lambda *done, told=told: told.append(done)
+        )
+        assert told[-1] == (210, 210)
+        assert [done for done, _total in told] == sorted(done for done, _total in told)

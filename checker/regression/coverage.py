@@ -1,26 +1,27 @@
 """`granska test --coverage`: which statuses and verdicts the tests reach.
 
-A criterion can be uppfyllt and ej uppfyllt, and delvis when it has a `delvis:`
-condition; any further status a result shows it in (ej tillämpligt, say) counts as one
-it can take. A question can get every grade of its audit's scale. A status or verdict is
-reached when a test's case (a golden case or a criterion test) is graded so; an open
-range, unknown or not assessed, reaches nothing. The figure is the share of all of
-these, criteria and questions together, that some test reaches.
+A criterion can be uppfyllt and ej uppfyllt, delvis when it has a `delvis:` condition
+and ej tillämpligt when it has an `applies_when:`; any further status a result shows it
+in counts as one it can take. A question can get every grade of its audit's scale. A
+status or verdict is reached when a test's case (a golden case or a criterion test) is
+graded so; an open range, unknown or not assessed, reaches nothing. The figure is the
+share of all of these, criteria and questions together, that some test reaches.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
-from checker.model import STATUSES, RuleBase
+from checker.model import NOT_APPLICABLE, NOT_ASSESSED, STATUSES, RuleBase
 
-NOT_AN_OUTCOME = ("ej_granskat",)  # the case's word, not the rules' outcome
+NOT_AN_OUTCOME = (NOT_ASSESSED,)  # the case's word, not the rules' outcome
 
 
 def _possible(rules: RuleBase) -> tuple[dict[str, list[str]], dict[tuple[str, str], list[str]]]:
     statuses = {
         criterion_id: [
-            status for status in STATUSES if status != "delvis" or criterion.delvis is not None
+            *(status for status in STATUSES if status != "delvis" or criterion.delvis is not None),
+            *([NOT_APPLICABLE] if criterion.applies_when is not None else []),
         ]
         for criterion_id, criterion in sorted(rules.criteria.items())
     }

@@ -28,8 +28,11 @@ _CASE_TO_TEST = {"parametrar": "parameters", "granskningsperiod": "period"}
 
 
 def test_files(rules: RuleBase) -> list[Path]:
-    """The criterion test files of the rules directory, sorted."""
-    return sorted((Path(rules.directory) / TESTS_DIR).glob("*.yaml"))
+    """The criterion test files of the rules directory, sorted (relative to the working
+    directory when they are under it, as the user would type them)."""
+    here = Path.cwd().resolve()
+    found = sorted((Path(rules.directory).resolve() / TESTS_DIR).glob("*.yaml"))
+    return [path.relative_to(here) if path.is_relative_to(here) else path for path in found]
 
 
 def _audit_for(rules: RuleBase, criterion_id: str, node: Node) -> str:
