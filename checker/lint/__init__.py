@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 from checker import __version__
@@ -257,11 +258,8 @@ def _suppressed(found: Finding, accepted: list[suppressions.Suppression]) -> Fin
         return found
     for suppression in accepted:
         if suppression.covers(found.file, found.line, found.check):
-            return Finding(*(getattr(found, key) for key in _FIELDS), suppression.reason)
+            return replace(found, suppressed=suppression.reason)
     return found
-
-
-_FIELDS = ("file", "line", "check", "level", "message")
 
 
 def _shown(file: str) -> str:
@@ -277,10 +275,7 @@ def _ordered(findings: list[Finding]) -> list[Finding]:
 
 def render(findings: list[Finding], output_format: str = "text") -> str:
     """The findings as text (yamllint's lines and a count), json or SARIF 2.1.0."""
-    shown = [
-        Finding(_shown(found.file), *(getattr(found, key) for key in _FIELDS[1:]), found.suppressed)
-        for found in _ordered(findings)
-    ]
+    shown = [replace(found, file=_shown(found.file)) for found in _ordered(findings)]
     if output_format == "json":
         return json.dumps(_as_json(shown), ensure_ascii=False, indent=2) + "\n"
     if output_format == "sarif":

@@ -120,6 +120,7 @@ def moves(
 
     A moved question carries the criteria under it that moved with it."""
     moved = []
+    titles = {**(before or {}).get("titles", {}), **(after or {}).get("titles", {})}
     for level in LEVELS:
         if level not in levels:
             continue
@@ -129,7 +130,6 @@ def moves(
             was, now = old.get(subject), new.get(subject)
             if was == now:
                 continue
-            titles = {**(before or {}).get("titles", {}), **(after or {}).get("titles", {})}
             entry = {
                 "case": case,
                 "level": level,
