@@ -221,6 +221,7 @@ class Vocabulary:
     underlag: tuple[str, ...]
     documentary_underlag: tuple[str, ...]
     recipients: dict[str, str]
+    outcome_measures: dict[str, dict[str, Any]]
     established_by: dict[str, str]
     documents: dict[str, str]
     boolean_labels: dict[bool, str]
@@ -351,6 +352,19 @@ class Interview:
 
 
 @dataclass(frozen=True)
+class OutcomeMeasure:
+    """A measure of outcome a case gives as background: its value one year, with the
+    comparisons the case gives (riket, similar kommuner)."""
+
+    measure: str  # a key of the vocabulary's outcome_measures
+    year: int
+    value: float
+    riket: float | None = None
+    liknande: float | None = None
+    källa: str = ""
+
+
+@dataclass(frozen=True)
 class ReportContext:
     """What a case says for the report's Inledning: diarienummer, Bakgrund, Avgränsning, Metod."""
 
@@ -359,6 +373,7 @@ class ReportContext:
     avgränsning: str = ""
     dokument: tuple[str, ...] = ()
     intervjuer: tuple[Interview, ...] = ()
+    utfall: tuple[OutcomeMeasure, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -134,7 +134,7 @@ def case_header(case: Case) -> dict[str, Any]:
     }
 
 
-def _report_context(case: Case) -> dict[str, Any]:
+def _report_context(case: Case, vocabulary: Vocabulary) -> dict[str, Any]:
     """What the case gives for the report's Inledning (all empty when it gives nothing)."""
     report = case.report
     return {
@@ -143,6 +143,18 @@ def _report_context(case: Case) -> dict[str, Any]:
         "avgränsning": report.avgränsning,
         "dokument": list(report.dokument),
         "intervjuer": [{"funktion": i.funktion, "nämnd": i.nämnd} for i in report.intervjuer],
+        "utfall": [
+            {
+                "measure": outcome.measure,
+                **vocabulary.outcome_measures[outcome.measure],
+                "year": outcome.year,
+                "value": outcome.value,
+                "riket": outcome.riket,
+                "liknande": outcome.liknande,
+                "källa": outcome.källa,
+            }
+            for outcome in report.utfall
+        ],
     }
 
 
@@ -298,7 +310,7 @@ def evaluate_case(
         "schema_version": SCHEMA_VERSION,
         **case_header(case),
         "nämnder": [{"namn": n.name, "roller": list(n.roles)} for n in case.namnder],
-        "rapport": _report_context(case),
+        "rapport": _report_context(case, rules.vocabulary),
         "audit": {
             "id": audit.id,
             "title": audit.title,

@@ -20,6 +20,7 @@ from checker.model import (
     FollowedUp,
     Interview,
     Namnd,
+    OutcomeMeasure,
     QuestionCriterion,
     ReportContext,
     RuleBase,
@@ -39,7 +40,8 @@ CASE_KEYS = (
     "lokala_revisionskriterier",
     "rapport",
 )
-REPORT_KEYS = ("diarienummer", "bakgrund", "avgränsning", "metod")
+REPORT_KEYS = ("diarienummer", "bakgrund", "avgränsning", "metod", "utfall")
+MEASURE_KEYS = ("riket", "liknande_kommuner", "källa")
 METHOD_KEYS = ("dokument", "intervjuer")
 EXPECTED_KEYS = (
     "frågor",
@@ -163,11 +165,11 @@ def case_from_data(
         expected,
         followup,
         local_criteria,
-        _report(fields["rapport"]) if "rapport" in fields else ReportContext(),
+        _report(fields["rapport"], rules) if "rapport" in fields else ReportContext(),
     )
 
 
-def _report(node: Node) -> ReportContext:
+def _report(node: Node, rules: RuleBase) -> ReportContext:
     """The case's own words for the report's Inledning; interviews by function, not name."""
     fields = node.mapping(optional=REPORT_KEYS)
     method = fields["metod"].mapping(optional=METHOD_KEYS) if "metod" in fields else {}
@@ -188,6 +190,34 @@ def _report(node: Node) -> ReportContext:
         if "dokument" in method
         else (),
         intervjuer=tuple(interviews),
+        utfall=tuple(_outcome(item, rules) for item in fields["utfall"].sequence())
+        if "utfall" in fields
+        else (),
+    )
+
+
+def _outcome(node: Node, rules: RuleBase) -> OutcomeMeasure:
+    """One outcome measure of the background: which, which year, its value and comparisons."""
+    entry = node.mapping(required=("mått", "år", "värde"), optional=MEASURE_KEYS)
+
+    def number(key: str) -> float | None:
+        if key not in entry:
+            return None
+        value = entry[key].value
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or value != value:
+            raise entry[key].error(f"expected a number, got {value!r}")
+        return value
+
+    year = entry["år"].value
+    if isinstance(year, bool) or not isinstance(year, int) or not 1990 <= year <= 2100:
+        raise entry["år"].error(f"expected a year such as 2024, got {year!r}")
+    return OutcomeMeasure(
+        entry["mått"].choice(tuple(rules.vocabulary.outcome_measures)),
+        year,
+        number("värde"),
+        number("riket"),
+        number("liknande_kommuner"),
+        entry["källa"].text() if "källa" in entry else "",
     )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import re
 from pathlib import Path
+from typing import Any
 
 import jinja2
 
@@ -145,6 +146,16 @@ SELF_EVALUATION_KEYS = (
 )
 
 
+def _outcome_measure(node: Node) -> dict[str, Any]:
+    fields = node.mapping(required=("title", "unit", "kolada", "kolada_verified"))
+    return {
+        "title": fields["title"].text(),
+        "unit": fields["unit"].text(),
+        "kolada": fields["kolada"].value or "",
+        "kolada_verified": fields["kolada_verified"].boolean(),
+    }
+
+
 def load_vocabulary(path: Path) -> Vocabulary:
     fields = _root(path).mapping(
         required=(
@@ -152,6 +163,7 @@ def load_vocabulary(path: Path) -> Vocabulary:
             "underlag",
             "documentary_underlag",
             "recipients",
+            "outcome_measures",
             "established_by",
             "documents",
             "boolean_labels",
@@ -177,6 +189,9 @@ def load_vocabulary(path: Path) -> Vocabulary:
         ),
         recipients={key: node.text() for key, node in fields["recipients"].items()},
         established_by={key: node.text() for key, node in fields["established_by"].items()},
+        outcome_measures={
+            key: _outcome_measure(node) for key, node in fields["outcome_measures"].items()
+        },
         documents={key: node.text() for key, node in fields["documents"].items()},
         boolean_labels={True: booleans["ja"].text(), False: booleans["nej"].text()},
         unknown_label=fields["unknown_label"].text(),

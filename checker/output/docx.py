@@ -207,13 +207,40 @@ class _Builder:
             for cell in table.columns[index].cells:
                 cell.width = width
 
+    def _outcomes(self, rows: list[dict]) -> None:
+        h = self.h
+        self._paragraph(f"{h['utfall_inledning']}:")
+        table = self.document.add_table(rows=1, cols=6)
+        table.style = "Table Grid"
+        columns = ("utfall_matt", "utfall_ar", "utfall_kommunen", "utfall_riket")
+        columns += ("utfall_liknande", "utfall_kolada")
+        for cell, key in zip(table.rows[0].cells, columns, strict=True):
+            cell.text = h[key]
+        for row in rows:
+            title = (
+                f"{row['title']} ({h['kalla']}: {row['källa']})" if row["källa"] else row["title"]
+            )
+            values = (
+                title,
+                row["year"],
+                row["value"],
+                row["riket"],
+                row["liknande"],
+                row["kolada"],
+            )
+            for cell, value in zip(table.add_row().cells, values, strict=True):
+                cell.text = value
+
     def _introduction(self) -> None:
         r, h, view = self.result, self.h, self.view
         intro = view["introduction"]
         self._heading(h["inledning"], 1)
-        if intro["bakgrund"]:
+        if intro["bakgrund"] or intro["utfall"]:
             self._heading(h["bakgrund"], 2)
+        if intro["bakgrund"]:
             self._paragraph(intro["bakgrund"])
+        if intro["utfall"]:
+            self._outcomes(intro["utfall"])
         self._heading(h["syfte_och_revisionsfragor"], 2)
         self._paragraph(r["audit"]["syfte"])
         for item in view["questions"]:

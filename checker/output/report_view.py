@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 
 from checker.evaluation.citations import reference_order
+from checker.language.facttypes import format_number
 from checker.output.collation import swedish_key, swedish_sorted
 from checker.output.environment import render_template, sentence
 
@@ -55,7 +56,7 @@ def _outline(h: dict, view: dict, overrides: bool) -> list[dict]:
     if view["recommendations"]:
         entries.append((2, h["rekommendationer"], "sammanfattning-rekommendationer"))
     entries.append((1, h["inledning"], "inledning"))
-    if view["introduction"]["bakgrund"]:
+    if view["introduction"]["bakgrund"] or view["introduction"]["utfall"]:
         entries.append((2, h["bakgrund"], "bakgrund"))
     entries += [
         (2, h["syfte_och_revisionsfragor"], "syfte"),
@@ -111,6 +112,27 @@ def _overlay_lines(overlay: dict | None) -> dict | None:
     return {"heading": heading, "intro": intro, "deviations": deviations}
 
 
+def _outcome_row(row: dict, h: dict) -> dict:
+    """One outcome measure as the Bakgrund table shows it: numbers in Swedish form, the
+    Kolada key marked where it is not verified."""
+
+    def shown(value: float | None) -> str:
+        return "–" if value is None else f"{format_number(value)} {row['unit']}"
+
+    kolada = row["kolada"] + (
+        h["overifierad"] if row["kolada"] and not row["kolada_verified"] else ""
+    )
+    return {
+        "title": row["title"],
+        "year": str(row["year"]),
+        "value": shown(row["value"]),
+        "riket": shown(row["riket"]),
+        "liknande": shown(row["liknande"]),
+        "kolada": kolada or "–",
+        "källa": row["källa"],
+    }
+
+
 def _introduction(result: dict) -> dict:
     """Bakgrund, Syfte, Revisionskriterier, Avgränsning and Metod: the case's own words
     where it gives them, else what holds of every case."""
@@ -125,6 +147,7 @@ def _introduction(result: dict) -> dict:
     }
     return {
         "bakgrund": context.get("bakgrund", ""),
+        "utfall": [_outcome_row(row, result["headings"]) for row in context.get("utfall", [])],
         "period": f"{period['från']} – {period['till']}",
         "avgränsning": context.get("avgränsning", ""),
         "underlag": swedish_sorted(kinds),
