@@ -52,6 +52,30 @@ _INTERVIEW = {
         },
     ]
 }
+_NUMBER = {"type": "number"}
+
+
+def _report_schema(measures: list[str]) -> dict:
+    """The `rapport:` key, its outcome measures named by the vocabulary's keys."""
+    outcome = {
+        "type": "object",
+        "required": ["mått", "år", "värde"],
+        "additionalProperties": False,
+        "properties": {
+            "mått": {"enum": measures},
+            "år": {"type": "integer", "minimum": 1990, "maximum": 2100},
+            "värde": _NUMBER,
+            "riket": _NUMBER,
+            "liknande_kommuner": _NUMBER,
+            "källa": _TEXT,
+        },
+    }
+    return {
+        **_REPORT,
+        "properties": {**_REPORT["properties"], "utfall": {"type": "array", "items": outcome}},
+    }
+
+
 _REPORT = {
     "type": "object",
     "additionalProperties": False,
@@ -165,7 +189,7 @@ def case_schema(rules: RuleBase, audit_id: str | None = None) -> dict:
             "additionalProperties": _TEXT,
         },
         "förväntat": {"type": "object", "propertyNames": {"enum": list(EXPECTED_KEYS)}},
-        "rapport": _REPORT,
+        "rapport": _report_schema(sorted(rules.vocabulary.outcome_measures)),
     }
     schema: dict[str, Any] = {
         "$schema": DIALECT,
