@@ -12,6 +12,24 @@ import click
 from checker import __version__, api
 from checker.errors import GranskaError
 
+_OUTPUT_OPTION = click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write to this file (atomically) instead of the terminal.",
+)
+
+
+def _format_option(*formats: str):
+    """--format, one of `formats` (default text, or inferred from -o's suffix)."""
+    return click.option(
+        "--format",
+        "output_format",
+        type=click.Choice(list(formats)),
+        help="Output format (default text, or inferred from -o's suffix).",
+    )
+
+
 _RULES_OPTION = click.option(
     "--rules",
     "rules_dir",
@@ -89,18 +107,8 @@ def main() -> None:
 @click.argument("case", type=click.Path(path_type=Path))
 @click.option("--audit", help="Audit template id; must match the case's `audit`.")
 @_RULES_OPTION
-@click.option(
-    "--format",
-    "output_format",
-    type=click.Choice(["text", "md", "json", "html", "docx", "pdf"]),
-    help="Output format (default text, or inferred from -o's suffix).",
-)
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Write to this file (atomically) instead of the terminal.",
-)
+@_format_option("text", "md", "json", "html", "docx", "pdf")
+@_OUTPUT_OPTION
 @click.option(
     "--fail-on",
     metavar="GRADE",
@@ -334,18 +342,8 @@ def generate(
 @click.argument("new", type=click.Path(dir_okay=False, path_type=Path))
 @_RULES_OPTION
 @_OVERLAY_OPTION
-@click.option(
-    "--format",
-    "output_format",
-    type=click.Choice(["text", "md", "json"]),
-    help="Output format (default text, or inferred from -o's suffix).",
-)
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Write to this file (atomically) instead of the terminal.",
-)
+@_format_option("text", "md", "json")
+@_OUTPUT_OPTION
 def compare(
     old: Path,
     new: Path,
@@ -533,18 +531,8 @@ def serve(
 
 @main.command()
 @click.argument("case", type=click.Path(dir_okay=False, path_type=Path))
-@click.option(
-    "--format",
-    "output_format",
-    type=click.Choice(["text", "md", "json", "html", "docx", "pdf"]),
-    help="Output format (default text, or inferred from -o's suffix).",
-)
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Write to this file (atomically) instead of the terminal.",
-)
+@_format_option("text", "md", "json", "html", "docx", "pdf")
+@_OUTPUT_OPTION
 @_RULES_OPTION
 @_OVERLAY_OPTION
 def interview(
@@ -580,18 +568,8 @@ def validate(
 
 @main.command()
 @click.argument("case", type=click.Path(path_type=Path))
-@click.option(
-    "--format",
-    "output_format",
-    type=click.Choice(["text", "md", "json"]),
-    help="Output format (default text, or inferred from -o's suffix).",
-)
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Write to this file (atomically) instead of the terminal.",
-)
+@_format_option("text", "md", "json")
+@_OUTPUT_OPTION
 @_RULES_OPTION
 @_OVERLAY_OPTION
 def documents(

@@ -33,9 +33,8 @@ _MARGIN_MM = 22
 _TEXT_WIDTH_MM = 210 - 2 * _MARGIN_MM
 
 
-def render_docx(result: dict, colour: bool = False, template: Path | None = None) -> bytes:
-    """The report as the bytes of a .docx file; with `template`, in that document's house
-    style (its styles, page setup, header and footer; its body is replaced)."""
+def import_docx():
+    """python-docx, or a clear error where it is not installed."""
     try:
         import docx
     except ImportError as error:
@@ -43,6 +42,13 @@ def render_docx(result: dict, colour: bool = False, template: Path | None = None
             f"DOCX output needs python-docx ({error}); install granska "
             "with its dependencies or choose --format html"
         ) from None
+    return docx
+
+
+def render_docx(result: dict, colour: bool = False, template: Path | None = None) -> bytes:
+    """The report as the bytes of a .docx file; with `template`, in that document's house
+    style (its styles, page setup, header and footer; its body is replaced)."""
+    docx = import_docx()
     if template is None:
         document = docx.Document()
     else:

@@ -10,8 +10,7 @@ from __future__ import annotations
 import io
 from datetime import datetime, timezone
 
-from checker.errors import GranskaError
-from checker.output.docx import dated_package
+from checker.output.docx import dated_package, import_docx
 from checker.output.environment import render_template
 
 _CHECKBOX = "☐ "
@@ -19,14 +18,7 @@ _CHECKBOX = "☐ "
 
 def render_guide_docx(guide: dict) -> bytes:
     """The interview guide as the bytes of a .docx file."""
-    try:
-        import docx
-    except ImportError as error:
-        raise GranskaError(
-            f"DOCX output needs python-docx ({error}); install granska "
-            "with its dependencies or choose --format html"
-        ) from None
-    document = docx.Document()
+    document = import_docx().Document()
     fields = document.add_table(rows=0, cols=2)
     fields.style = "Table Grid"
     questions = None
