@@ -18,6 +18,7 @@ from checker.casefiles.fact_order import audit_facts
 from checker.evaluation.evaluate import (
     case_header,
     context_of,
+    criterion_forms,
     is_relevant,
     known_facts,
     parameters_for,
@@ -43,7 +44,13 @@ _BOUND_WORDS = (("at_least", "minst"), ("above", "over"), ("at_most", "hogst"), 
 def interview(rules: RuleBase, case: Case) -> dict:
     """The interview guide of one case (its JSON form; docs/bounds.md)."""
     audit = rules.audits[case.audit]
-    analysis = Analysis(rules, case, parameters_for(rules, audit, case), context_of(case))
+    analysis = Analysis(
+        rules,
+        case,
+        parameters_for(rules, audit, case),
+        context_of(case),
+        criterion_forms(rules, case),
+    )
     known, context = known_facts(case), context_of(case)
     labels = {grade.id: grade.label for grade in audit.scale}
     questions = []

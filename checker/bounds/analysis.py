@@ -127,7 +127,7 @@ class Analysis:
             )
         self.grades = tuple(grade.id for grade in reversed(self.audit.scale))
         self.overall_grades = tuple(grade.id for grade in reversed(self.audit.overall_scale))
-        self.namnder = [self._namnd_scope(namnd) for namnd in case.namnder]
+        self._namnder: dict[int, Scope] = {}  # built when first asked
         self._bounds: dict[tuple, tuple[int, int]] = {}
         self._open: dict[tuple[str, str], list[str]] = {}
 
@@ -192,7 +192,9 @@ class Analysis:
         return grades[low], grades[high]
 
     def namnd_bounds(self, number: int) -> tuple[int, int]:
-        return self._scope_bounds(("nämnd", str(number)), self.namnder[number], None)
+        if number not in self._namnder:
+            self._namnder[number] = self._namnd_scope(self.case.namnder[number])
+        return self._scope_bounds(("nämnd", str(number)), self._namnder[number], None)
 
     def lowest_of(self, key: tuple[str, str], extra: dict[str, int]) -> int:
         """The lowest rank of a question with some facts set to classes (the way up)."""

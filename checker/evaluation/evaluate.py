@@ -455,6 +455,19 @@ def _cited(rules: RuleBase, basis: tuple[str, ...], start: date, end: date) -> l
 _CITED = Memo()  # rules, provisions and period -> (rules, basis entries)
 
 
+def _facts_read(criterion: Criterion) -> tuple[frozenset[str], list[str]]:
+    """The facts `applies_when` reads, and (sorted) every fact the criterion reads."""
+    found = _FACTS_READ.get(id(criterion))
+    if found is None or found[0] is not criterion:
+        applicability = frozenset(conditions.facts_of(criterion.applies_when))
+        read = sorted(conditions.criterion_facts(criterion))
+        found = _FACTS_READ.remember(id(criterion), (criterion, applicability, read))
+    return found[1], found[2]
+
+
+_FACTS_READ = Memo()  # criterion -> (criterion, facts of applies_when, facts read)
+
+
 def _criterion_result(
     rules: RuleBase,
     case: Case,
@@ -466,8 +479,7 @@ def _criterion_result(
 ) -> dict:
     vocabulary = rules.vocabulary
     context = context_of(case)
-    applicability = conditions.facts_of(criterion.applies_when)
-    read = sorted(conditions.criterion_facts(criterion))
+    applicability, read = _facts_read(criterion)
     facts = []
     for fact_id in read:
         fact = rules.facts[fact_id]
