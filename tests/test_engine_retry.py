@@ -22,14 +22,14 @@ def _flaky(failures):
     real = engine_module.Engine._matches
     calls = []
 
-    def matches(self, ruleset_name, messages):
-        calls.extend(message["sid"] for message in messages)
+    def matches(self, ruleset_name, message):
+        calls.append(message["sid"])
         if len(calls) <= len(failures):
             kind = failures[len(calls) - 1]
             if kind == "error":
                 raise durable_rules_engine.error("error code: 307")
-            return [[] for _message in messages]  # lost: not even the catch-all rule
-        return real(self, ruleset_name, messages)
+            return []  # a lost evaluation: not even the catch-all rule
+        return real(self, ruleset_name, message)
 
     return matches, calls
 

@@ -15,8 +15,8 @@ a criterion with `applies_when` gets a fourth, ej tillämpligt (it certainly doe
 apply), and the other three hold only where it certainly applies.
 Every rule reads one asserted case fact, so every rule sees every fact (facts are not
 consumed) and unknown facts stay unknown. A ruleset is built once per audit and
-parameter set and reused; cases are asserted in batches, each under its own state,
-deleted after evaluation.
+parameter set and reused; each case is asserted under its own state, deleted after
+evaluation.
 """
 
 from __future__ import annotations
@@ -37,7 +37,6 @@ from checker.model import NOT_APPLICABLE, STATUSES, Criterion, Fact
 _TRUE, _FALSE = True, False
 _CATCH_ALL = "_seen"
 _ATTEMPTS = 5
-_BATCH = 256  # cases asserted in one call
 _NEGATED = {"$gte": "$lt", "$gt": "$lte", "$lte": "$gt", "$lt": "$gte"}
 _OPERATOR = {"at_least": "$gte", "above": "$gt", "at_most": "$lte", "below": "$lt"}
 _RULE_STATUS = {"E": STATUSES[0], "D": STATUSES[1], "U": STATUSES[2], "N": NOT_APPLICABLE}
@@ -197,8 +196,8 @@ class Engine:
     """Decides criterion statuses of cases with durable-rules; one instance per process.
 
     Rules are registered through durable's Host, but cases are evaluated through the
-    engine's C interface: assert a batch of case facts in one call, then walk the queue
-    of matched rules, reading only each rule's name. durable's own action dispatch
+    engine's C interface: assert the case fact, then walk the queue of matched rules,
+    reading only each rule's name. durable's own action dispatch
     JSON-decodes the whole state for every fired rule, which costs ten times the
     matching itself; the rules here only say which status matched, so they need none
     of it.
@@ -251,71 +250,59 @@ class Engine:
         self, compiled: CompiledAudit, cases: Sequence[tuple[Known, conditions.Context]]
     ) -> list[list[str | None]]:
         """For each (known facts, context), the status of each criterion of `compiled`
-        (in its order) that the known facts decide, None where they do not."""
+        (in its order) that the known facts decide, None where they do not.
+
+        Each case is asserted on its own: durable's assert_facts takes many at once, but
+        walking the queue of matched rules across many states (start_action) costs more
+        the more states are open, so one case per call is the fastest (measured: 3,900
+        cases/s one at a time, 1,000 in batches of 256).
+        """
         results: list[list[str | None]] = []
-        for start in range(0, len(cases), _BATCH):
-            messages = [_message(compiled, *case) for case in cases[start : start + _BATCH]]
-            for fired in self._fired_rules(compiled.name, messages):
-                statuses: list[str | None] = [None] * len(compiled.criteria)
-                for name in fired:
-                    if name != _CATCH_ALL:
-                        statuses[int(name[:-1])] = _RULE_STATUS[name[-1]]
-                results.append(statuses)
+        for case in cases:
+            statuses: list[str | None] = [None] * len(compiled.criteria)
+            for name in self._fired_rules(compiled.name, _message(compiled, *case)):
+                if name != _CATCH_ALL:
+                    statuses[int(name[:-1])] = _RULE_STATUS[name[-1]]
+            results.append(statuses)
         return results
 
-    def _fired_rules(self, ruleset_name: str, messages: list[dict]) -> list[list[str]]:
-        """The names of the rules each case message matches, each state used once.
+    def _fired_rules(self, ruleset_name: str, message: dict) -> list[str]:
+        """The names of the rules the case message matches, each state used once.
 
         The catch-all rule matches every message, so its absence means the engine lost
         the evaluation, and an engine error while the queue is read (seen as code 307)
         means the same. Both were seen while durable's background dispatcher ran (it no
-        longer does, see _Host); should either recur, the cases are asserted again under
-        fresh states, one by one.
+        longer does, see _Host); should either recur, the case is asserted again under a
+        fresh state.
         """
-        try:
-            batch = self._matches(ruleset_name, [self._fresh(m) for m in messages])
-        except durable_rules_engine.error:
-            batch = [[] for _message in messages]
-        fired = []
-        for message, names in zip(messages, batch, strict=True):
-            failure: Exception | None = None
-            for _attempt in range(_ATTEMPTS):
-                if _CATCH_ALL in names:
-                    break
-                try:
-                    names = self._matches(ruleset_name, [self._fresh(message)])[0]
-                except durable_rules_engine.error as error:
-                    failure = error
-            else:
-                raise RuntimeError(
-                    f"durable-rules matched nothing in {_ATTEMPTS} attempts"
-                ) from failure
-            fired.append(names)
-        return fired
+        failure: Exception | None = None
+        for _attempt in range(_ATTEMPTS):
+            try:
+                fired = self._matches(ruleset_name, {**message, "sid": str(next(self._sids))})
+            except durable_rules_engine.error as error:
+                failure = error
+                continue
+            if _CATCH_ALL in fired:
+                return fired
+        raise RuntimeError(f"durable-rules matched nothing in {_ATTEMPTS} attempts") from failure
 
-    def _fresh(self, message: dict) -> dict:
-        return {**message, "sid": str(next(self._sids))}
-
-    def _matches(self, ruleset_name: str, messages: list[dict]) -> list[list[str]]:
-        """Assert the messages (each with its own sid) in one call; the rules each fired."""
-        handle = self._host.get_ruleset(ruleset_name)._handle  # durable has no accessor
-        fired: dict[str, list[str]] = {message["sid"]: [] for message in messages}
+    def _matches(self, ruleset_name: str, message: dict) -> list[str]:
+        ruleset = self._host.get_ruleset(ruleset_name)
+        handle = ruleset._handle  # the C ruleset; durable exposes no public accessor
+        result = durable_rules_engine.assert_fact(
+            handle, json.dumps(message, ensure_ascii=False, separators=_COMPACT)
+        )
         try:
-            durable_rules_engine.assert_facts(
-                handle, json.dumps(messages, ensure_ascii=False, separators=_COMPACT)
-            )
-            action = durable_rules_engine.start_action(handle)
+            state = ruleset._handle_result(result, message)
+            fired = []
+            action = durable_rules_engine.start_action_for_state(handle, state)
             while action:
-                state, matched, state_handle = action
-                names = fired[json.loads(state)["sid"]]
-                while matched:
-                    names.append(matched[2 : matched.index('"', 2)])  # '{"NAME":{…}}'
-                    matched = durable_rules_engine.complete_and_start_action(handle, state_handle)
-                action = durable_rules_engine.start_action(handle)
-            return list(fired.values())
+                matched = action[1] if isinstance(action, tuple) else action
+                fired.append(matched[2 : matched.index('"', 2)])  # '{"NAME":{…}}'
+                action = durable_rules_engine.complete_and_start_action(handle, state)
+            return fired
         finally:
-            for sid in fired:
-                durable_rules_engine.delete_state(handle, sid)
+            durable_rules_engine.delete_state(handle, message["sid"])
 
 
 def _message(compiled: CompiledAudit, known: Known, context: conditions.Context) -> dict:
