@@ -84,7 +84,8 @@ def render(
 
 
 def fails(result: dict, fail_on: str) -> bool:
-    """Whether any question's lowest bound is at or below `fail_on` on the audit's scale."""
+    """Whether any question's verdict (on the evidence: its lowest bound) is at or below
+    `fail_on` on the audit's scale."""
     order = [grade["id"] for grade in result["audit"]["scale"]]
     if fail_on not in order:
         raise GranskaError(
@@ -92,9 +93,7 @@ def fails(result: dict, fail_on: str) -> bool:
             f"of: {', '.join(order)}"
         )
     limit = order.index(fail_on)
-    return any(
-        order.index(question["bounds"]["lowest"]) >= limit for question in result["questions"]
-    )
+    return any(order.index(question["verdict"]) >= limit for question in result["questions"])
 
 
 def _shown_or_written(text: str | bytes, output: Path | None) -> Output:

@@ -104,7 +104,7 @@ def test_unknown_facts_leave_a_follow_up_grade_open(rules, tmp_path):
         ],
     )
     item = _result(rules, path)["followup"][0]
-    assert item["verdict"] is None
+    assert (item["verdict"], item["decided"]) == ("ej_atgardad", False)  # on the evidence
     assert item["bounds"] == {"lowest": "ej_atgardad", "highest": "atgardad"}
     assert item["open_facts"] == ["samverkansstyrning.uppfoljning"]
 
@@ -295,7 +295,8 @@ def test_followup_starts_a_case_from_the_earlier_recommendations(rules, tmp_path
             for fact_id in sorted(_facts_read(rules, spec.criterion)):
                 assert f"#  {fact_id}:" in text
     result = evaluate_case(rules, case)
-    assert all(item["verdict"] is None for item in result["followup"])
+    assert not any(item["decided"] for item in result["followup"])
+    assert all(item["verdict"] == item["bounds"]["lowest"] for item in result["followup"])
 
 
 def _facts_read(rules, criterion_id: str) -> set[str]:

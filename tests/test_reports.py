@@ -105,7 +105,7 @@ def test_html_outline_follows_the_seed_report(page):
     assert levels["Revisionskriterier"] == 2
 
 
-def test_open_bounds_show_as_a_range_in_both_colours_with_the_open_facts(tmp_path):
+def test_open_bounds_show_the_verdict_on_the_evidence_and_what_it_could_become(tmp_path):
     unknown = re.sub(r"(?m)^(\s+värde: ).*$", r"\1vet ej", CASE.read_text(encoding="utf-8"))
     case = tmp_path / "unknown.yaml"
     case.write_text(unknown, encoding="utf-8")
@@ -115,21 +115,26 @@ def test_open_bounds_show_as_a_range_in_both_colours_with_the_open_facts(tmp_pat
     best, worst = scale[0], scale[-1]
     table = page.find(".//table[@class='summary']")
     for _, verdict in _summary_rows(page):
-        assert verdict.startswith(f"{worst['label']}–{best['label']}")
+        assert verdict.startswith(
+            f"{worst['label']} utifrån det som visats; kan bli {best['label']}"
+        )
     for row in table.iter("tr"):
         chips = [chip.get("style") for chip in row.iter("span") if chip.get("class") == "grade"]
         if chips:
-            assert chips == [
-                f"background-color: {worst['colour']}",
-                f"background-color: {best['colour']}",
-            ]
+            assert chips == [f"background-color: {worst['colour']}"]
     sections = page.find(".//section[@id='granskningsresultat']").findall("section")
     for section, question in zip(sections, open_result["questions"], strict=True):
         assert question["open_facts"]
         assert len(section.findall("ul[@class='open-facts']/li")) == len(question["open_facts"])
     labels = [grade["label"] for grade in open_result["audit"]["overall_scale"]]
-    for paragraph in page.findall(".//p[@class='overall']"):
-        assert text_of(paragraph).endswith(f"{labels[-1]}–{labels[0]}")
+    for paragraph, overall in zip(
+        page.findall(".//p[@class='overall']"), open_result["overall"], strict=True
+    ):
+        assert overall["verdict"] == overall["bounds"]["lowest"]
+        assert (
+            text_of(paragraph)
+            == f"{overall['text']} (utifrån det som visats; kan bli: {labels[0]})"
+        )
 
 
 def test_html_is_self_contained_and_printable(html, page):

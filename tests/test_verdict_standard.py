@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from checker.evaluation.evaluate import evaluate_case
@@ -85,3 +85,51 @@ def test_improving_one_criterion_never_lowers_the_grade(items, data):
     assert grades.index(verdicts.grade(POLICY, after, ORDER)) >= grades.index(
         verdicts.grade(POLICY, before, ORDER)
     )
+
+
+GOLDEN = sorted([*ROOT.glob("tests/cases/*.yaml"), *ROOT.glob("examples/*.yaml")])
+CASES = {path.name: load_case(path, RULES) for path in GOLDEN}
+FULL = {name: evaluate_case(RULES, case, with_reasoning=False) for name, case in CASES.items()}
+
+
+def _rank(scale: list[dict], grade: str) -> int:
+    """Position counted from the worst grade."""
+    return [item["id"] for item in reversed(scale)].index(grade)
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.sampled_from(sorted(CASES)), st.data())
+def test_the_verdict_on_the_evidence_is_the_lowest_bound(name, data):
+    case = CASES[name]
+    removed = data.draw(st.sets(st.sampled_from(sorted(case.facts))), label="removed")
+    partial = replace(
+        case,
+        facts={fact_id: fact for fact_id, fact in case.facts.items() if fact_id not in removed},
+    )
+    result = evaluate_case(RULES, partial, with_reasoning=False)
+    scale, overall_scale = result["audit"]["scale"], result["audit"]["overall_scale"]
+    full = FULL[name]
+    items = [
+        (scale, item, before)
+        for item, before in zip(
+            result["questions"] + result["followup"],
+            full["questions"] + full["followup"],
+            strict=True,
+        )
+    ]
+    items += [
+        (overall_scale, item, before)
+        for item, before in zip(result["overall"], full["overall"], strict=True)
+    ]
+    for grades, item, before in items:
+        if item in result["followup"]:
+            grades = result["audit"]["followup"]["scale"]
+        low, high = (
+            _rank(grades, item["bounds"]["lowest"]),
+            _rank(grades, item["bounds"]["highest"]),
+        )
+        assert item["verdict"] == item["bounds"]["lowest"]
+        assert low <= _rank(grades, item["verdict"]) <= high
+        assert item["decided"] == (low == high)
+        # What the whole case shows is one completion of what was removed.
+        assert low <= _rank(grades, before["verdict"]) <= high

@@ -83,9 +83,10 @@ def _read_result(path: Path) -> Node:
             "--format json`, with " + ", ".join(_RESULT_KEYS)
         )
     fields = dict(root.items())
-    if fields["schema_version"].value != SCHEMA_VERSION:
+    # Version 2 only changed the meaning of `verdict`, which a follow-up does not read.
+    if fields["schema_version"].value not in (1, SCHEMA_VERSION):
         raise fields["schema_version"].error(
-            f"expected schema_version {SCHEMA_VERSION}, got {fields['schema_version'].value!r}"
+            f"expected schema_version 1 or {SCHEMA_VERSION}, got {fields['schema_version'].value!r}"
         )
     return root
 

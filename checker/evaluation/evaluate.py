@@ -37,7 +37,7 @@ from checker.model import (
 if TYPE_CHECKING:
     from checker.bounds.analysis import Analysis
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: `verdict` is always set, on the evidence (docs/json-output.md)
 QUESTION, FOLLOWUP = "question", "followup"  # the kinds of graded things, as the analysis keys them
 _ENVIRONMENT = jinja2.Environment(
     undefined=jinja2.StrictUndefined, autoescape=False, keep_trailing_newline=False
@@ -615,7 +615,7 @@ def _question_result(
         audit, key, assessed, with_reasoning
     )
     decided = lowest == highest
-    verdict = lowest if decided else None
+    verdict = lowest  # on the evidence: an unknown fact counts as not shown
     labels = {grade.id: grade.label for grade in audit.scale}
     missing = sorted({fact for _spec, result in assessed for fact in result["missing_facts"]})
     results = [criteria[spec.criterion] for spec in question.criteria]
@@ -715,12 +715,10 @@ def _overall(
         concerned = [q for q in questions if _concerns(q, namnd.roles)]
         lowest, highest = bounds.namnd(audit, number, concerned)
         ends = {"lowest": lowest, "highest": highest}
-        verdict = ends["lowest"] if ends["lowest"] == ends["highest"] else None
-        text = ""
-        if verdict is not None:
-            text = render_strings(
-                audit.overall_text, nämnd=namnd.name, label=labels[verdict], kommun=case.kommun
-            )
+        verdict = ends["lowest"]  # on the evidence: an unknown fact counts as not shown
+        text = render_strings(
+            audit.overall_text, nämnd=namnd.name, label=labels[verdict], kommun=case.kommun
+        )
         results.append(
             {
                 "nämnd": namnd.name,
@@ -728,7 +726,7 @@ def _overall(
                 "verdict_label": labels.get(verdict),
                 "bounds": ends,
                 "bounds_labels": {end: labels[grade] for end, grade in ends.items()},
-                "decided": verdict is not None,
+                "decided": ends["lowest"] == ends["highest"],
                 "text": text,
                 "questions": [q["id"] for q in concerned],
             }

@@ -162,11 +162,7 @@ class _Builder:
         h, view = self.h, self.view
         self._heading(h["sammanfattning"], 1)
         for overall in view["overall"]:
-            self._paragraph(
-                overall["text"]
-                if overall["decided"]
-                else f"{overall['nämnd']}: {overall['lowest']}–{overall['highest']}"
-            )
+            self._paragraph(overall["text"])
         self._summary_table(
             h["revisionsfraga"],
             [

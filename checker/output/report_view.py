@@ -32,7 +32,7 @@ def report_view(result: dict) -> dict:
     view = {
         "front": _front(result),
         "nämnder": [namnd["namn"] for namnd in result["nämnder"]],
-        "overall": [_overall(entry, result["audit"]) for entry in result["overall"]],
+        "overall": [_overall(entry, result["audit"], h) for entry in result["overall"]],
         "questions": questions,
         "recommendations": recommendations,
         "recommendation_groups": groups,
@@ -184,13 +184,17 @@ def _colour(value: str | None) -> str:
     return value if value and _HEX_COLOUR.match(value) else ""
 
 
-def _overall(entry: dict, audit: dict) -> dict:
+def _overall(entry: dict, audit: dict, h: dict) -> dict:
+    """The nämnd's overall judgement on the evidence, with what it could become."""
     labels = {grade["id"]: grade["label"] for grade in audit.get("overall_scale", [])}
     bounds = entry["bounds"]
+    highest = labels.get(bounds["highest"], bounds["highest"])
     return {
         "nämnd": entry["nämnd"],
         "decided": entry["decided"],
-        "text": entry["text"],
+        "text": entry["text"]
+        if entry["decided"]
+        else f"{entry['text']} ({h['utifran_visat']}; {h['kan_bli']}: {highest})",
         "lowest": labels.get(bounds["lowest"], bounds["lowest"]),
         "highest": labels.get(bounds["highest"], bounds["highest"]),
     }
@@ -252,16 +256,16 @@ def _question(
 
 
 def _verdict(question: dict, grades: dict, h: dict) -> dict:
-    """The verdict as chips: one grade when decided, else low to high ("Nej–Ja"), with
-    the count of unknown facts it depends on; the same in every format."""
+    """The verdict on the evidence as a chip; when more evidence could change it, what it
+    could become and the count of unknown facts it depends on; the same in every format."""
     bounds = question["bounds"]
-    lowest, highest = grades[bounds["lowest"]], grades[bounds["highest"]]
-    chips = [lowest] if question["decided"] else [lowest, highest]
+    chips = [grades[bounds["lowest"]]]
     note = ""
     if not question["decided"]:
         count = len(question["open_facts"])
         noun = h["okand_uppgift"] if count == 1 else h["okanda_uppgifter"]
-        note = f"{h['beror_pa']} {count} {noun}"
+        highest = grades[bounds["highest"]]["label"]
+        note = f"{h['utifran_visat']}; {h['kan_bli']} {highest}: {h['beror_pa']} {count} {noun}"
     label = "–".join(chip["label"] for chip in chips)
     return {
         "chips": chips,

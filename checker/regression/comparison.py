@@ -22,9 +22,9 @@ GIVEN = "ges"  # the grade of a recommendation given; one not given has none
 
 def ends(item: dict, key: str = "verdict", bounds: str = "bounds") -> tuple[str, str]:
     """The lowest and highest grade of a verdict (equal when it is decided)."""
-    if item[key] is not None:
-        return item[key], item[key]
-    return item[bounds]["lowest"], item[bounds]["highest"]
+    if bounds in item:
+        return item[bounds]["lowest"], item[bounds]["highest"]
+    return item[key], item[key]
 
 
 def grade(item: dict, key: str = "verdict", bounds: str = "bounds") -> str:

@@ -41,7 +41,7 @@ def coverage(rules: RuleBase, results: Iterable[dict]) -> dict:
     for result in results:
         audit_id = result["audit"]["id"]
         for question in result["questions"]:
-            if question["verdict"] is not None and (audit_id, question["id"]) in verdicts:
+            if question["decided"] and (audit_id, question["id"]) in verdicts:
                 reached_verdicts[audit_id, question["id"]].add(question["verdict"])
         for question in [*result["questions"], *(result.get("followup") or [])]:
             for criterion in question["criteria"]:
