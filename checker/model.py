@@ -195,6 +195,16 @@ class Role:
 
 
 @dataclass(frozen=True)
+class RecommendationRule:
+    """Which unmet criteria of a question give recommendations (docs/verdict-standard.md):
+    its unmet object criteria and those costing it at least `min_shortfall` of score
+    weight, at most `per_question` recommendations, none at the scale's top grade."""
+
+    per_question: int
+    min_shortfall: float
+
+
+@dataclass(frozen=True)
 class Audit:
     id: str
     title: str
@@ -211,6 +221,7 @@ class Audit:
     file: str = ""
     followup: FollowUp | None = None
     description: str = ""  # one line telling a kommun what the template covers
+    recommend: RecommendationRule | None = None  # None: every unmet criterion's
 
 
 @dataclass(frozen=True)

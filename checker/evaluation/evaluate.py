@@ -639,7 +639,7 @@ def _question_result(
             nämnden=nämnden,
             **decisive_criteria(question, shown, verdict == audit.scale[0].id),
         )
-    return {
+    result = {
         "id": question.id,
         "title": question.title,
         "text": question.text,
@@ -660,6 +660,8 @@ def _question_result(
             for spec in question.criteria
         },
     }
+    result["decisive"] = decisive_criteria(audit, result) if isinstance(audit, Audit) else []
+    return result
 
 
 def _followup(
@@ -734,15 +736,62 @@ def _overall(
     return results
 
 
+def decisive_criteria(audit: Audit, question: dict) -> list[str]:
+    """The unmet criteria that decided a question's verdict, most decisive first: its
+    unmet object (essential) criteria and those costing it at least the template's
+    `min_shortfall` of weighted score, else those costing it most; at the top grade every
+    unmet criterion, as development points (docs/verdict-standard.md). Without a
+    `recommend` rule, every unmet criterion in question order."""
+    unmet = [
+        (position, result)
+        for position, result in enumerate(question["criteria"])
+        if result["status"] in ("delvis", "ej_uppfyllt")
+    ]
+    rule = audit.recommend
+    if rule is None:
+        return [result["id"] for _position, result in unmet]
+    best = max(audit.policy.scores.values())
+
+    def shortfall(result: dict) -> float:
+        weight = question["weights"][result["id"]]["weight"]
+        return weight * (best - audit.policy.scores[result["status"]])
+
+    def essential(result: dict) -> bool:
+        return question["weights"][result["id"]]["essential"]
+
+    top = question["verdict"] == audit.scale[0].id
+    chosen = [
+        (position, result)
+        for position, result in unmet
+        if top or essential(result) or shortfall(result) >= rule.min_shortfall - 1e-9
+    ]
+    if not chosen and unmet:
+        most = max(shortfall(result) for _position, result in unmet)
+        chosen = [(p, result) for p, result in unmet if shortfall(result) >= most - 1e-9]
+    chosen.sort(key=lambda item: (not essential(item[1]), -shortfall(item[1]), item[0]))
+    return [result["id"] for _position, result in chosen]
+
+
 def _recommendations(
     rules: RuleBase, audit: Audit, case: Case, criteria: dict, questions: list[dict]
 ) -> list[dict]:
+    """Recommendations from the criteria that decided each question, merged where the
+    same recommendation is drawn twice; at most the template's `per_question` each. Those
+    drawn only from questions at the top grade are development points (`development`)."""
     gathered: dict[str, dict] = {}
     for question in questions:
-        for result in question["criteria"]:
-            criterion = rules.criteria[result["id"]]
+        top = audit.recommend is not None and question["verdict"] == audit.scale[0].id
+        results = {result["id"]: result for result in question["criteria"]}
+        drawn: list[str] = []
+        for criterion_id in question["decisive"]:
+            result = results[criterion_id]
+            criterion = rules.criteria[criterion_id]
             if criterion.recommendation is None or result["status"] not in criterion.recommend_when:
                 continue
+            if criterion.recommendation not in drawn:
+                if audit.recommend and len(drawn) == audit.recommend.per_question:
+                    continue
+                drawn.append(criterion.recommendation)
             recommendation = rules.recommendations[criterion.recommendation]
             entry = gathered.setdefault(
                 recommendation.id,
@@ -760,8 +809,10 @@ def _recommendations(
                     ],
                     "questions": [],
                     "criteria": [],
+                    "development": True,
                 },
             )
+            entry["development"] = entry["development"] and top
             if question["id"] not in entry["questions"]:
                 entry["questions"].append(question["id"])
             if result["id"] not in entry["criteria"]:

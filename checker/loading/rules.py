@@ -31,6 +31,7 @@ from checker.model import (
     Question,
     QuestionCriterion,
     Recommendation,
+    RecommendationRule,
     Role,
     RuleBase,
     Source,
@@ -603,7 +604,7 @@ def load_audit(
             "overall",
             "question_reasoning",
         ),
-        optional=("description", "parameters", "followup", "lint"),
+        optional=("description", "parameters", "followup", "lint", "recommend"),
     )
     roles = tuple(Role(role_id, node.text()) for role_id, node in fields["roles"].items())
     scale = _scale(fields["scale"])
@@ -660,6 +661,13 @@ def load_audit(
             raise node.error(f"unknown parameter {name!r}{suggest(name, parameters)}")
         overrides[name] = node.value
     followup = _followup(fields["followup"]) if "followup" in fields else None
+    recommend = None
+    if "recommend" in fields:
+        rule = fields["recommend"].mapping(required=("per_question", "min_shortfall"))
+        per_question = rule["per_question"].number()
+        if per_question != int(per_question) or per_question < 1:
+            raise rule["per_question"].error("a whole number of at least 1")
+        recommend = RecommendationRule(int(per_question), float(rule["min_shortfall"].number()))
     return Audit(
         id=_id(fields["id"], PLAIN_ID, "audit"),
         title=fields["title"].text(),
@@ -673,6 +681,7 @@ def load_audit(
         overall_policy=overall_policy,
         overall_text=_template(overall["text"]),
         question_reasoning=_template(fields["question_reasoning"]),
+        recommend=recommend,
         parameters=overrides,
         file=str(path),
         followup=followup,

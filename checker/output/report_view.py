@@ -204,12 +204,16 @@ def _recommendations(result: dict) -> tuple[list[dict], list[dict]]:
     """The recommendations numbered once, grouped by the nämnder they are addressed to
     (groups in order of first appearance); each group with its heading."""
     h = result["headings"]
-    grouped: dict[tuple[str, ...], list[dict]] = {}
-    for recommendation in result["recommendations"]:
-        grouped.setdefault(tuple(recommendation["addressed_to"]), []).append(recommendation)
+    grouped: dict[tuple[bool, tuple[str, ...]], list[dict]] = {}
+    for recommendation in sorted(
+        result["recommendations"], key=lambda item: item.get("development", False)
+    ):
+        key = (recommendation.get("development", False), tuple(recommendation["addressed_to"]))
+        grouped.setdefault(key, []).append(recommendation)
     numbered: list[dict] = []
     groups = []
-    for addressed_to, items in grouped.items():
+    for (development, addressed_to), items in grouped.items():
+        title = h["utvecklingsomraden_for" if development else "rekommendationer_till"]
         entries = []
         for recommendation in items:
             entry = {
@@ -222,7 +226,7 @@ def _recommendations(result: dict) -> tuple[list[dict], list[dict]]:
         groups.append(
             {
                 "addressed_to": list(addressed_to),
-                "heading": f"{h['rekommendationer_till']} {_joined(list(addressed_to), h['och'])}",
+                "heading": f"{title} {_joined(list(addressed_to), h['och'])}",
                 "items": entries,
             }
         )
