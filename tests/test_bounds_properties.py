@@ -109,7 +109,8 @@ def test_an_empty_case_is_open_from_the_worst_to_the_best_grade(audit_id):
     scale = result["audit"]["scale"]
     for question in result["questions"]:
         assert question["bounds"] == {"lowest": scale[-1]["id"], "highest": scale[0]["id"]}
-        assert question["verdict"] is None and question["open_facts"]
+        assert question["verdict"] == scale[-1]["id"] and not question["decided"]
+        assert question["open_facts"]
         assert question["to_raise"] or question["not_raisable"]
 
 
