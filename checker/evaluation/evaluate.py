@@ -660,7 +660,7 @@ def _question_result(
             for spec in question.criteria
         },
     }
-    result["decisive"] = decisive_criteria(audit, result) if isinstance(audit, Audit) else []
+    result["decisive"] = deciding_criteria(audit, result) if isinstance(audit, Audit) else []
     return result
 
 
@@ -736,8 +736,9 @@ def _overall(
     return results
 
 
-def decisive_criteria(audit: Audit, question: dict) -> list[str]:
-    """The unmet criteria that decided a question's verdict, most decisive first: its
+def deciding_criteria(audit: Audit, question: dict) -> list[str]:
+    """The unmet criteria that decided a question's verdict by the template's `recommend`
+    rule (the recommendations come from them), most decisive first: its
     unmet object (essential) criteria and those costing it at least the template's
     `min_shortfall` of weighted score, else those costing it most; at the top grade every
     unmet criterion, as development points (docs/verdict-standard.md). Without a
