@@ -133,3 +133,17 @@ def test_the_verdict_on_the_evidence_is_the_lowest_bound(name, data):
         assert item["decided"] == (low == high)
         # What the whole case shows is one completion of what was removed.
         assert low <= _rank(grades, before["verdict"]) <= high
+
+
+def test_mostly_nej_and_mostly_delvis_overall_do_not_read_the_same():
+    audit = RULES.audits["pwc-arbetsmarknadsinsatser"]
+    order = [grade.id for grade in reversed(audit.scale)]
+
+    def overall(*grades: str) -> str:
+        items = [verdicts.Item(grade) for grade in grades]
+        return verdicts.grade(audit.overall_policy, items, order)
+
+    assert overall("nej", "nej", "nej", "delvis") == "inte"
+    assert overall("delvis", "delvis", "delvis", "delvis") == "inte_helt"
+    assert overall("delvis", "delvis", "delvis", "nej") == "inte_helt"  # Nyköping
+    assert overall("ja", "ja", "ja", "ja") == "sakerstaller"
