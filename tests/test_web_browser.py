@@ -461,7 +461,8 @@ def test_an_answer_saved_on_change_never_overwrites_an_edit_made_meanwhile(serve
     beside = driver.find_element(By.CSS_SELECTOR, "#q-delegation-aterrapportering .on-file")
     assert beside.text == "Sparat nu: ibland · Socialnämndens protokoll 2024 · protokoll"
     _tab_to(driver, lambda focused: focused["id"].startswith("value-delegation-aterrapportering"))
-    _keys(driver, Keys.ARROW_LEFT)  # the user takes the other edit's answer
+    _keys(driver, Keys.ARROW_LEFT)  # past "på det sätt nämnden har beslutat" ...
+    _keys(driver, Keys.ARROW_LEFT)  # ... to the other edit's answer
     assert _active(driver)["value"] == "ibland"
     spara = driver.find_element(By.CSS_SELECTOR, "button[name=next][value='']")
     _loads_page(driver, spara.click)
