@@ -116,7 +116,7 @@ def test_open_bounds_show_the_verdict_on_the_evidence_and_what_it_could_become(t
     table = page.find(".//table[@class='summary']")
     for _, verdict in _summary_rows(page):
         assert verdict.startswith(
-            f"{worst['label']} utifrån det som visats; kan bli {best['label']}"
+            f"{worst['label']}, utifrån det som visats; kan bli {best['label']}"
         )
     for row in table.iter("tr"):
         chips = [chip.get("style") for chip in row.iter("span") if chip.get("class") == "grade"]
