@@ -96,11 +96,14 @@ def fails(result: dict, fail_on: str) -> bool:
     return any(order.index(question["verdict"]) >= limit for question in result["questions"])
 
 
-def _shown_or_written(text: str | bytes, output: Path | None) -> Output:
-    """The text on standard output, or written (atomically) to `output`."""
+def _shown_or_written(
+    text: str | bytes, output: Path | None, inputs: tuple[Path, ...] = ()
+) -> Output:
+    """The text on standard output, or written (atomically) to `output`, which may not
+    be one of the command's `inputs`."""
     if output is None:
         return out(text)
-    write_file(output, text)
+    write_file(output, text, inputs=inputs)
     return Output()
 
 
@@ -129,7 +132,7 @@ def run_check(
     result = check(case, rules_dir, audit, overlay=overlay, warn=warnings.append)
     colour = (to_terminal and output is None) if colour is None else colour
     text = render(result, chosen, colour and chosen == "text", docx_template)
-    shown = _warnings(warnings) + _shown_or_written(text, output)
+    shown = _warnings(warnings) + _shown_or_written(text, output, (case,))
     return shown, 1 if fail_on is not None and fails(result, fail_on) else 0
 
 
@@ -255,7 +258,7 @@ def run_compare(
 
     chosen = format_for(output_format, str(output) if output else None)
     text = compare_results(old, new, load_rules(rules_dir, overlay), chosen)
-    return _shown_or_written(text, output), 0
+    return _shown_or_written(text, output, (old, new)), 0
 
 
 def run_lint(
@@ -410,7 +413,7 @@ def run_interview(
     if chosen in BINARY_FORMATS and output is None and to_terminal:
         raise GranskaError(f"--format {chosen} is a binary file; give -o FILE.{chosen}")
     text = render_interview(interview_file(case, rules_dir, overlay), chosen)
-    return _shown_or_written(text, output), 0
+    return _shown_or_written(text, output, (case,)), 0
 
 
 def run_merge(

@@ -4,13 +4,16 @@ app) is the only one that prints."""
 
 from __future__ import annotations
 
+import signal
 import sys
+import threading
 from pathlib import Path
 
 import click
 
 from checker import __version__, api
 from checker.errors import GranskaError
+from checker.files.text_safety import terminal_safe
 
 _OUTPUT_OPTION = click.option(
     "-o",
@@ -45,8 +48,12 @@ _OVERLAY_OPTION = click.option(
 
 
 def _show(shown: api.Output, code: int = 0) -> None:
-    """Print a command's output in order and exit with its code."""
+    """Print a command's output in order and exit with its code; on a terminal, text
+    from the input loses its escape sequences (colours stay)."""
     for stream, text in shown.parts:
+        terminal = (sys.stderr if stream == "err" else sys.stdout).isatty()
+        if terminal and isinstance(text, str):
+            text = terminal_safe(text)
         click.echo(text, nl=False, err=stream == "err")
     sys.exit(code)
 
@@ -81,15 +88,47 @@ def _terminal():
     return Console(ask=ask, say=click.echo, style=click.style)
 
 
+INTERNAL_ERROR = 3
+INTERRUPTED = 130
+
+
 class _Group(click.Group):
-    """Turns GranskaError into `file:line: field: message` on stderr and exit code 2."""
+    """The one error path: bad input → `file:line: field: message` on stderr and exit 2;
+    anything else → "internt fel" with a bug-report hint and exit 3, never a traceback.
+    Exit 1 stays reserved for findings (`--fail-on`, lint, test, diff)."""
 
     def invoke(self, ctx: click.Context):
+        if threading.current_thread() is threading.main_thread():
+            signal.signal(signal.SIGTERM, _terminate)
         try:
             return super().invoke(ctx)
         except GranskaError as error:
-            click.echo(f"granska: error: {error}", err=True)
+            _warn(f"granska: error: {error}")
             ctx.exit(error.exit_code)
+        except (click.exceptions.Exit, click.ClickException, click.Abort):
+            raise
+        except KeyboardInterrupt:
+            ctx.exit(INTERRUPTED)
+        except OSError as error:
+            where = f"{error.filename}: " if error.filename else ""
+            _warn(f"granska: error: {where}{error.strerror or error}")
+            ctx.exit(GranskaError.exit_code)
+        except Exception as error:  # the last resort: never a traceback
+            _warn(
+                f"granska: internt fel ({type(error).__name__}: {error}). Det är ett fel i "
+                f"granska, inte i indata: rapportera det med kommandot och filen som gav det."
+            )
+            ctx.exit(INTERNAL_ERROR)
+
+
+def _warn(message: str) -> None:
+    """Print a message to stderr; on a terminal, without escape sequences from the input."""
+    click.echo(terminal_safe(message) if sys.stderr.isatty() else message, err=True)
+
+
+def _terminate(signum: int, frame: object) -> None:
+    """SIGTERM unwinds like an interrupt, so a write in progress removes its temp file."""
+    raise SystemExit(128 + signum)
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})

@@ -105,6 +105,8 @@ class Parameter:
     file: str = ""
     line: int = 0
     unit: str = ""  # what the value counts, e.g. dagar, år, andel av akterna
+    minimum: float | None = None
+    maximum: float | None = None
 
 
 @dataclass(frozen=True)

@@ -50,10 +50,19 @@ class Row:
 
 
 def case_files(directory: Path) -> list[Path]:
-    """The case files directly in `directory`, sorted by name (hidden files left out)."""
+    """The case files directly in `directory`, sorted by name (hidden files left out).
+
+    An entry named like a case file that is not one (a directory, a FIFO, a dangling
+    link) is listed too, so that it is reported rather than skipped without a word.
+    """
     if not directory.is_dir():
         raise GranskaError("not a directory", str(directory))
-    return corpus_files([directory])
+    named = [
+        child
+        for child in directory.iterdir()
+        if child.suffix.lower() in CASE_SUFFIXES and not child.name.startswith(".")
+    ]
+    return sorted({*corpus_files([directory]), *named})
 
 
 def evaluate_file(rules: RuleBase, path: Path, audit: str | None) -> Row:
@@ -71,6 +80,8 @@ def evaluate_files(state: tuple[RuleBase, str | None], paths: Sequence[Path]) ->
             cases[path] = load_case(path, rules, audit)
         except GranskaError as error:
             outcomes[path] = str(error)
+        except Exception as error:  # a crash is reported for this file alone
+            outcomes[path] = _internal_error(path, error)
     decided = decided_statuses(rules, list(cases.values()))
     for (path, case), statuses in zip(cases.items(), decided, strict=True):
         try:
@@ -79,7 +90,13 @@ def evaluate_files(state: tuple[RuleBase, str | None], paths: Sequence[Path]) ->
             )
         except GranskaError as error:
             outcomes[path] = str(error)
+        except Exception as error:  # a crash is reported for this file alone
+            outcomes[path] = _internal_error(path, error)
     return [outcomes[path] for path in paths]
+
+
+def _internal_error(path: Path, error: Exception) -> str:
+    return f"{path}: internt fel ({type(error).__name__}: {error})"
 
 
 def _row(path: Path, result: dict) -> Row:
@@ -565,9 +582,9 @@ def summarise(
     tables = build_tables(rules, rows)
     rendered = RENDERERS[chosen](tables)
     if counts is not None:
-        write_file(Path(counts), render_counts_csv(tables))
+        write_file(Path(counts), render_counts_csv(tables), inputs=files)
     if output is not None:
-        write_file(Path(output), rendered)
+        write_file(Path(output), rendered, inputs=files)
         rendered = ""
     skipped = ""
     if errors:

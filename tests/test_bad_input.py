@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -35,6 +36,16 @@ CASES = {
 # fixture -> (line, keyword): the case is judged, with a warning on standard error.
 WARNINGS = {
     "fact_of_another_template.yaml": (8, "delegation.ordning_finns is read by no criterion"),
+    "alias_bomb.yaml": (13, "more than 100000 values once its aliases are expanded"),
+    "deep_nesting.yaml": (7, "nested deeper than 64 levels"),
+    "huge_integer.yaml": (7, "number with too many digits"),
+    "year_0001.yaml": (3, "from 1900-01-01 to 2100-12-31), got '0001-01-01'"),
+    "nan_parameter.yaml": (7, "aktgranskning_andel: expected a finite number, got nan"),
+    "control_characters.yaml": (7, "källa: the text holds the control character U+001B"),
+    "month_parameter_fraction.yaml": (7, "expected a whole number like the default 12, got 1.5"),
+    "parameter_out_of_range.yaml": (7, "takes a value from 1 to 100, got 2025"),
+    "granskningsdatum_before_period.yaml": (3, "lies before the period starts (2022-01-01)"),
+    "invalid_utf8.yaml": (7, "not UTF-8 text"),
 }
 
 
@@ -170,3 +181,77 @@ def test_a_planned_date_may_lie_after_the_granskningsdatum(tmp_path):
     )
     result = _run("validate", case, "--rules", str(rules))
     assert result.exit_code == 2 and "only date facts are `planned`" in result.output
+
+
+@pytest.mark.parametrize("name", ["alias_bomb.yaml", "deep_nesting.yaml", "huge_integer.yaml"])
+@pytest.mark.parametrize("command", ["check", "interview"])
+def test_hostile_yaml_is_refused_by_every_command(name, command):
+    result = _run(command, str(BAD / name))
+    assert result.exit_code == 2, result.output
+    assert f"{name}:" in result.output
+    assert "Traceback" not in result.output
+
+
+@pytest.mark.parametrize(
+    "number",
+    [
+        "19121212-1212",
+        "19121212 1212",
+        "121212-1212",
+        "121212+1212",
+        "12 12 12-1212",
+        "121212 1212",
+        "121212\u20131212",  # en dash
+        "121212\u20141212",  # em dash
+        "121212\u22121212",  # minus sign
+        "1212121212",
+        "191212121212",
+    ],
+)
+def test_personnummer_in_every_form_is_refused(tmp_path, number):
+    case = (BAD / "personnummer.yaml").read_text(encoding="utf-8")
+    path = tmp_path / "case.yaml"
+    path.write_text(case.replace("19811218-9876", number), encoding="utf-8")
+    result = _run("check", str(path))
+    assert result.exit_code == 2, result.output
+    assert "case.yaml:9: facts.riktlinjer.finns.källa: this looks like a personnummer" in (
+        result.output
+    )
+
+
+@pytest.mark.parametrize("where", ["integer", "comment"])
+def test_personnummer_as_an_integer_or_in_a_comment_is_refused(tmp_path, where):
+    case = (BAD / "personnummer.yaml").read_text(encoding="utf-8")
+    case = case.replace('källa: "Akt för 19811218-9876, s. 2"', 'källa: "Akt, s. 2"')
+    if where == "integer":
+        case += "ej_granskat:\n  riktlinjer.antagna: 198112189876\n"
+        line = 11
+    else:
+        case += "# Akt för 19811218-9876\n"
+        line = 10
+    path = tmp_path / "case.yaml"
+    path.write_text(case, encoding="utf-8")
+    result = _run("check", str(path))
+    assert result.exit_code == 2, result.output
+    assert f"case.yaml:{line}:" in result.output
+    assert "looks like a personnummer" in result.output
+
+
+def test_a_fifo_named_like_a_case_is_refused_without_blocking(tmp_path):
+    fifo = tmp_path / "case.yaml"
+    os.mkfifo(fifo)
+    result = _run("check", str(fifo))
+    assert result.exit_code == 2
+    assert "case.yaml: not a regular file" in result.output
+
+
+def test_an_internal_error_is_exit_3_without_traceback(monkeypatch):
+    def crash(*args, **kwargs):
+        raise ZeroDivisionError("boom")
+
+    monkeypatch.setattr("checker.api.check", crash)
+    result = _run("check", str(ROOT / "examples" / "heby-2022.yaml"))
+    assert result.exit_code == 3
+    assert "internt fel (ZeroDivisionError: boom)" in result.output
+    assert "rapportera det" in result.output
+    assert "Traceback" not in result.output

@@ -12,7 +12,7 @@ before the rename.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -25,9 +25,9 @@ from checker.casefiles.fact_order import audit_facts
 from checker.errors import GranskaError
 from checker.files.atomic import write_file
 from checker.files.nodes import Node, suggest
-from checker.files.strict_yaml import load_yaml, scalar
+from checker.files.strict_yaml import load_yaml, read_text, scalar
 from checker.language.facttypes import yaml_text
-from checker.loading.cases import CASE_KEYS, load_case
+from checker.loading.cases import CASE_KEYS, load_case, refuse_personal_data_in_text
 from checker.model import Case, Fact, RuleBase
 from checker.output.self_evaluation_texts import environment, text
 
@@ -248,15 +248,18 @@ def write_case(
     content: str,
     rules: RuleBase | None = None,
     check: Callable[[Case], object] | None = None,
+    inputs: Iterable[Path] = (),
 ) -> None:
     """Write a case file atomically, re-read before the rename: as a case of `rules` (then
-    given to `check`) when given, as YAML otherwise. An error names `path`, not the
-    temporary file, and leaves `path` untouched."""
+    given to `check`) when given, as YAML without personal data otherwise. An error names
+    `path`, not the temporary file, and leaves `path` untouched; `inputs` are the files
+    the command read, never written over."""
 
     def reread(temporary: Path) -> None:
         try:
             if rules is None:
                 load_yaml(temporary)
+                refuse_personal_data_in_text(read_text(temporary), str(path))
                 return
             case = load_case(temporary, rules)
             if check is not None:
@@ -265,4 +268,4 @@ def write_case(
             error.file = str(path)
             raise
 
-    write_file(Path(path), content, check=reread)
+    write_file(Path(path), content, check=reread, inputs=inputs)

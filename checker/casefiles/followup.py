@@ -18,6 +18,7 @@ from checker.errors import GranskaError
 from checker.evaluation.evaluate import SCHEMA_VERSION, audit_criteria
 from checker.files.nodes import Node, suggest
 from checker.files.strict_yaml import load_yaml
+from checker.files.text_safety import one_line
 from checker.language import conditions
 from checker.model import Audit, Fact, RuleBase
 
@@ -48,7 +49,7 @@ def start_followup(
         raise GranskaError("the file exists; choose another name or pass --force", str(output))
     text = render_case(rules, audit, result, datum)
     # Without --datum the case is a YAML skeleton whose dates are still to be filled in.
-    write_case(Path(output), text, rules if datum is not None else None)
+    write_case(Path(output), text, rules if datum is not None else None, inputs=(result_path,))
     return Path(output)
 
 
@@ -119,22 +120,20 @@ def render_case(rules: RuleBase, audit: Audit, result: Node, datum: date | None)
             f"--datum {datum} is not after the earlier granskningsdatum "
             f"{fields['granskningsdatum'].date()}"
         )
-    return (
-        case_environment()
-        .get_template(TEMPLATE)
-        .render(
-            audit=audit,
-            kommun=fields["kommun"].text(),
-            nämnder=namnder,
-            items=items,
-            facts=_facts(rules, criteria),
-            datum=datum,
-            earlier={
-                "title": earlier["title"].text(),
-                "datum": fields["granskningsdatum"].date(),
-                "rules_version": fields["rules_version"].text(),
-            },
-        )
+    environment = case_environment()
+    environment.filters["one_line"] = one_line
+    return environment.get_template(TEMPLATE).render(
+        audit=audit,
+        kommun=fields["kommun"].text(),
+        nämnder=namnder,
+        items=items,
+        facts=_facts(rules, criteria),
+        datum=datum,
+        earlier={
+            "title": earlier["title"].text(),
+            "datum": fields["granskningsdatum"].date(),
+            "rules_version": fields["rules_version"].text(),
+        },
     )
 
 

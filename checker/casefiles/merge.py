@@ -140,7 +140,7 @@ def merge(
                     f"the merged case does not read back {fact_id} as {_shown(fact)}", str(output)
                 )
 
-    write_case(Path(output), new_text, rules, check=reads_back)
+    write_case(Path(output), new_text, rules, check=reads_back, inputs=(answers_path,))
     return Merged(
         tuple(f for f in changes if f not in case.facts),
         tuple(f for f in changes if f in case.facts),

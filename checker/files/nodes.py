@@ -13,6 +13,11 @@ from checker.errors import GranskaError
 from checker.files.strict_yaml import Located, LocatedList
 
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+# The dates granska reads: wide enough for any law, case or audit it deals with, narrow
+# enough that date arithmetic and file formats (ZIP stamps in DOCX) stay in range.
+EARLIEST_DATE = date(1900, 1, 1)
+LATEST_DATE = date(2100, 12, 31)
+DATE_RANGE = f"from {EARLIEST_DATE} to {LATEST_DATE}"
 
 
 def suggest(word: str, choices: Any) -> str:
@@ -22,15 +27,17 @@ def suggest(word: str, choices: Any) -> str:
 
 
 def parse_date(text: Any) -> date | None:
-    """An ISO date from text, or None when it is not one."""
+    """An ISO date from text, or None when it is not one or lies outside DATE_RANGE."""
     if isinstance(text, date):
-        return text
-    if not isinstance(text, str) or not _ISO_DATE.match(text):
+        parsed = text
+    elif not isinstance(text, str) or not _ISO_DATE.match(text):
         return None
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        return None
+    else:
+        try:
+            parsed = date.fromisoformat(text)
+        except ValueError:
+            return None
+    return parsed if EARLIEST_DATE <= parsed <= LATEST_DATE else None
 
 
 @dataclass(frozen=True)
@@ -106,7 +113,9 @@ class Node:
     def date(self) -> date:
         parsed = parse_date(self.value)
         if parsed is None:
-            raise self.error(f"expected a date YYYY-MM-DD, got {describe(self.value)}")
+            raise self.error(
+                f"expected a date YYYY-MM-DD ({DATE_RANGE}), got {describe(self.value)}"
+            )
         return parsed
 
     def choice(self, choices: Any) -> str:

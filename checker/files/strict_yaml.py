@@ -4,18 +4,31 @@ How values are read: only `true`/`false` are booleans (YAML 1.1's yes/no/on/off 
 text); dates are read as text and parsed by the fact type that expects them, so an
 impossible date is reported with its line instead of crashing the parser. JSON files are
 read by the same loader, so they get line numbers too.
+
+Limits: a file is refused before it is built when it is larger than MAX_FILE_BYTES, nests
+deeper than MAX_DEPTH, holds more than MAX_NODES values once its aliases are expanded (an
+"alias bomb" of a few hundred bytes otherwise expands to millions), refers to itself, or
+has a scalar longer than MAX_SCALAR_CHARS. Only regular files are read: a FIFO or a device
+named like a case file is refused instead of blocking.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import re
+import stat
 from pathlib import Path
 from typing import Any
 
 import yaml
 
 from checker.errors import GranskaError
+
+MAX_FILE_BYTES = 8 * 1024 * 1024
+MAX_DEPTH = 64
+MAX_NODES = 100_000
+MAX_SCALAR_CHARS = 100_000
 
 _BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _BOOL_WORDS = {"true", "True", "TRUE", "false", "False", "FALSE"}
@@ -84,19 +97,83 @@ def _construct_sequence(loader: _Loader, node: yaml.SequenceNode) -> LocatedList
     return items
 
 
+def _construct_int(loader: _Loader, node: yaml.ScalarNode) -> int:
+    try:
+        return loader.construct_yaml_int(node)
+    except ValueError:
+        raise GranskaError(
+            f"number with too many digits ({len(node.value)} characters)",
+            line=node.start_mark.line + 1,
+        ) from None
+
+
+def _check_limits(root: yaml.Node) -> None:
+    """Refuse a document too deep, too large once aliases are expanded, or self-referring.
+
+    Walks the composed node graph once (each shared node once, without recursion), so an
+    alias bomb is measured without being expanded.
+    """
+    sizes: dict[int, tuple[int, int]] = {}  # id(node) -> (expanded nodes, depth)
+    open_nodes: set[int] = set()
+    stack: list[tuple[yaml.Node, bool]] = [(root, False)]
+    while stack:
+        node, children_done = stack.pop()
+        key = id(node)
+        if key in sizes:
+            continue
+        children = _children(node)
+        if not children_done:
+            if key in open_nodes:
+                raise _limit_error("an alias refers to the value that contains it", node)
+            if isinstance(node, yaml.ScalarNode) and len(node.value) > MAX_SCALAR_CHARS:
+                raise _limit_error(
+                    f"a value of {len(node.value)} characters (at most {MAX_SCALAR_CHARS})", node
+                )
+            open_nodes.add(key)
+            stack.append((node, True))
+            stack.extend((child, False) for child in children if id(child) not in sizes)
+            continue
+        open_nodes.discard(key)
+        nodes = 1 + sum(sizes[id(child)][0] for child in children)
+        depth = 1 + max((sizes[id(child)][1] for child in children), default=0)
+        if nodes > MAX_NODES:
+            raise _limit_error(f"more than {MAX_NODES} values once its aliases are expanded", node)
+        if depth > MAX_DEPTH:
+            raise _limit_error(f"nested deeper than {MAX_DEPTH} levels", node)
+        sizes[key] = (nodes, depth)
+
+
+def _children(node: yaml.Node) -> list[yaml.Node]:
+    if isinstance(node, yaml.MappingNode):
+        return [part for pair in node.value for part in pair]
+    if isinstance(node, yaml.SequenceNode):
+        return list(node.value)
+    return []
+
+
+def _limit_error(message: str, node: yaml.Node) -> GranskaError:
+    return GranskaError(message, line=node.start_mark.line + 1)
+
+
 _Loader.add_implicit_resolver(
     "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
 )
 _Loader.add_constructor("tag:yaml.org,2002:bool", _construct_bool)
 _Loader.add_constructor("tag:yaml.org,2002:map", _construct_mapping)
 _Loader.add_constructor("tag:yaml.org,2002:seq", _construct_sequence)
+_Loader.add_constructor("tag:yaml.org,2002:int", _construct_int)
 _Loader.add_constructor("tag:yaml.org,2002:timestamp", _Loader.construct_yaml_str)
 
 
 def parse_yaml(text: str, file: str) -> Any:
     """Parse YAML (or JSON) text; errors name the file and line."""
+    loader = _Loader(text)
     try:
-        return yaml.load(text, Loader=_Loader)
+        root = loader.get_single_node()
+        if root is None:
+            return None
+        _check_limits(root)
+        return loader.construct_document(root)
     except GranskaError as error:
         error.file = file
         raise
@@ -106,21 +183,49 @@ def parse_yaml(text: str, file: str) -> Any:
         raise GranskaError(f"YAML syntax error: {error.problem or error}", file, line) from None
     except yaml.YAMLError as error:
         raise GranskaError(f"YAML error: {error}", file) from None
+    finally:
+        loader.dispose()
 
 
 def load_yaml(path: Path) -> Any:
-    """Read and parse one YAML or JSON file."""
+    """Read and parse one YAML or JSON file (a regular file, at most MAX_FILE_BYTES)."""
+    return parse_yaml(read_text(Path(path)), str(path))
+
+
+def read_text(path: Path) -> str:
+    """The UTF-8 text of a regular file of at most MAX_FILE_BYTES."""
+    data = read_regular_file(path, MAX_FILE_BYTES)
     try:
-        text = path.read_text(encoding="utf-8")
+        return data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = data.count(b"\n", 0, error.start) + 1
+        raise GranskaError(
+            f"not UTF-8 text ({error.reason} at byte {error.start})", str(path), line
+        ) from None
+
+
+def read_regular_file(path: Path, limit: int) -> bytes:
+    """The bytes of a regular file of at most `limit` bytes; a FIFO, device or directory
+    is refused without blocking on it."""
+    try:
+        descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
     except FileNotFoundError:
         raise GranskaError("file not found", str(path)) from None
-    except UnicodeDecodeError as error:
-        raise GranskaError(
-            f"not UTF-8 text ({error.reason} at byte {error.start})", str(path)
-        ) from None
     except OSError as error:
         raise GranskaError(f"cannot read file: {error.strerror}", str(path)) from None
-    return parse_yaml(text, str(path))
+    with os.fdopen(descriptor, "rb") as stream:
+        status = os.fstat(stream.fileno())
+        if not stat.S_ISREG(status.st_mode):
+            raise GranskaError("not a regular file", str(path))
+        if status.st_size > limit:
+            raise GranskaError(f"file larger than {limit // (1024 * 1024)} MB", str(path))
+        try:
+            data = stream.read(limit + 1)
+        except OSError as error:
+            raise GranskaError(f"cannot read file: {error.strerror}", str(path)) from None
+    if len(data) > limit:
+        raise GranskaError(f"file larger than {limit // (1024 * 1024)} MB", str(path))
+    return data
 
 
 def scalar(content: str) -> str:

@@ -10,6 +10,7 @@ entry to FACT_TYPES, plus its templates (docs/architecture.md).
 
 from __future__ import annotations
 
+import math
 import random
 import re
 from dataclasses import dataclass
@@ -18,7 +19,7 @@ from fractions import Fraction
 from typing import Any
 
 from checker.errors import GranskaError
-from checker.files.nodes import Node, describe, parse_date, suggest
+from checker.files.nodes import DATE_RANGE, Node, describe, parse_date, suggest
 from checker.files.strict_yaml import parse_yaml, scalar
 from checker.model import Count, Fact, Vocabulary
 
@@ -352,7 +353,7 @@ class DateType(FactType):
         if parsed is None:
             raise node.error(
                 f"{fact.id} is a date YYYY-MM-DD that exists (or a month YYYY-MM or a "
-                f"year YYYY when the day is not known), got {describe(node.value)}"
+                f"year YYYY when the day is not known; {DATE_RANGE}), got {describe(node.value)}"
             )
         return parsed
 
@@ -381,7 +382,8 @@ class DateType(FactType):
         return self._FIRST_DAY + timedelta(days=rng.randrange(0, 365 * 14))
 
 
-_NUMBER = re.compile(r"^[+-]?\d+(?:[.,]\d+)?$")
+_NUMBER = re.compile(r"^[+-]?\d{1,15}(?:[.,]\d{1,15})?$")
+MAX_NUMBER = 1e15  # far beyond any count or amount a case states; keeps formatting exact
 
 
 def _whole(point: Any) -> Any:
@@ -425,6 +427,10 @@ class NumberType(FactType):
         ):
             what = "a whole number" if self.whole else "a number"
             raise node.error(f"{fact.id} is {what}, got {describe(value)}")
+        if not math.isfinite(value) or abs(value) > MAX_NUMBER:
+            raise node.error(
+                f"{fact.id} is a finite number of at most {MAX_NUMBER:.0e} in size, got {value!r}"
+            )
         low, high = self.limits
         if (low is not None and value < low) or (high is not None and value > high):
             bounds = f"from {low} to {high}" if high is not None else f"of at least {low}"
@@ -481,7 +487,7 @@ class CountType(FactType):
         to_value=lambda share: Count(Fraction(share).numerator, Fraction(share).denominator),
         to_bound=float,
     )
-    _PATTERN = re.compile(r"^\s*(\d+)\s*(?:av|/|of)\s*(\d+)\s*$")
+    _PATTERN = re.compile(r"^\s*(\d{1,9})\s*(?:av|/|of)\s*(\d{1,9})\s*$")
 
     def read(self, node: Node, fact: Fact) -> Any:
         match = self._PATTERN.match(node.value) if isinstance(node.value, str) else None

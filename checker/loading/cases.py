@@ -7,10 +7,11 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from checker.errors import GranskaError
 from checker.files.nodes import Node, suggest
-from checker.files.strict_yaml import load_yaml
+from checker.files.strict_yaml import parse_yaml, read_text
 from checker.language.facttypes import PartialDate, case_text, read_value
-from checker.loading.rules import PLAIN_ID
+from checker.loading.rules import PLAIN_ID, parameter_value
 from checker.model import (
     Audit,
     Case,
@@ -52,7 +53,15 @@ EXPECTED_KEYS = (
     "not",
     "uppföljning",
 )
-_PERSONNUMMER = re.compile(r"(?<!\d)(?:\d{2})?(\d{2})(\d{2})(\d{2})[-+]?(\d{4})(?!\d)")
+# A personnummer or samordningsnummer in any of the ways people write one: with or
+# without the century, the date in one piece or as "12 12 12", and any separator before the
+# last four digits (none, -, +, a space, an en or em dash, a minus sign).
+_PERSONNUMMER = re.compile(
+    r"(?<!\d)(?:\d{2} ?)?(\d{2}) ?(\d{2}) ?(\d{2}) *[-+\u2010-\u2015\u2212]? *(\d{4})(?!\d)"
+)
+# C0 and C1 control characters but tab and newline: terminal escapes, and characters
+# that DOCX, XML and YAML comments cannot carry.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
 def luhn_ok(digits: str) -> bool:
@@ -65,7 +74,7 @@ def luhn_ok(digits: str) -> bool:
 
 def looks_like_personnummer(text: str) -> bool:
     """Whether text holds a valid-looking Swedish personnummer or samordningsnummer."""
-    for match in _PERSONNUMMER.finditer(text):
+    for match in _PERSONNUMMER.finditer(str(text)):
         year, month, day, tail = match.groups()
         day_number = int(day) - 60 if int(day) > 60 else int(day)
         if 1 <= int(month) <= 12 and 1 <= day_number <= 31 and luhn_ok(year + month + day + tail):
@@ -73,24 +82,48 @@ def looks_like_personnummer(text: str) -> bool:
     return False
 
 
-def _refuse_personal_data(node: Node) -> None:
-    if isinstance(node.value, str):
-        if looks_like_personnummer(node.value):
-            raise node.error(
-                "this looks like a personnummer; cases end up in git and must "
-                "hold no personal data: remove it or write the text without it"
-            )
-    elif isinstance(node.value, dict):
-        for _key, child in node.items():
-            _refuse_personal_data(child)
-    elif isinstance(node.value, list):
+def control_character(text: str) -> str | None:
+    """The first control character in text (but tab and newline), as U+XXXX, or None."""
+    found = _CONTROL.search(text)
+    return f"U+{ord(found.group()):04X}" if found else None
+
+
+_PERSONAL_DATA = (
+    "this looks like a personnummer; cases end up in git and must "
+    "hold no personal data: remove it or write the text without it"
+)
+
+
+def _refuse_unsafe_text(node: Node) -> None:
+    """Refuse personal data and control characters anywhere in a case (keys included)."""
+    value = node.value
+    if isinstance(value, (str, int)) and not isinstance(value, bool):
+        if looks_like_personnummer(str(value)):
+            raise node.error(_PERSONAL_DATA)
+        if isinstance(value, str) and (found := control_character(value)):
+            raise node.error(f"the text holds the control character {found}; remove it")
+    elif isinstance(value, dict):
+        for key, child in node.items():
+            _refuse_unsafe_text(Node(key, child.file, child.line, child.path))
+            _refuse_unsafe_text(child)
+    elif isinstance(value, list):
         for child in node.sequence():
-            _refuse_personal_data(child)
+            _refuse_unsafe_text(child)
+
+
+def refuse_personal_data_in_text(text: str, file: str) -> None:
+    """Refuse a personnummer anywhere in a file's text, comments included."""
+    for number, line in enumerate(text.splitlines(), start=1):
+        if looks_like_personnummer(line):
+            raise GranskaError(_PERSONAL_DATA, file, number)
 
 
 def load_case(path: Path, rules: RuleBase, audit_override: str | None = None) -> Case:
     """Read and validate a case file (YAML or JSON)."""
-    return case_from_data(load_yaml(Path(path)), str(path), rules, audit_override)
+    text = read_text(Path(path))
+    case = case_from_data(parse_yaml(text, str(path)), str(path), rules, audit_override)
+    refuse_personal_data_in_text(text, str(path))
+    return case
 
 
 def case_from_data(
@@ -102,7 +135,7 @@ def case_from_data(
         required=("kommun", "granskningsperiod", "granskningsdatum", "nämnder", "audit"),
         optional=CASE_KEYS,
     )
-    _refuse_personal_data(root)
+    _refuse_unsafe_text(root)
     audit_id = fields["audit"].text()
     if audit_override is not None and audit_override != audit_id:
         raise fields["audit"].error(
@@ -118,6 +151,10 @@ def case_from_data(
     period_from, period_to = period["från"].date(), period["till"].date()
     if period_to < period_from:
         raise period["till"].error("the period ends before it starts")
+    if fields["granskningsdatum"].date() < period_from:
+        raise fields["granskningsdatum"].error(
+            f"the granskningsdatum lies before the period starts ({period_from})"
+        )
     roles = {role.id for role in audit.roles}
     namnder = []
     for item in fields["nämnder"].sequence():
@@ -130,7 +167,7 @@ def case_from_data(
     for name, node in fields["parametrar"].items() if "parametrar" in fields else ():
         if name not in rules.parameters:
             raise node.error(f"unknown parameter {name!r}{suggest(name, rules.parameters)}")
-        parameters[name] = _parameter_value(node, rules.parameters[name].value)
+        parameters[name] = parameter_value(node, rules.parameters[name])
     granskningsdatum = fields["granskningsdatum"].date()
     facts = _facts(fields["facts"], rules, granskningsdatum) if "facts" in fields else {}
     not_assessed = {}
@@ -290,19 +327,6 @@ def _criterion_id(criterion_id: str, node: Node, rules: RuleBase) -> str:
         if criterion_id in criterion.aliases:
             return criterion.id
     raise node.error(f"unknown criterion {criterion_id!r}{suggest(criterion_id, rules.criteria)}")
-
-
-def _parameter_value(node: Node, default: Any) -> Any:
-    if isinstance(default, bool) or (
-        type(node.value) is not type(default)
-        and not (
-            isinstance(default, (int, float))
-            and isinstance(node.value, (int, float))
-            and not isinstance(node.value, bool)
-        )
-    ):
-        raise node.error(f"expected a value like the default {default!r}, got {node.value!r}")
-    return node.value
 
 
 def _source_of(entry: dict[str, Node], rules: RuleBase) -> tuple[str, str]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import math
 import re
 from pathlib import Path
 from typing import Any
@@ -418,11 +419,11 @@ def load_criteria_files(directory: Path):
         area = _id(fields["area"], PLAIN_ID, "area")
         for param_id, node in fields["parameters"].items() if "parameters" in fields else ():
             entry = node.mapping(
-                required=("value", "description"), optional=("basis", "unit", "lint")
+                required=("value", "description"), optional=("basis", "unit", "lint", "min", "max")
             )
             if param_id in parameters:
                 raise node.error(f"duplicate parameter {param_id!r}")
-            parameters[param_id] = Parameter(
+            declared = Parameter(
                 param_id,
                 entry["value"].value,
                 entry["description"].text(),
@@ -430,7 +431,11 @@ def load_criteria_files(directory: Path):
                 node.file,
                 node.line or 0,
                 entry["unit"].text() if "unit" in entry else "",
+                entry["min"].number() if "min" in entry else None,
+                entry["max"].number() if "max" in entry else None,
             )
+            parameters[param_id] = declared
+            parameter_value(entry["value"], declared)
         for rec_id, node in (
             fields["recommendations"].items() if "recommendations" in fields else ()
         ):
@@ -659,7 +664,7 @@ def load_audit(
     ]:
         if name not in parameters:
             raise node.error(f"unknown parameter {name!r}{suggest(name, parameters)}")
-        overrides[name] = node.value
+        overrides[name] = parameter_value(node, parameters[name])
     followup = _followup(fields["followup"]) if "followup" in fields else None
     recommend = None
     if "recommend" in fields:
@@ -686,6 +691,29 @@ def load_audit(
         file=str(path),
         followup=followup,
     )
+
+
+def parameter_value(node: Node, parameter: Parameter) -> Any:
+    """A value given for `parameter`: of its default's kind, a whole number where the
+    default is one, finite, and within the parameter's `min` and `max`."""
+    default, value = parameter.value, node.value
+    numeric = isinstance(default, (int, float)) and not isinstance(default, bool)
+    if numeric:
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise node.error(f"expected a number like the default {default!r}, got {value!r}")
+        if isinstance(default, int) and not isinstance(value, int):
+            raise node.error(f"expected a whole number like the default {default!r}, got {value!r}")
+        if not math.isfinite(value):
+            raise node.error(f"expected a finite number, got {value!r}")
+        low, high = parameter.minimum, parameter.maximum
+        if (low is not None and value < low) or (high is not None and value > high):
+            bounds = f"from {low}" if high is None else f"up to {high}"
+            if low is not None and high is not None:
+                bounds = f"from {low} to {high}"
+            raise node.error(f"{parameter.id} takes a value {bounds}, got {value!r}")
+    elif isinstance(default, bool) or type(value) is not type(default):
+        raise node.error(f"expected a value like the default {default!r}, got {value!r}")
+    return value
 
 
 def _followup(node: Node) -> FollowUp:

@@ -12,8 +12,10 @@ import io
 import zipfile
 from datetime import date, datetime, timezone
 from pathlib import Path
+from typing import Any
 
 from checker.errors import GranskaError
+from checker.files.text_safety import xml_safe
 from checker.output.report_view import report_view
 
 # Schema order matters to Word: an element placed after one of these prompts a repair.
@@ -61,7 +63,7 @@ def render_docx(result: dict, colour: bool = False, template: Path | None = None
                 "expected a Word document (.docx) to take the house style from", str(template)
             ) from None
         _clear_body(document)
-    builder = _Builder(document, result, house_style=template is not None)
+    builder = _Builder(document, _xml_safe(result), house_style=template is not None)
     builder.build()
     stream = io.BytesIO()
     builder.document.save(stream)
@@ -76,9 +78,22 @@ def _clear_body(document) -> None:
             body.remove(child)
 
 
+def _xml_safe(value: Any) -> Any:
+    """The result with every text stripped of the characters XML cannot hold."""
+    if isinstance(value, str):
+        return xml_safe(value)
+    if isinstance(value, dict):
+        return {key: _xml_safe(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_xml_safe(item) for item in value]
+    return value
+
+
 def dated_package(package: bytes, day: str) -> bytes:
-    """The package with every member dated `day`, so the same case gives the same bytes."""
-    stamp = (*date.fromisoformat(day).timetuple()[:3], 0, 0, 0)
+    """The package with every member dated `day`, so the same case gives the same bytes
+    (a day outside the years a ZIP stamp can hold, 1980–2107, is moved to the nearest)."""
+    year, month, mday = date.fromisoformat(day).timetuple()[:3]
+    stamp = (1980, 1, 1, 0, 0, 0) if year < 1980 else (min(year, 2107), month, mday, 0, 0, 0)
     output = io.BytesIO()
     with (
         zipfile.ZipFile(io.BytesIO(package)) as source,

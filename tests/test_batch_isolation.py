@@ -1,0 +1,77 @@
+"""One file never stops a batch: `check DIR --summary` with a crashing or hostile file
+among twenty gives the nineteen rows, reports the bad one and exits 2."""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from checker import summary
+from checker.cli import main
+
+ROOT = Path(__file__).resolve().parent.parent
+CASE = (ROOT / "examples" / "snabbkontroll-2024.yaml").read_text(encoding="utf-8")
+BAD = Path(__file__).parent / "bad"
+
+
+def _twenty(directory: Path) -> list[Path]:
+    paths = []
+    for number in range(1, 21):
+        path = directory / f"kommun-{number:02d}.yaml"
+        path.write_text(CASE.replace("Exempelby kommun", f"Kommun {number:02d}"), encoding="utf-8")
+        paths.append(path)
+    return paths
+
+
+def _rows(path: Path) -> list[list[str]]:
+    rows = list(csv.reader(io.StringIO(path.read_text(encoding="utf-8-sig")), delimiter=";"))
+    return [row for row in rows if row and row[0].startswith("kommun-")]
+
+
+def test_a_crash_in_one_file_leaves_the_other_nineteen(tmp_path, monkeypatch):
+    (tmp_path / "fall").mkdir()
+    paths = _twenty(tmp_path / "fall")
+    load = summary.load_case
+
+    def crash_on_seven(path, rules, audit=None):
+        if Path(path).name == "kommun-07.yaml":
+            raise RecursionError("maximum recursion depth exceeded")
+        return load(path, rules, audit)
+
+    monkeypatch.setattr(summary, "load_case", crash_on_seven)
+    output = tmp_path / "sammanstallning.csv"
+    result = CliRunner().invoke(main, ["check", str(paths[0].parent), "--summary", "-o", output])
+    assert result.exit_code == 2, result.output
+    rows = _rows(output)
+    assert len(rows) == 19
+    assert "kommun-07.yaml" not in {row[0] for row in rows}
+    assert "kommun-07.yaml: internt fel (RecursionError" in result.output
+    assert "Traceback" not in result.output
+
+
+@pytest.mark.parametrize(
+    "bad",
+    ["deep_nesting.yaml", "month_parameter_fraction.yaml", "alias_bomb.yaml", "fifo", "dir"],
+)
+def test_a_hostile_file_among_twenty_is_reported(tmp_path, bad):
+    directory = tmp_path / "fall"
+    directory.mkdir()
+    paths = _twenty(directory)
+    paths[6].unlink()
+    if bad == "fifo":
+        os.mkfifo(paths[6])
+    elif bad == "dir":
+        paths[6].mkdir()
+    else:
+        paths[6].write_bytes((BAD / bad).read_bytes())
+    output = tmp_path / "sammanstallning.csv"
+    result = CliRunner().invoke(main, ["check", str(directory), "--summary", "-o", output])
+    assert result.exit_code == 2, result.output
+    assert len(_rows(output)) == 19
+    assert "kommun-07.yaml" in result.output
+    assert "Traceback" not in result.output
