@@ -342,11 +342,13 @@ def run_serve(
     rules_dir: Path | None = None,
     overlay: Path | None = None,
     open_browser: bool = True,
+    allowed_hosts: tuple[str, ...] = (),
 ) -> tuple[Output, int]:
-    """`granska serve`: the web app until interrupted; `say` shows its address."""
+    """`granska serve`: the web app until interrupted; `say` shows its address; only
+    the loopback names, `host` and `allowed_hosts` are answered."""
     from checker.web.server import serve
 
-    serve(cases_dir, host, port, allow_remote, rules_dir, say, overlay, open_browser)
+    serve(cases_dir, host, port, allow_remote, rules_dir, say, overlay, open_browser, allowed_hosts)
     return Output(), 0
 
 

@@ -548,6 +548,14 @@ def schema(
     is_flag=True,
     help="Do not open the start page in the default browser.",
 )
+@click.option(
+    "--allowed-host",
+    "allowed_hosts",
+    multiple=True,
+    metavar="NAME",
+    help="A host name or address other computers use to reach the server (repeatable; "
+    "required with --allow-remote). Requests naming any other host are refused.",
+)
 @_RULES_OPTION
 @_OVERLAY_OPTION
 def serve(
@@ -556,6 +564,7 @@ def serve(
     host: str,
     allow_remote: bool,
     no_browser: bool,
+    allowed_hosts: tuple[str, ...],
     rules_dir: Path | None,
     overlay: Path | None,
 ) -> None:
@@ -563,7 +572,15 @@ def serve(
     download the report. Every answer is saved to the case file at once."""
     _show(
         *api.run_serve(
-            cases_dir, host, port, allow_remote, click.echo, rules_dir, overlay, not no_browser
+            cases_dir,
+            host,
+            port,
+            allow_remote,
+            click.echo,
+            rules_dir,
+            overlay,
+            not no_browser,
+            allowed_hosts,
         )
     )
 

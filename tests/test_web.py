@@ -454,7 +454,7 @@ def test_a_non_loopback_address_is_refused_without_allow_remote(tmp_path):
             check_binding(host, allow_remote=False)
     for host in ("127.0.0.1", "localhost", "::1", "127.0.0.2"):
         check_binding(host, allow_remote=False)
-    check_binding("0.0.0.0", allow_remote=True)
+    check_binding("0.0.0.0", allow_remote=True, allowed_hosts=("granska.example",))
     result = CliRunner().invoke(main, ["serve", "--dir", str(tmp_path), "--host", "0.0.0.0"])
     assert result.exit_code == 2 and "--allow-remote" in result.output
     assert "VARNING" in announcement("0.0.0.0", 8000, tmp_path)

@@ -213,10 +213,11 @@ def read_regular_file(path: Path, limit: int) -> bytes:
         raise GranskaError("file not found", str(path)) from None
     except OSError as error:
         raise GranskaError(f"cannot read file: {error.strerror}", str(path)) from None
+    status = os.fstat(descriptor)
+    if not stat.S_ISREG(status.st_mode):
+        os.close(descriptor)
+        raise GranskaError("not a regular file", str(path))
     with os.fdopen(descriptor, "rb") as stream:
-        status = os.fstat(stream.fileno())
-        if not stat.S_ISREG(status.st_mode):
-            raise GranskaError("not a regular file", str(path))
         if status.st_size > limit:
             raise GranskaError(f"file larger than {limit // (1024 * 1024)} MB", str(path))
         try:

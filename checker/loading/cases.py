@@ -120,9 +120,15 @@ def refuse_personal_data_in_text(text: str, file: str) -> None:
 
 def load_case(path: Path, rules: RuleBase, audit_override: str | None = None) -> Case:
     """Read and validate a case file (YAML or JSON)."""
-    text = read_text(Path(path))
-    case = case_from_data(parse_yaml(text, str(path)), str(path), rules, audit_override)
-    refuse_personal_data_in_text(text, str(path))
+    return case_from_text(read_text(Path(path)), str(path), rules, audit_override)
+
+
+def case_from_text(
+    text: str, file: str, rules: RuleBase, audit_override: str | None = None
+) -> Case:
+    """Validate the text of a case file read from `file`."""
+    case = case_from_data(parse_yaml(text, file), file, rules, audit_override)
+    refuse_personal_data_in_text(text, file)
     return case
 
 

@@ -32,6 +32,7 @@ from checker.web.security import (
     CSRF_FIELD,
     MAX_BODY_BYTES,
     REPORT_SECURITY_POLICY,
+    BodyLimit,
     add_headers,
     csrf_token,
     csrf_valid,
@@ -49,9 +50,13 @@ _NEW_CASE_FIELDS = ("kommun", "audit", "from", "to", "granskningsdatum")
 
 
 def create_app(
-    cases_dir: Path, rules: RuleBase, host: str = "127.0.0.1", allow_remote: bool = False
+    cases_dir: Path,
+    rules: RuleBase,
+    host: str = "127.0.0.1",
+    allowed_hosts: tuple[str, ...] = (),
 ) -> Flask:
-    """The application serving the case files of `cases_dir`."""
+    """The application serving the case files of `cases_dir`; it answers only the Host
+    names of `trusted_hosts`: loopback names, `host` and `allowed_hosts`."""
     templates = reports_dir() / "web"
     app = Flask(
         __name__,
@@ -65,8 +70,9 @@ def create_app(
         SESSION_COOKIE_NAME="granska_session",
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Strict",
-        TRUSTED_HOSTS=None if allow_remote else trusted_hosts(host),
+        TRUSTED_HOSTS=trusted_hosts(host, allowed_hosts),
     )
+    app.wsgi_app = BodyLimit(app.wsgi_app, MAX_BODY_BYTES)
     # Any text after /case/ reaches the name check, so "/case//etc/x.yaml" gets a 400.
     app.url_map.merge_slashes = False
     app.url_map.converters["name"] = _AnyName
@@ -401,7 +407,10 @@ def _index(
 ):
     cases = []
     for name in store.names():
-        snapshot = store.read(name)
+        try:
+            snapshot = store.read(name)
+        except FileNotFoundError:  # removed since the listing
+            continue
         cases.append(
             {
                 "name": name,

@@ -17,10 +17,16 @@ from checker.output.environment import render_template
 from checker.web.security import is_loopback
 
 
-def check_binding(host: str, allow_remote: bool) -> None:
-    """Refuse an address reachable from other computers unless --allow-remote is given."""
-    if not is_loopback(host) and not allow_remote:
+def check_binding(host: str, allow_remote: bool, allowed_hosts: tuple[str, ...] = ()) -> None:
+    """Refuse an address reachable from other computers unless --allow-remote is given,
+    and then unless --allowed-host names what other computers call this one (every
+    other Host header is refused, which stops DNS rebinding)."""
+    if is_loopback(host):
+        return
+    if not allow_remote:
         raise GranskaError(render_template("web/refused.txt.j2", host=host).strip())
+    if not allowed_hosts:
+        raise GranskaError(render_template("web/no-allowed-host.txt.j2", host=host).strip())
 
 
 def announcement(host: str, port: int, cases_dir: Path) -> str:
@@ -79,6 +85,7 @@ def serve(
     announce: Callable[[str], None],
     overlay: Path | None = None,
     browser: bool = False,
+    allowed_hosts: tuple[str, ...] = (),
 ) -> None:
     """Serve the case files of `cases_dir` until interrupted (port 0: a free port); with
     `browser`, open the start page in the default browser once the server listens."""
@@ -86,13 +93,13 @@ def serve(
 
     from checker.web.app import create_app
 
-    check_binding(host, allow_remote)
+    check_binding(host, allow_remote, allowed_hosts)
     cases_dir = Path(cases_dir)
     if not cases_dir.is_dir():
         raise GranskaError(
             "no such directory (give --dir with an existing folder of cases)", str(cases_dir)
         )
-    app = create_app(cases_dir, load_rules(rules_dir, overlay), host, allow_remote)
+    app = create_app(cases_dir, load_rules(rules_dir, overlay), host, allowed_hosts)
     try:
         listening = _listen(host, port)
     except OSError as error:
