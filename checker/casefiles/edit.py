@@ -19,6 +19,7 @@ from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 from ruamel.yaml.tokens import CommentToken
 
 from checker.errors import GranskaError
+from checker.files.strict_yaml import Located, parse_yaml
 from checker.language.facttypes import yaml_text
 from checker.model import CaseFact
 
@@ -231,3 +232,118 @@ def set_facts(
         else:
             facts.insert(_insert_position(facts, fact_id, order), fact_id, _entry(answer, flow))
     return _dump(document)
+
+
+# --- splicing: replacing only the lines of the changed facts --------------------------
+# A merge must not touch what it does not change: line endings (CRLF), a byte-order mark,
+# `%YAML` and `---`, the indentation of other blocks, long lines and multi-line flow maps
+# stay as they are because they are never re-emitted. Only the lines of a changed fact are
+# replaced, and a new fact is inserted as whole lines at its place in catalogue order, in
+# the indentation and style (one-line `{värde: …}` or block) of the facts already there.
+# A file whose `facts:` is not a block mapping (absent, `{}` or a flow map) is edited as
+# round-trip YAML instead (set_facts).
+
+
+def splice_facts(
+    text: str, changes: dict[str, CaseFact], order: Iterable[str], file: str = "<case>"
+) -> str:
+    """The case file `text` with each changed fact's lines replaced (or new lines added).
+
+    `changes` is keyed by the key the file uses (an alias, perhaps) or, for a new fact,
+    by its id.
+    """
+    document = parse_yaml(text, file)
+    facts = document.get("facts") if isinstance(document, Located) else None
+    lines = text.splitlines(keepends=True)
+    if not isinstance(facts, Located) or not facts or not _is_block(lines, document):
+        return set_facts(text, dict(changes), order, file)
+    newline = "\r\n" if lines[0].endswith("\r\n") else "\n"
+    unterminated = not lines[-1].endswith(("\n", "\r"))
+    if unterminated:
+        lines[-1] += newline
+    spans = _spans(lines, document, facts)
+    indent = _indent(lines[min(start for start, _end in spans.values())])
+    flow = _flow_style(spans)
+    rank = {fact_id: position for position, fact_id in enumerate(order)}
+    replaced: dict[int, tuple[int, list[str]]] = {}
+    inserted: dict[int, list[str]] = {}
+    for key, answer in changes.items():
+        if key in spans:
+            start, end = spans[key]
+            one_line = end - start == 1
+            replaced[start] = (end, _render(key, answer, indent, flow and one_line, newline))
+        else:
+            before = _insertion_line(answer.id, spans, rank)
+            inserted.setdefault(before, []).extend(_render(key, answer, indent, flow, newline))
+    output: list[str] = []
+    number = 0
+    while number < len(lines):
+        output.extend(inserted.get(number, ()))
+        if number in replaced:
+            end, rendered = replaced[number]
+            output.extend(rendered)
+            number = end
+            continue
+        output.append(lines[number])
+        number += 1
+    output.extend(inserted.get(len(lines), ()))
+    spliced = "".join(output)
+    return spliced[: -len(newline)] if unterminated else spliced
+
+
+def _is_block(lines: list[str], document: Located) -> bool:
+    """Whether `facts:` is a block mapping (not a flow map such as `{}` or `{a: ja}`)."""
+    line = lines[document.line_of("facts") - 1]
+    after_key = line.split(":", 1)[1].split("#", 1)[0].strip() if ":" in line else ""
+    return not after_key
+
+
+def _indent(line: str) -> str:
+    return line[: len(line) - len(line.lstrip(" "))]
+
+
+def _spans(lines: list[str], document: Located, facts: Located) -> dict[str, tuple[int, int]]:
+    """Per fact key, its lines as [start, end) (0-based), trailing comments left out."""
+    keys = list(document)
+    following = keys[keys.index("facts") + 1 :]
+    block_end = min((document.line_of(key) - 1 for key in following), default=len(lines))
+    starts = [(facts.line_of(key) - 1, key) for key in facts]
+    starts.sort()
+    spans = {}
+    for position, (start, key) in enumerate(starts):
+        end = starts[position + 1][0] if position + 1 < len(starts) else block_end
+        while end > start + 1 and _is_filler(lines[end - 1]):
+            end -= 1
+        spans[key] = (start, end)
+    return spans
+
+
+def _is_filler(line: str) -> bool:
+    """A blank line, a comment line or a document marker: not part of a fact's value."""
+    stripped = line.strip()
+    return not stripped or stripped.startswith("#") or stripped in ("---", "...")
+
+
+def _flow_style(spans: dict[str, tuple[int, int]]) -> bool:
+    """Whether the file writes each fact on one line (so a new källa goes in `{…}`)."""
+    return all(end - start == 1 for start, end in spans.values())
+
+
+def _insertion_line(fact_id: str, spans: dict[str, tuple[int, int]], rank: dict[str, int]) -> int:
+    """Before the first stated fact that follows `fact_id` in catalogue order, else after
+    the last fact."""
+    mine = rank.get(fact_id, len(rank))
+    ordered = sorted(spans.items(), key=lambda item: item[1][0])
+    for key, (start, _end) in ordered:
+        if rank.get(key, len(rank)) > mine:
+            return start
+    return ordered[-1][1][1]
+
+
+def _render(key: str, answer: CaseFact, indent: str, flow: bool, newline: str) -> list[str]:
+    """The lines of one fact entry at the facts' indentation, in the file's line ending."""
+    stream = io.StringIO()
+    yaml = _yaml()
+    yaml.width = 1 << 20
+    yaml.dump({key: _entry(answer, flow)}, stream)
+    return [indent + line + newline for line in stream.getvalue().splitlines()]

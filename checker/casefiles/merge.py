@@ -13,10 +13,10 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from checker.casefiles.drafts import write_case
-from checker.casefiles.edit import set_facts
+from checker.casefiles.edit import splice_facts
 from checker.errors import GranskaError
 from checker.files.nodes import Node
-from checker.files.strict_yaml import load_yaml
+from checker.files.strict_yaml import load_yaml, read_text
 from checker.language.facttypes import case_text
 from checker.loading.cases import load_case, read_facts
 from checker.model import Case, CaseFact, Claim, RuleBase
@@ -120,10 +120,10 @@ def merge(
             current.claim,
         ):
             changes[fact_id] = merged
-    text = Path(case_path).read_text(encoding="utf-8")
+    text = read_text(Path(case_path))
     keys = _keys_in_file(case_path, rules)
     new_text = (
-        set_facts(
+        splice_facts(
             text,
             {keys.get(fact_id, fact_id): fact for fact_id, fact in changes.items()},
             list(rules.facts),
