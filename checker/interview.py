@@ -315,7 +315,7 @@ def render_interview(guide: dict, output_format: str) -> str | bytes:
             .get_template("interview.html.j2")
             .render(g=guide, h=guide["headings"])
         )
-        return page if output_format == "html" else html_to_pdf(page)
+        return page if output_format == "html" else html_to_pdf(page, guide["granskningsdatum"])
     return render_template(f"interview.{output_format}.j2", g=guide, h=guide["headings"])
 
 

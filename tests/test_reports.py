@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import os
 import re
 import shutil
 import subprocess
@@ -465,3 +466,22 @@ def test_docx_template_that_is_no_word_document_is_a_clear_error(tmp_path):
     )
     assert run.exit_code == 2 and str(bad) in run.output and "Word" in run.output
     assert not target.exists()
+
+
+def test_pdf_is_byte_identical_without_harfbuzz_subset(monkeypatch):
+    """Forces WeasyPrint's fontTools path (as on a machine without HarfBuzz-subset) and
+    moves the clock between two renders: the fonts are dated by the case, not the clock."""
+    _require_weasyprint()
+    import time
+
+    from weasyprint.pdf import fonts
+
+    monkeypatch.setattr(fonts, "harfbuzz_subset", None)
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    first = api.render(result(), "pdf")
+    real_time = time.time
+    monkeypatch.setattr(time, "time", lambda: real_time() + 86400 * 400)
+    second = api.render(result(), "pdf")
+    assert first.startswith(b"%PDF-")
+    assert first == second
+    assert "SOURCE_DATE_EPOCH" not in os.environ
