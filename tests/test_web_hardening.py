@@ -284,3 +284,21 @@ def test_a_chunked_body_over_the_limit_gets_413_from_the_real_server(tmp_path, r
         server.shutdown()
         server.server_close()
     assert list(cases.iterdir()) == []
+
+
+def test_a_port_in_use_or_an_unknown_host_is_a_clean_error(tmp_path):
+    import socket
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = CliRunner().invoke(
+            main, ["serve", "--dir", str(tmp_path), "--port", str(port), "--no-browser"]
+        )
+    assert result.exit_code == 2
+    assert f"porten {port} används redan" in result.output
+    unknown = ["--host", "no-such-host.invalid", "--allow-remote", "--allowed-host", "x"]
+    result = CliRunner().invoke(main, ["serve", "--dir", str(tmp_path), *unknown, "--no-browser"])
+    assert result.exit_code == 2
+    assert "kan inte lyssna på no-such-host.invalid" in result.output
