@@ -171,9 +171,9 @@ def test_errors_name_the_target_not_the_temporary_file(tmp_path):
 
 
 def test_generate_names_the_written_file_when_the_reread_fails(tmp_path, monkeypatch):
-    from checker.regression import generate
+    from checker.casefiles import drafts
 
-    monkeypatch.setattr(generate, "load_yaml", _raise_for_temporary)
+    monkeypatch.setattr(drafts, "load_yaml", _raise_for_temporary)
     result = _run("generate", "--n", "1", "-o", tmp_path / "out")
     assert result.exit_code == 2
     assert ".tmp" not in result.output
