@@ -181,6 +181,13 @@ def parse_yaml(text: str, file: str) -> Any:
         mark = error.problem_mark or error.context_mark
         line = mark.line + 1 if mark else None
         raise GranskaError(f"YAML syntax error: {error.problem or error}", file, line) from None
+    except yaml.reader.ReaderError as error:
+        line = text.count("\n", 0, error.position) + 1
+        raise GranskaError(
+            f"YAML error: the character U+{error.character:04X} is not allowed in YAML text",
+            file,
+            line,
+        ) from None
     except yaml.YAMLError as error:
         raise GranskaError(f"YAML error: {error}", file) from None
     finally:
