@@ -28,5 +28,6 @@ def xml_safe(text: str) -> str:
 
 
 def one_line(text: str) -> str:
-    """Text for a comment line: line breaks and control characters become one space."""
-    return _NOT_ONE_LINE.sub(" ", str(text)).strip()
+    """Text for a comment line: line breaks, control characters and runs of spaces
+    become one space."""
+    return " ".join(_NOT_ONE_LINE.sub(" ", str(text)).split())
