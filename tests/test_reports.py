@@ -471,7 +471,7 @@ def test_docx_template_that_is_no_word_document_is_a_clear_error(tmp_path):
 def test_pdf_is_byte_identical_without_harfbuzz_subset(monkeypatch):
     """Forces WeasyPrint's fontTools path (as on a machine without HarfBuzz-subset) and
     moves the clock between two renders: the fonts are dated by the case, not the clock."""
-    _require_weasyprint()
+    require_weasyprint()
     import time
 
     from weasyprint.pdf import fonts
