@@ -32,10 +32,6 @@ CASES = {
     "share_above_total.yaml": (8, "between 0 and a total above 0, got 12 av 9"),
     "future_decision_date.yaml": (8, "2030-01-01, after the granskningsdatum 2022-12-22"),
     "several_errors.yaml": (8, "a number of at least 0"),
-}
-# fixture -> (line, keyword): the case is judged, with a warning on standard error.
-WARNINGS = {
-    "fact_of_another_template.yaml": (8, "delegation.ordning_finns is read by no criterion"),
     "alias_bomb.yaml": (13, "more than 100000 values once its aliases are expanded"),
     "deep_nesting.yaml": (7, "nested deeper than 64 levels"),
     "huge_integer.yaml": (7, "number with too many digits"),
@@ -46,6 +42,10 @@ WARNINGS = {
     "parameter_out_of_range.yaml": (7, "takes a value from 1 to 100, got 2025"),
     "granskningsdatum_before_period.yaml": (3, "lies before the period starts (2022-01-01)"),
     "invalid_utf8.yaml": (7, "not UTF-8 text"),
+}
+# fixture -> (line, keyword): the case is judged, with a warning on standard error.
+WARNINGS = {
+    "fact_of_another_template.yaml": (8, "delegation.ordning_finns is read by no criterion"),
 }
 
 

@@ -270,8 +270,11 @@ def splice_facts(
     for key, answer in changes.items():
         if key in spans:
             start, end = spans[key]
-            one_line = end - start == 1
-            replaced[start] = (end, _render(key, answer, indent, flow and one_line, newline))
+            if end - start == 1:
+                rendered = _render(key, answer, indent, flow, newline)
+            else:
+                rendered = _edit_block(lines[start:end], key, answer, indent, newline)
+            replaced[start] = (end, rendered)
         else:
             before = _insertion_line(answer.id, spans, rank)
             inserted.setdefault(before, []).extend(_render(key, answer, indent, flow, newline))
@@ -347,3 +350,13 @@ def _render(key: str, answer: CaseFact, indent: str, flow: bool, newline: str) -
     yaml.width = 1 << 20
     yaml.dump({key: _entry(answer, flow)}, stream)
     return [indent + line + newline for line in stream.getvalue().splitlines()]
+
+
+def _edit_block(
+    lines: list[str], key: str, answer: CaseFact, indent: str, newline: str
+) -> list[str]:
+    """A fact written over several lines, changed in place as round-trip YAML (so its
+    other keys and comments stay), the rest of the file left alone."""
+    body = "".join("  " + line[len(indent) :].rstrip("\r\n") + "\n" for line in lines)
+    edited = set_facts("facts:\n" + body, {key: answer}, ())
+    return [indent + line[2:] + newline for line in edited.splitlines()[1:]]
