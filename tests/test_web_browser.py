@@ -17,6 +17,7 @@ import json
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import time
@@ -104,6 +105,7 @@ def server(tmp_path):
         stderr=subprocess.DEVNULL,
         text=True,
         encoding="utf-8",
+        start_new_session=True,  # the script's granska serve stops with it, as one group
     )
     try:
         first_line = process.stdout.readline()
@@ -141,6 +143,7 @@ def test_the_start_script_serves_a_folder_in_the_documents_folder(tmp_path):
         stderr=subprocess.STDOUT,
         text=True,
         encoding="utf-8",
+        start_new_session=True,  # the script's granska serve stops with it, as one group
     )
     try:
         first_line = process.stdout.readline()
@@ -151,7 +154,7 @@ def test_the_start_script_serves_a_folder_in_the_documents_folder(tmp_path):
         folders = list(home.rglob("Sjalvvardering"))
         assert len(folders) == 1 and folders[0].is_dir()
     finally:
-        process.terminate()
+        os.killpg(process.pid, signal.SIGTERM)
         process.wait(timeout=WAIT_SECONDS)
 
 
