@@ -172,3 +172,29 @@ def require_weasyprint() -> None:
         if IN_CI:
             raise
         pytest.skip(f"WeasyPrint or its Pango library is missing: {error}")
+
+
+def libreoffice_pdf(soffice: str, source: Path) -> Path:
+    """`source` converted to PDF by LibreOffice, beside it, with a profile of its own."""
+    import subprocess
+
+    run = subprocess.run(
+        [
+            soffice,
+            f"-env:UserInstallation=file://{source.parent / 'profile'}",
+            "--headless",
+            "--norestore",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(source.parent),
+            str(source),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=180,
+        check=False,
+    )
+    converted = source.with_suffix(".pdf")
+    assert run.returncode == 0 and converted.is_file(), run.stdout + run.stderr
+    return converted

@@ -6,7 +6,6 @@ import io
 import os
 import re
 import shutil
-import subprocess
 import zipfile
 
 import pytest
@@ -19,6 +18,7 @@ from report_support import (
     SEED,
     expected_labels,
     html_outline,
+    libreoffice_pdf,
     parse_html,
     require_weasyprint,
     result,
@@ -330,25 +330,7 @@ def test_docx_converts_cleanly_with_libreoffice(tmp_path):
     pdfium = pytest.importorskip("pypdfium2")
     source = tmp_path / "rapport.docx"
     source.write_bytes(api.render(result(), "docx"))
-    run = subprocess.run(
-        [
-            soffice,
-            f"-env:UserInstallation=file://{tmp_path / 'profile'}",
-            "--headless",
-            "--norestore",
-            "--convert-to",
-            "pdf",
-            "--outdir",
-            str(tmp_path),
-            str(source),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=180,
-        check=False,
-    )
-    converted = tmp_path / "rapport.pdf"
-    assert run.returncode == 0 and converted.is_file(), run.stdout + run.stderr
+    converted = libreoffice_pdf(soffice, source)
     document = pdfium.PdfDocument(str(converted))
     text = "".join(document[i].get_textpage().get_text_range() for i in range(len(document)))
     assert len(document) >= 2 and result()["headings"]["sammanfattning"] in text

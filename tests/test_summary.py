@@ -6,11 +6,11 @@ import csv
 import io
 import os
 import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from report_support import libreoffice_pdf
 
 from checker.casefiles.drafts import blank_case
 from checker.cli import main
@@ -253,25 +253,7 @@ def test_libreoffice_draws_the_counts_chart_in_the_grade_colours(rules, outputs,
             del workbook[name]
     source = tmp_path / "antal.xlsx"
     workbook.save(source)
-    run = subprocess.run(
-        [
-            soffice,
-            f"-env:UserInstallation=file://{tmp_path / 'profile'}",
-            "--headless",
-            "--norestore",
-            "--convert-to",
-            "pdf",
-            "--outdir",
-            str(tmp_path),
-            str(source),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=180,
-        check=False,
-    )
-    printed = tmp_path / "antal.pdf"
-    assert run.returncode == 0 and printed.is_file(), run.stdout + run.stderr
+    printed = libreoffice_pdf(soffice, source)
     image = pdfium.PdfDocument(str(printed))[0].render(scale=2).to_pil().convert("RGB")
     colours = image.getcolors(image.width * image.height)
     counted = {
