@@ -263,27 +263,19 @@ def duplicate_id(subject: Subject) -> Found:
             Place(second.file, second.line),
             said("duplicate-id", kind=kind, id=second.id, file=first.file, line=first.line),
         )
-    for alias, entry in index.fact_aliases.items():
-        if alias in index.facts:
-            yield (
-                Place(entry.file, entry.line),
-                said(
-                    "alias-is-fact",
-                    alias=alias,
-                    of=str(entry.value),
-                    file=index.facts[alias].file,
-                    line=index.facts[alias].line,
-                ),
-            )
-    for alias, entry in index.criterion_aliases.items():
-        if alias in index.criteria:
-            yield (
-                Place(entry.file, entry.line),
-                said(
-                    "alias-is-criterion",
-                    alias=alias,
-                    of=str(entry.value),
-                    file=index.criteria[alias].file,
-                    line=index.criteria[alias].line,
-                ),
-            )
+    for message, aliases, ids in (
+        ("alias-is-fact", index.fact_aliases, index.facts),
+        ("alias-is-criterion", index.criterion_aliases, index.criteria),
+    ):
+        for alias, entry in aliases.items():
+            if alias in ids:
+                yield (
+                    Place(entry.file, entry.line),
+                    said(
+                        message,
+                        alias=alias,
+                        of=str(entry.value),
+                        file=ids[alias].file,
+                        line=ids[alias].line,
+                    ),
+                )
