@@ -8,7 +8,7 @@ facts (`decided`) are taken as given, never derived again.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
@@ -23,6 +23,7 @@ from checker.bounds.search import (
 from checker.bounds.sensitivity import Folder, folder_of, moves
 from checker.bounds.tables import Problem
 from checker.language import conditions, verdicts
+from checker.memo import Memo
 from checker.model import (
     RANKED,
     STATUSES,
@@ -74,6 +75,39 @@ class Graded:
 
 
 QUESTION, FOLLOWUP = "question", "followup"
+
+
+_OVERALL: Memo = Memo()  # -> (policy, parts, aggregate)
+
+
+def _overall_aggregate(
+    policy: Policy,
+    parts: list[tuple[Callable[[tuple[int, ...]], int], tuple[int, ...]]],
+    order: tuple[str, ...],
+    overall_grades: tuple[str, ...],
+) -> Callable[[tuple[int, ...]], int]:
+    """A nämnd's overall policy over the statuses of its questions' criteria (each
+    question's aggregate reading its positions), memoised and shared by every case with
+    the same questions."""
+    key = (id(policy), tuple((id(part), positions) for part, positions in parts), order)
+    cached = _OVERALL.get(key)
+    if cached is not None and cached[0] is policy and cached[1] == parts:
+        return cached[2]
+    overall = {grade: rank for rank, grade in enumerate(overall_grades)}
+    memo = Memo(1 << 16)
+
+    def aggregate(statuses: tuple[int, ...]) -> int:
+        found = memo.get(statuses)
+        if found is None:
+            items = [
+                verdicts.Item(order[part(tuple(statuses[p] for p in positions))])
+                for part, positions in parts
+            ]
+            found = memo.remember(statuses, overall[verdicts.grade(policy, items, order)])
+        return found
+
+    _OVERALL.remember(key, (policy, parts, aggregate))
+    return aggregate
 
 
 class Analysis:
@@ -155,21 +189,11 @@ class Analysis:
             (scope.aggregate, tuple(criteria.index(c) for c in scope.criteria))
             for scope in questions
         ]
-        order = self.grades
-        overall = {grade: rank for rank, grade in enumerate(self.overall_grades)}
         policy = self.audit.overall_policy
-        memo: dict[tuple[int, ...], int] = {}
-
-        def aggregate(statuses: tuple[int, ...]) -> int:
-            if statuses not in memo:
-                items = [
-                    verdicts.Item(order[part(tuple(statuses[p] for p in positions))])
-                    for part, positions in parts
-                ]
-                memo[statuses] = overall[verdicts.grade(policy, items, order)]
-            return memo[statuses]
-
-        monotone = all(scope.monotone for scope in questions) and policy_is_monotone(policy, order)
+        aggregate = _overall_aggregate(policy, parts, self.grades, self.overall_grades)
+        monotone = all(scope.monotone for scope in questions) and policy_is_monotone(
+            policy, self.grades
+        )
         return Scope.of(self.problem, criteria, aggregate, monotone)
 
     # --- bounds ---------------------------------------------------------------------
@@ -233,22 +257,25 @@ class Analysis:
         if key not in self._open:
             graded = self.graded[key]
             low, high = self.bounds_of(key)
-            self._open[key] = (
-                []
-                if low == high
-                else [
+            problem, scope = self.problem, graded.scope
+            # Only a fact read by a criterion whose status is still open can move the
+            # verdict; when one fact is left, the verdict is a function of it alone.
+            varying = {c for c in set(scope.criteria) if len(problem.possible(c, problem.base)) > 1}
+            candidates = [
+                fact_id
+                for fact_id in self.unknown_facts
+                if any(c in varying for c in scope.readers.get(fact_id, ()))
+            ]
+            if low == high:
+                self._open[key] = []
+            elif len(candidates) == 1:
+                self._open[key] = candidates
+            else:
+                self._open[key] = [
                     fact_id
-                    for fact_id in self.unknown_facts
-                    if fact_id in graded.scope.readers
-                    and moves(
-                        self.problem,
-                        graded.scope.criteria,
-                        graded.folder,
-                        self.problem.base,
-                        fact_id,
-                    )
+                    for fact_id in candidates
+                    if moves(problem, scope.criteria, graded.folder, problem.base, fact_id)
                 ]
-            )
         return self._open[key]
 
     def effect(self, fact_id: str) -> FactEffect:

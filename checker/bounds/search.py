@@ -15,6 +15,7 @@ explode.
 from __future__ import annotations
 
 import itertools
+import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -220,4 +221,121 @@ def bounds(problem: Problem, scope: Scope, assignment: Assignment) -> tuple[int,
     if all(fact_id in assignment for fact_id in scope.readers):
         grade = scope.grade(problem, assignment)
         return grade, grade
+    found = profile_bounds(problem, scope, assignment)
+    if found is not None:
+        return found
     return (extreme(problem, scope, assignment, False), extreme(problem, scope, assignment, True))
+
+
+PROFILES = 512  # the most status profiles (or completions of one group) enumerated
+
+
+def profile_bounds(
+    problem: Problem, scope: Scope, assignment: Assignment, best: bool | None = None
+) -> tuple[int, int] | None:
+    """(lowest, highest) by enumerating status profiles, when there are few: None else.
+
+    The criteria whose status is still open fall into groups that share no free fact;
+    a group's joint statuses are those of the completions of its free facts (one
+    criterion alone: the statuses still possible), and groups vary independently. With
+    a monotone aggregate only a group's profiles that no other profile of it beats (is
+    beaten by) can give the highest (lowest) grade, and the rest are dropped. `best`
+    asks for one end only (the other is then returned as -1)."""
+    statuses: list[int] = []
+    open_criteria: list[tuple[int, frozenset[int]]] = []  # (position, possible statuses)
+    for position, criterion in enumerate(scope.criteria):
+        possible = problem.possible(criterion, assignment)
+        if len(possible) == 1:
+            statuses.append(next(iter(possible)))
+        else:
+            statuses.append(-1)
+            open_criteria.append((position, possible))
+    groups = _groups(problem, scope, assignment, open_criteria)
+    if groups is None:
+        return None
+    ends = []
+    for want_best in (False, True):
+        if best is not None and want_best != best:
+            ends.append(-1)
+            continue
+        choices = [
+            _frontier(profiles, want_best) if scope.monotone else profiles
+            for _positions, profiles in groups
+        ]
+        if math.prod(len(choice) for choice in choices) > PROFILES:
+            return None
+        pick = max if want_best else min
+        found = None
+        for combination in itertools.product(*choices):
+            for (positions, _profiles), profile in zip(groups, combination, strict=True):
+                for position, status in zip(positions, profile, strict=True):
+                    statuses[position] = status
+            grade = scope.aggregate(tuple(statuses))
+            found = grade if found is None else pick(found, grade)
+        ends.append(found)
+    return ends[0], ends[1]
+
+
+def _groups(
+    problem: Problem,
+    scope: Scope,
+    assignment: Assignment,
+    open_criteria: list[tuple[int, frozenset[int]]],
+) -> list[tuple[tuple[int, ...], list[tuple[int, ...]]]] | None:
+    """The open criteria grouped by shared free facts: (positions, joint statuses)."""
+    owner: dict[str, int] = {}  # free fact -> its group
+    members: list[list[tuple[int, frozenset[int]]]] = []
+    facts: list[set[str]] = []
+    for item in open_criteria:
+        free = {f for f in problem.criteria[scope.criteria[item[0]]].facts if f not in assignment}
+        joined = sorted({owner[f] for f in free if f in owner})
+        if joined:
+            target = joined[0]
+            for other in joined[1:]:
+                members[target] += members[other]
+                facts[target] |= facts[other]
+                members[other], facts[other] = [], set()
+        else:
+            target = len(members)
+            members.append([])
+            facts.append(set())
+        members[target].append(item)
+        facts[target] |= free
+        for fact_id in facts[target]:
+            owner[fact_id] = target
+    groups = []
+    for items, free in zip(members, facts, strict=True):
+        if not items:
+            continue
+        if len(items) == 1:
+            position, possible = items[0]
+            groups.append(((position,), [(status,) for status in sorted(possible)]))
+            continue
+        free_facts = sorted(free)
+        if math.prod(problem.size(f) for f in free_facts) > PROFILES:
+            return None
+        items.sort()
+        criteria = [scope.criteria[position] for position, _possible in items]
+        profiles: set[tuple[int, ...]] = set()
+        for values in itertools.product(*(range(problem.size(f)) for f in free_facts)):
+            completed = {**assignment, **dict(zip(free_facts, values, strict=True))}
+            profiles.add(tuple(problem.status(c, problem.key(c, completed)) for c in criteria))
+        groups.append((tuple(position for position, _possible in items), sorted(profiles)))
+    return groups
+
+
+def _frontier(profiles: list[tuple[int, ...]], best: bool) -> list[tuple[int, ...]]:
+    """The profiles no other profile beats (best) or is beaten by (worst): a status that
+    does not apply is neither better nor worse than another."""
+    if len(profiles[0]) == 1:  # one criterion: its best (worst) status, and not applicable
+        ranked = [profile for profile in profiles if profile[0] != NOT_APPLICABLE_RANK]
+        chosen = [max(ranked) if best else min(ranked)] if ranked else []
+        return chosen + [profile for profile in profiles if profile[0] == NOT_APPLICABLE_RANK]
+
+    def beats(first: tuple[int, ...], second: tuple[int, ...]) -> bool:
+        return first != second and all(
+            a == b or (NOT_APPLICABLE_RANK not in (a, b) and (a >= b if best else a <= b))
+            for a, b in zip(first, second, strict=True)
+        )
+
+    return [profile for profile in profiles if not any(beats(other, profile) for other in profiles)]
