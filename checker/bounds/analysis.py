@@ -18,6 +18,7 @@ from checker.bounds.search import (
     bounds,
     extreme,
     policy_is_monotone,
+    profile_bounds,
     question_aggregate,
 )
 from checker.bounds.sensitivity import Folder, folder_of, moves
@@ -220,13 +221,17 @@ class Analysis:
             self._namnder[number] = self._namnd_scope(self.case.namnder[number])
         return self._scope_bounds(("nämnd", str(number)), self._namnder[number], None)
 
-    def lowest_of(self, key: tuple[str, str], extra: dict[str, int]) -> int:
-        """The lowest rank of a question with some facts set to classes (the way up)."""
-        scope = self.graded[key].scope
-        lowest = scope.lowest_changed(self.problem, extra)
-        if lowest is None:
-            lowest = extreme(self.problem, scope, {**self.problem.base, **extra}, False)
-        return lowest
+    def reaches(self, key: tuple[str, str], extra: dict[str, int], target: int) -> bool:
+        """Whether the lowest rank of a question with some facts set to classes is at least
+        `target` (the way up): a witness completion that stays below it settles no."""
+        scope, problem = self.graded[key].scope, self.problem
+        changed = scope.lowest_changed(problem, extra)
+        if changed is not None and (changed[1] or changed[0] < target):
+            return changed[0] >= target
+        assignment = {**problem.base, **extra}
+        found = profile_bounds(problem, scope, assignment, best=False)
+        lowest = found[0] if found is not None else extreme(problem, scope, assignment, False)
+        return lowest >= target
 
     def _scope_bounds(
         self, name: tuple, scope: Scope, extra: dict[str, int] | None

@@ -77,13 +77,9 @@ def minimal_raises(
         for chosen in itertools.combinations(facts, size):
             for classes in itertools.product(*(by_fact[f] for f in chosen)):
                 changes = frozenset(zip(chosen, classes, strict=True))
-                if any(
-                    frozenset(subset) in working
-                    for length in range(1, size)
-                    for subset in itertools.combinations(changes, length)
-                ):
+                if any(smaller < changes for smaller in working):
                     continue
-                if analysis.lowest_of(key, dict(changes)) >= target:
+                if analysis.reaches(key, dict(changes), target):
                     working.add(changes)
                     found.append(changes)
         if enough is not None and len(found) >= enough:

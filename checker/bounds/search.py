@@ -71,34 +71,45 @@ class Scope:
             static[fact_id] = (max(chosen) if best else min(chosen)) if chosen else None
         return static[fact_id]
 
-    def lowest_changed(self, problem: Problem, extra: Assignment) -> int | None:
-        """`extreme(..., best=False)` of the case with some facts set to classes, found
-        without a search when it needs none (None otherwise): every fact the scope reads
-        is known, or the aggregate is monotone and each unknown fact has a class worst
-        for every criterion; then only the criteria reading a changed fact are looked
-        up again."""
+    def lowest_changed(self, problem: Problem, extra: Assignment) -> tuple[int, bool] | None:
+        """The grade of the case with some facts set to classes (`extra`) and every other
+        free fact at a witness class, and whether that is the lowest bound: it is when the
+        aggregate is monotone and each free fact has a class worst for every criterion
+        (the witness); otherwise the witness is a completion that reaches the case's own
+        lowest bound, and the grade only bounds the lowest from above. Only the criteria
+        reading a changed fact are looked up again. None when no witness is found."""
         if self.worst is None:
-            worst = dict(problem.base)
-            for fact_id in self.readers:
-                if fact_id not in worst:
-                    index = self.fixed(problem, fact_id, False) if self.monotone else None
-                    if index is None:
-                        self.worst = False
-                        return None
-                    worst[fact_id] = index
-            for position, criterion in enumerate(self.criteria):
-                for fact_id in problem.criteria[criterion].facts:
-                    self.positions.setdefault(fact_id, []).append(position)
-            self.worst = (worst, [problem.status(c, problem.key(c, worst)) for c in self.criteria])
+            self.worst = self._witness(problem)
         if self.worst is False:
             return None
-        worst, statuses = self.worst[0], list(self.worst[1])
-        assignment = {**worst, **extra}
+        witness, statuses, exact = self.worst[0], list(self.worst[1]), self.worst[2]
+        tables, models = problem.tables, problem.criteria
         for fact_id in extra:
             for position in self.positions.get(fact_id, ()):
                 criterion = self.criteria[position]
-                statuses[position] = problem.status(criterion, problem.key(criterion, assignment))
-        return self.aggregate(tuple(statuses))
+                key = tuple(extra[f] if f in extra else witness[f] for f in models[criterion].facts)
+                statuses[position] = tables[criterion].status(key)
+        return self.aggregate(tuple(statuses)), exact
+
+    def _witness(self, problem: Problem) -> tuple[dict[str, int], list[int], bool] | bool:
+        """(a completion of the free facts, its statuses, whether it is pointwise worst)."""
+        worst: dict[str, int] | None = dict(problem.base)
+        for fact_id in self.readers:
+            if fact_id not in worst:
+                index = self.fixed(problem, fact_id, False) if self.monotone else None
+                if index is None:
+                    worst = None
+                    break
+                worst[fact_id] = index
+        exact = worst is not None
+        if worst is None:
+            worst = lowest_witness(problem, self, problem.base)
+            if worst is None:
+                return False
+        for position, criterion in enumerate(self.criteria):
+            for fact_id in problem.criteria[criterion].facts:
+                self.positions.setdefault(fact_id, []).append(position)
+        return worst, [problem.status(c, problem.key(c, worst)) for c in self.criteria], exact
 
     def grade(self, problem: Problem, assignment: Assignment) -> int:
         if assignment is problem.base:
@@ -241,15 +252,7 @@ def profile_bounds(
     a monotone aggregate only a group's profiles that no other profile of it beats (is
     beaten by) can give the highest (lowest) grade, and the rest are dropped. `best`
     asks for one end only (the other is then returned as -1)."""
-    statuses: list[int] = []
-    open_criteria: list[tuple[int, frozenset[int]]] = []  # (position, possible statuses)
-    for position, criterion in enumerate(scope.criteria):
-        possible = problem.possible(criterion, assignment)
-        if len(possible) == 1:
-            statuses.append(next(iter(possible)))
-        else:
-            statuses.append(-1)
-            open_criteria.append((position, possible))
+    statuses, open_criteria = _open_statuses(problem, scope, assignment)
     groups = _groups(problem, scope, assignment, open_criteria)
     if groups is None:
         return None
@@ -274,6 +277,59 @@ def profile_bounds(
             found = grade if found is None else pick(found, grade)
         ends.append(found)
     return ends[0], ends[1]
+
+
+def lowest_witness(problem: Problem, scope: Scope, assignment: Assignment) -> dict | None:
+    """A completion of `assignment` (every fact the scope reads) that gives the lowest
+    grade, found through the status profiles; None when they are too many."""
+    statuses, open_criteria = _open_statuses(problem, scope, assignment)
+    groups = _groups(problem, scope, assignment, open_criteria)
+    if groups is None:
+        return None
+    choices = [
+        _frontier(profiles, False) if scope.monotone else profiles for _p, profiles in groups
+    ]
+    if math.prod(len(choice) for choice in choices) > PROFILES:
+        return None
+    lowest, chosen = None, ()
+    for combination in itertools.product(*choices):
+        for (positions, _profiles), profile in zip(groups, combination, strict=True):
+            for position, status in zip(positions, profile, strict=True):
+                statuses[position] = status
+        grade = scope.aggregate(tuple(statuses))
+        if lowest is None or grade < lowest:
+            lowest, chosen = grade, combination
+    completion = dict(assignment)
+    for (positions, _profiles), profile in zip(groups, chosen, strict=True):
+        criteria = [scope.criteria[position] for position in positions]
+        free = sorted(
+            {f for c in criteria for f in problem.criteria[c].facts if f not in completion}
+        )
+        for values in itertools.product(*(range(problem.size(f)) for f in free)):
+            trial = {**completion, **dict(zip(free, values, strict=True))}
+            if tuple(problem.status(c, problem.key(c, trial)) for c in criteria) == profile:
+                completion = trial
+                break
+    for fact_id in scope.readers:  # facts only settled criteria read: any class
+        completion.setdefault(fact_id, 0)
+    return completion
+
+
+def _open_statuses(
+    problem: Problem, scope: Scope, assignment: Assignment
+) -> tuple[list[int], list[tuple[int, frozenset[int]]]]:
+    """The scope's settled statuses (-1 where open), and the open criteria's positions with
+    the statuses they can still take."""
+    statuses: list[int] = []
+    open_criteria: list[tuple[int, frozenset[int]]] = []
+    for position, criterion in enumerate(scope.criteria):
+        possible = problem.possible(criterion, assignment)
+        if len(possible) == 1:
+            statuses.append(next(iter(possible)))
+        else:
+            statuses.append(-1)
+            open_criteria.append((position, possible))
+    return statuses, open_criteria
 
 
 def _groups(
