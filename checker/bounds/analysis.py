@@ -217,8 +217,23 @@ class Analysis:
         return grades[low], grades[high]
 
     def namnd_bounds(self, number: int) -> tuple[int, int]:
+        """(lowest, highest) overall rank of the case's nämnd number `number`: under a
+        monotone overall policy the grade of its questions' lowest bounds is a lower
+        bound and that of their highest an upper one, so where they meet that is exact;
+        otherwise the questions are searched jointly, as they may share facts."""
+        namnd = self.case.namnder[number]
+        policy, order = self.audit.overall_policy, self.grades
+        if policy_is_monotone(policy, order):
+            ends = [self.question_bounds(question.id) for question in self.concerned(namnd)]
+            overall = {grade: rank for rank, grade in enumerate(self.overall_grades)}
+            low, high = (
+                overall[verdicts.grade(policy, [verdicts.Item(order[e[end]]) for e in ends], order)]
+                for end in (0, 1)
+            )
+            if low == high:
+                return low, high
         if number not in self._namnder:
-            self._namnder[number] = self._namnd_scope(self.case.namnder[number])
+            self._namnder[number] = self._namnd_scope(namnd)
         return self._scope_bounds(("nämnd", str(number)), self._namnder[number], None)
 
     def reaches(self, key: tuple[str, str], extra: dict[str, int], target: int) -> bool:
@@ -245,7 +260,7 @@ class Analysis:
     def criterion_possible(self, criterion_id: str) -> tuple[str, ...]:
         """The statuses an assessed criterion can still take, worst first."""
         number = self.problem.index[criterion_id]
-        return tuple(RANKED[s] for s in sorted(self.problem.possible(number, self.problem.base)))
+        return tuple(RANKED[s] for s in sorted(self.problem.base_possible(number)))
 
     # --- what unknown facts can change ----------------------------------------------
     @cached_property
@@ -265,7 +280,7 @@ class Analysis:
             problem, scope = self.problem, graded.scope
             # Only a fact read by a criterion whose status is still open can move the
             # verdict; when one fact is left, the verdict is a function of it alone.
-            varying = {c for c in set(scope.criteria) if len(problem.possible(c, problem.base)) > 1}
+            varying = {c for c in set(scope.criteria) if len(problem.base_possible(c)) > 1}
             candidates = [
                 fact_id
                 for fact_id in self.unknown_facts

@@ -322,8 +322,11 @@ def _open_statuses(
     the statuses they can still take."""
     statuses: list[int] = []
     open_criteria: list[tuple[int, frozenset[int]]] = []
+    at_base = assignment is problem.base
     for position, criterion in enumerate(scope.criteria):
-        possible = problem.possible(criterion, assignment)
+        possible = (
+            problem.base_possible(criterion) if at_base else problem.possible(criterion, assignment)
+        )
         if len(possible) == 1:
             statuses.append(next(iter(possible)))
         else:

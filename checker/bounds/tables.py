@@ -310,6 +310,7 @@ class Problem:
                 for model in self.criteria
             ]
         self._base: dict[int, int] = {}
+        self._base_possible: dict[int, frozenset[int]] = {}
         for criterion_id, status in (decided or {}).items():
             number = self.index.get(criterion_id)
             if status is not None and number is not None:
@@ -360,6 +361,13 @@ class Problem:
         if criterion not in self._base:
             self._base[criterion] = self.status(criterion, self.key(criterion, self.base))
         return self._base[criterion]
+
+    def base_possible(self, criterion: int) -> frozenset[int]:
+        """The statuses a criterion can still take given the case's known facts."""
+        found = self._base_possible.get(criterion)
+        if found is None:
+            found = self._base_possible[criterion] = self.possible(criterion, self.base)
+        return found
 
     def completions(self, criterion: int, key: tuple) -> Iterable[tuple]:
         """Every full key that agrees with `key` (None marks a free fact)."""

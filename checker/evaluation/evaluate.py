@@ -275,6 +275,26 @@ def evaluate_case(
     facts leave open: an undecided criterion's range, an undecided question's or
     nämnd's bounds and open facts, and the way up.
     """
+    return _evaluate(rules, case, use_engine, with_reasoning, decided, True)
+
+
+def judge_case(rules: RuleBase, case: Case, decided: dict[str, str | None] | None = None) -> dict:
+    """The judgement of one case: the part of evaluate_case's result that a summary or a
+    comparison reads (the case header, the audit, the nämnder, each criterion's status
+    and range, each question's and follow-up's verdict and bounds, the overall
+    judgements, the recommendations, the headings), without the facts, citations,
+    sources, open facts, way up or texts that only a report shows."""
+    return _evaluate(rules, case, True, False, decided, False)
+
+
+def _evaluate(
+    rules: RuleBase,
+    case: Case,
+    use_engine: bool,
+    with_reasoning: bool,
+    decided: dict[str, str | None] | None,
+    details: bool,
+) -> dict:
     audit = rules.audits[case.audit]
     parameters = parameters_for(rules, audit, case)
     if decided is None:
@@ -289,8 +309,10 @@ def evaluate_case(
             possible = (decided[criterion.id],)
         else:  # the known facts leave it open: ask the analysis for its exact range
             possible = bounds.analysis.criterion_possible(criterion.id)
-        criteria[criterion.id] = _criterion_result(
-            rules, case, criterion, possible, parameters, with_reasoning, known
+        criteria[criterion.id] = (
+            _criterion_result(rules, case, criterion, possible, parameters, with_reasoning, known)
+            if details
+            else _criterion_judgement(criterion, possible)
         )
     questions = [
         _question_result(
@@ -302,34 +324,30 @@ def evaluate_case(
             bounds,
             (QUESTION, question.id),
             namnd_form(rules.vocabulary, len(case.namnder)),
+            details,
         )
         for question in audit.questions
     ]
-    followup = _followup(rules, audit, case, criteria, with_reasoning, bounds)
+    followup = _followup(rules, audit, case, criteria, with_reasoning, bounds, details)
+    if not details:
+        return {
+            "schema_version": SCHEMA_VERSION,
+            **case_header(case),
+            "nämnder": [{"namn": n.name, "roller": list(n.roles)} for n in case.namnder],
+            "audit": _audit_part(rules, audit, case),
+            "questions": questions,
+            "followup": followup,
+            "overall": _overall(rules, audit, case, questions, bounds),
+            "recommendations": _recommendations(rules, audit, case, criteria, questions),
+            "rules_version": rules.version,
+            "headings": dict(rules.vocabulary.headings),
+        }
     return {
         "schema_version": SCHEMA_VERSION,
         **case_header(case),
         "nämnder": [{"namn": n.name, "roller": list(n.roles)} for n in case.namnder],
         "rapport": _report_context(case, rules.vocabulary),
-        "audit": {
-            "id": audit.id,
-            "title": audit.title,
-            "syfte": render_strings(
-                audit.syfte, nämnder=tuple(n.name for n in case.namnder), kommun=case.kommun
-            ),
-            "scale": [{"id": g.id, "label": g.label, "colour": g.colour} for g in audit.scale],
-            "overall_scale": [{"id": g.id, "label": g.label} for g in audit.overall_scale],
-            "roles": [{"id": role.id, "title": role.title} for role in audit.roles],
-            "status_labels": dict(rules.vocabulary.status_labels),
-            "followup": None
-            if audit.followup is None
-            else {
-                "title": audit.followup.title,
-                "scale": [
-                    {"id": g.id, "label": g.label, "colour": g.colour} for g in audit.followup.scale
-                ],
-            },
-        },
+        "audit": _audit_part(rules, audit, case),
         "questions": questions,
         "followup": followup,
         "overall": _overall(rules, audit, case, questions, bounds),
@@ -348,6 +366,29 @@ def evaluate_case(
             rules.vocabulary.disclaimer, version=rules.version, audit=audit.title
         ),
         "headings": dict(rules.vocabulary.headings),
+    }
+
+
+def _audit_part(rules: RuleBase, audit: Audit, case: Case) -> dict:
+    """The result's `audit`: the template's title, purpose, scales and roles."""
+    return {
+        "id": audit.id,
+        "title": audit.title,
+        "syfte": render_strings(
+            audit.syfte, nämnder=tuple(n.name for n in case.namnder), kommun=case.kommun
+        ),
+        "scale": [{"id": g.id, "label": g.label, "colour": g.colour} for g in audit.scale],
+        "overall_scale": [{"id": g.id, "label": g.label} for g in audit.overall_scale],
+        "roles": [{"id": role.id, "title": role.title} for role in audit.roles],
+        "status_labels": dict(rules.vocabulary.status_labels),
+        "followup": None
+        if audit.followup is None
+        else {
+            "title": audit.followup.title,
+            "scale": [
+                {"id": g.id, "label": g.label, "colour": g.colour} for g in audit.followup.scale
+            ],
+        },
     }
 
 
@@ -373,8 +414,10 @@ class _Bounds:
         key: tuple[str, str],
         assessed: list[tuple[Any, dict]],
         with_reasoning: bool,
+        details: bool = True,
     ) -> tuple[str, str, list[str], list[dict], list[dict]]:
-        """(lowest, highest, open facts, to_raise, not_raisable) of a graded question."""
+        """(lowest, highest, open facts, to_raise, not_raisable) of a graded question; the
+        open facts only with `details`."""
         if all(result["status"] is not None for _spec, result in assessed):
             items = [
                 verdicts.Item(result["status"], spec.weight, spec.essential)
@@ -384,7 +427,7 @@ class _Bounds:
             if not with_reasoning or grade == audit.scale[0].id:  # the top: no way up
                 return grade, grade, [], [], []
         lowest, highest = self.analysis.bound_names(key)  # exact over the unknown facts
-        open_facts = self.analysis.open_facts(key)
+        open_facts = self.analysis.open_facts(key) if details else []
         raises, not_raisable = ([], [])
         if with_reasoning:
             from checker.bounds.raising import to_raise
@@ -552,6 +595,20 @@ def _criterion_result(
     }
 
 
+def _criterion_judgement(criterion: Criterion, possible: tuple[str, ...]) -> dict:
+    """A criterion's part of a judgement (judge_case): its status and range."""
+    return {
+        "id": criterion.id,
+        "title": criterion.title,
+        "area": criterion.area,
+        "status": possible[0] if len(possible) == 1 else None,
+        "status_range": {"lowest": possible[0], "highest": possible[-1]},
+        "concerns": list(criterion.concerns),
+        "om": criterion.om or criterion.title[:1].lower() + criterion.title[1:],
+        "recommendation": criterion.recommendation,
+    }
+
+
 def criterion_reasoning(rules: RuleBase, case: Case, criterion_id: str, status: str) -> str:
     """The reasoning text of one criterion with a given status, for the case's facts."""
     parameters = parameters_for(rules, rules.audits[case.audit], case)
@@ -604,6 +661,7 @@ def _question_result(
     bounds: _Bounds,
     key: tuple[str, str],
     nämnden: str = "",
+    details: bool = True,
 ) -> dict:
     # A FollowUp grades like an audit: it has its own scale, policy and question_reasoning.
     assessed = [
@@ -612,13 +670,32 @@ def _question_result(
         if criteria[spec.criterion]["status"] != NOT_ASSESSED
     ]
     lowest, highest, open_facts, raises, not_raisable = bounds.question(
-        audit, key, assessed, with_reasoning
+        audit, key, assessed, with_reasoning, details
     )
     decided = lowest == highest
     verdict = lowest  # on the evidence: an unknown fact counts as not shown
     labels = {grade.id: grade.label for grade in audit.scale}
-    missing = sorted({fact for _spec, result in assessed for fact in result["missing_facts"]})
     results = [criteria[spec.criterion] for spec in question.criteria]
+    weights = {
+        spec.criterion: {"weight": spec.weight, "essential": spec.essential}
+        for spec in question.criteria
+    }
+    if not details:
+        result = {
+            "id": question.id,
+            "title": question.title,
+            "text": question.text,
+            "verdict": verdict,
+            "verdict_label": labels.get(verdict),
+            "bounds": {"lowest": lowest, "highest": highest},
+            "decided": decided,
+            "bounds_labels": {"lowest": labels[lowest], "highest": labels[highest]},
+            "criteria": results,
+            "weights": weights,
+        }
+        result["decisive"] = deciding_criteria(audit, result) if isinstance(audit, Audit) else []
+        return result
+    missing = sorted({fact for _spec, result in assessed for fact in result["missing_facts"]})
     reasoning = ""
     if with_reasoning:
         shown = [
@@ -655,10 +732,7 @@ def _question_result(
         "not_raisable": not_raisable,
         "criteria": results,
         "reasoning": reasoning,
-        "weights": {
-            spec.criterion: {"weight": spec.weight, "essential": spec.essential}
-            for spec in question.criteria
-        },
+        "weights": weights,
     }
     result["decisive"] = deciding_criteria(audit, result) if isinstance(audit, Audit) else []
     return result
@@ -671,6 +745,7 @@ def _followup(
     criteria: dict,
     with_reasoning: bool,
     bounds: _Bounds,
+    details: bool,
 ) -> list[dict]:
     """Each followed-up recommendation graded, like a question, on the follow-up scale."""
     results = []
@@ -691,6 +766,7 @@ def _followup(
             bounds,
             (FOLLOWUP, item.id),
             namnd_form(rules.vocabulary, len(case.namnder)),
+            details,
         )
         results.append(
             {
