@@ -23,7 +23,7 @@ from pathlib import Path
 
 from checker.errors import GranskaError
 from checker.evaluation import batch
-from checker.evaluation.evaluate import decided_statuses, evaluate_case, render_text
+from checker.evaluation.evaluate import decided_statuses, judge_case, render_text
 from checker.files.atomic import write_file
 from checker.files.corpus import CASE_SUFFIXES
 from checker.files.corpus import case_files as corpus_files
@@ -66,7 +66,7 @@ def case_files(directory: Path) -> list[Path]:
 
 
 def evaluate_file(rules: RuleBase, path: Path, audit: str | None) -> Row:
-    return _row(path, evaluate_case(rules, load_case(path, rules, audit), with_reasoning=False))
+    return _row(path, judge_case(rules, load_case(path, rules, audit)))
 
 
 def evaluate_files(state: tuple[RuleBase, str | None], paths: Sequence[Path]) -> list[Row | str]:
@@ -85,9 +85,7 @@ def evaluate_files(state: tuple[RuleBase, str | None], paths: Sequence[Path]) ->
     decided = decided_statuses(rules, list(cases.values()))
     for (path, case), statuses in zip(cases.items(), decided, strict=True):
         try:
-            outcomes[path] = _row(
-                path, evaluate_case(rules, case, with_reasoning=False, decided=statuses)
-            )
+            outcomes[path] = _row(path, judge_case(rules, case, decided=statuses))
         except GranskaError as error:
             outcomes[path] = str(error)
         except Exception as error:  # a crash is reported for this file alone

@@ -22,7 +22,7 @@ from typing import Any
 
 from checker.errors import GranskaError
 from checker.evaluation import batch
-from checker.evaluation.evaluate import decided_statuses, evaluate_case
+from checker.evaluation.evaluate import decided_statuses, evaluate_case, judge_case
 from checker.files.strict_yaml import Located, load_yaml
 from checker.loading.cases import case_from_data
 from checker.loading.rules import default_rules_dir, load_rules
@@ -179,8 +179,11 @@ def _outcomes(
             results.append((None, ""))
             continue
         try:
-            result = evaluate_case(
-                rules, case, with_reasoning="reasoning" in levels, decided=next(decided)
+            statuses = next(decided)
+            result = (
+                evaluate_case(rules, case, decided=statuses)
+                if "reasoning" in levels
+                else judge_case(rules, case, decided=statuses)
             )
             results.append((outcome(result, aliases), ""))
         except GranskaError as error:
