@@ -73,8 +73,15 @@ def minimal_raises(
     facts = list(by_fact)
     found: list[frozenset[Change]] = []
     working: set[frozenset[Change]] = set()
+    scope, problem = analysis.graded[key].scope, analysis.problem
+    highest = scope.highest_changing(problem, facts)
+    if highest is not None and highest < target:  # not even every fact changed at once
+        return found
     for size in range(1, max_changes + 1):
         for chosen in itertools.combinations(facts, size):
+            highest = scope.highest_changing(problem, chosen)
+            if highest is not None and highest < target:  # no classes of these can do it
+                continue
             for classes in itertools.product(*(by_fact[f] for f in chosen)):
                 changes = frozenset(zip(chosen, classes, strict=True))
                 if any(smaller < changes for smaller in working):

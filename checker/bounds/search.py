@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import itertools
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -38,6 +38,7 @@ class Scope:
     static: dict[bool, dict[str, int | None]] = field(default_factory=dict)
     worst: Any = None  # (the known facts, the unknown at their worst; its statuses)
     positions: dict[str, list[int]] = field(default_factory=dict)  # fact -> its readers
+    best: dict[tuple, tuple[int | None, bool]] = field(default_factory=dict)  # see _best_status
 
     @classmethod
     def of(
@@ -90,6 +91,61 @@ class Scope:
                 key = tuple(extra[f] if f in extra else witness[f] for f in models[criterion].facts)
                 statuses[position] = tables[criterion].status(key)
         return self.aggregate(tuple(statuses)), exact
+
+    def highest_changing(self, problem: Problem, facts: Iterable[str]) -> int | None:
+        """An upper bound of the lowest grade with `facts` set to any classes: the grade
+        of the witness completion with the criteria reading them at the best status (or
+        not applicable) they can take so. None without a witness or a monotone aggregate."""
+        if self.worst is None:
+            self.worst = self._witness(problem)
+        if self.worst is False or not self.monotone:
+            return None
+        statuses = list(self.worst[1])
+        reading: dict[int, list[str]] = {}
+        for fact_id in facts:
+            for position in self.positions.get(fact_id, ()):
+                reading.setdefault(position, []).append(fact_id)
+        either = []  # positions whose criterion may also not apply
+        for position, varied in reading.items():
+            best, may_not_apply = self._best_status(problem, position, frozenset(varied))
+            statuses[position] = NOT_APPLICABLE_RANK if best is None else best
+            if may_not_apply and best is not None:
+                either.append(position)
+        if not either:
+            return self.aggregate(tuple(statuses))
+        highest = -1
+        for combination in itertools.product((False, True), repeat=len(either)):
+            for position, not_applying in zip(either, combination, strict=True):
+                if not_applying:
+                    statuses[position] = NOT_APPLICABLE_RANK
+                else:
+                    statuses[position] = self._best_status(
+                        problem, position, frozenset(reading[position])
+                    )[0]
+            highest = max(highest, self.aggregate(tuple(statuses)))
+        return highest
+
+    def _best_status(
+        self, problem: Problem, position: int, varied: frozenset[str]
+    ) -> tuple[int | None, bool]:
+        """The best status other than not applicable (None: there is none) that the
+        criterion at `position` can take with `varied` facts at any class and the rest
+        as the witness has them, and whether it may also not apply."""
+        key = (position, varied)
+        found = self.best.get(key)
+        if found is None:
+            criterion, witness = self.criteria[position], self.worst[0]
+            possible = problem.tables[criterion].possible(
+                tuple(
+                    None if f in varied else witness[f] for f in problem.criteria[criterion].facts
+                )
+            )
+            ranked = [status for status in possible if status != NOT_APPLICABLE_RANK]
+            found = self.best[key] = (
+                max(ranked) if ranked else None,
+                NOT_APPLICABLE_RANK in possible,
+            )
+        return found
 
     def _witness(self, problem: Problem) -> tuple[dict[str, int], list[int], bool] | bool:
         """(a completion of the free facts, its statuses, whether it is pointwise worst)."""
