@@ -110,45 +110,64 @@ def _construct_int(loader: _Loader, node: yaml.ScalarNode) -> int:
 def _check_limits(root: yaml.Node) -> None:
     """Refuse a document too deep, too large once aliases are expanded, or self-referring.
 
-    Walks the composed node graph once (each shared node once, without recursion), so an
-    alias bomb is measured without being expanded.
+    Walks the composed node graph once, depth first and without recursion (each shared
+    collection once, scalars where they stand), so an alias bomb is measured without
+    being expanded.
     """
-    sizes: dict[int, tuple[int, int]] = {}  # id(node) -> (expanded nodes, depth)
-    open_nodes: set[int] = set()
-    stack: list[tuple[yaml.Node, bool]] = [(root, False)]
+    if isinstance(root, yaml.ScalarNode):
+        _check_scalar(root)
+        return
+    sizes: dict[int, tuple[int, int]] = {}  # id(collection) -> (expanded nodes, depth)
+    open_nodes = {id(root)}
+    children = _children(root)
+    stack = [(root, children, reversed(children))]
     while stack:
-        node, children_done = stack.pop()
-        key = id(node)
-        if key in sizes:
-            continue
-        children = _children(node)
-        if not children_done:
+        node, children, pending = stack[-1]
+        for child in pending:
+            if isinstance(child, yaml.ScalarNode):
+                _check_scalar(child)
+                continue
+            key = id(child)
+            if key in sizes:
+                continue
             if key in open_nodes:
-                raise _limit_error("an alias refers to the value that contains it", node)
-            if isinstance(node, yaml.ScalarNode) and len(node.value) > MAX_SCALAR_CHARS:
-                raise _limit_error(
-                    f"a value of {len(node.value)} characters (at most {MAX_SCALAR_CHARS})", node
-                )
+                raise _limit_error("an alias refers to the value that contains it", child)
             open_nodes.add(key)
-            stack.append((node, True))
-            stack.extend((child, False) for child in children if id(child) not in sizes)
-            continue
-        open_nodes.discard(key)
-        nodes = 1 + sum(sizes[id(child)][0] for child in children)
-        depth = 1 + max((sizes[id(child)][1] for child in children), default=0)
-        if nodes > MAX_NODES:
-            raise _limit_error(f"more than {MAX_NODES} values once its aliases are expanded", node)
-        if depth > MAX_DEPTH:
-            raise _limit_error(f"nested deeper than {MAX_DEPTH} levels", node)
-        sizes[key] = (nodes, depth)
+            grandchildren = _children(child)
+            stack.append((child, grandchildren, reversed(grandchildren)))
+            break
+        else:
+            stack.pop()
+            open_nodes.discard(id(node))
+            nodes = depth = 1
+            for child in children:
+                if isinstance(child, yaml.ScalarNode):
+                    nodes += 1
+                    depth = max(depth, 2)
+                else:
+                    size = sizes[id(child)]
+                    nodes += size[0]
+                    depth = max(depth, size[1] + 1)
+            if nodes > MAX_NODES:
+                raise _limit_error(
+                    f"more than {MAX_NODES} values once its aliases are expanded", node
+                )
+            if depth > MAX_DEPTH:
+                raise _limit_error(f"nested deeper than {MAX_DEPTH} levels", node)
+            sizes[id(node)] = (nodes, depth)
+
+
+def _check_scalar(node: yaml.ScalarNode) -> None:
+    if len(node.value) > MAX_SCALAR_CHARS:
+        raise _limit_error(
+            f"a value of {len(node.value)} characters (at most {MAX_SCALAR_CHARS})", node
+        )
 
 
 def _children(node: yaml.Node) -> list[yaml.Node]:
     if isinstance(node, yaml.MappingNode):
         return [part for pair in node.value for part in pair]
-    if isinstance(node, yaml.SequenceNode):
-        return list(node.value)
-    return []
+    return list(node.value)
 
 
 def _limit_error(message: str, node: yaml.Node) -> GranskaError:

@@ -81,6 +81,8 @@ def _id(node: Node, pattern: re.Pattern, what: str) -> str:
 
 def _template(node: Node) -> str:
     text = node.text()
+    if "{" not in text:  # no jinja2 syntax: plain text always parses
+        return text
     try:
         _TEMPLATES.parse(text)
     except jinja2.TemplateSyntaxError as error:
