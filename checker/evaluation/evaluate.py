@@ -81,6 +81,8 @@ def render_strings(text: str, **context: str | tuple[str, ...]) -> str:
 
 def render_text(text: str, **context: Any) -> str:
     """Render a rule's jinja2 template; whitespace folded to single spaces."""
+    if "{" not in text:  # no jinja2 syntax: the text renders as itself, uncompiled
+        return " ".join(text.split())
     try:
         return " ".join(template(text).render(**context).split())
     except jinja2.TemplateError as error:
