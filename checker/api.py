@@ -5,7 +5,8 @@ A command function takes the command's options, does the work (writing any file 
 `files.atomic`) and returns an `Output`, the texts the command shows in order, with its
 exit code; it never prints. What needs the terminal while it runs comes in as a small
 interface: a `Progress` callback, the questionnaire's `Console`, the server's `say`.
-Heavy dependencies (DOCX, the web app, lint) are imported inside the command needing them.
+Each command imports what it needs when it runs (the rules loader, the evaluator, DOCX, the
+web app, lint), so a command pays only for its own modules.
 """
 
 from __future__ import annotations
@@ -14,16 +15,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from checker.casefiles.validation import unread_facts
 from checker.errors import GranskaError
-from checker.evaluation.evaluate import evaluate_case
-from checker.files.atomic import write_file
-from checker.loading.cases import load_case
-from checker.loading.rules import load_rules
-from checker.model import RuleBase
-from checker.output.formats import RENDERERS
+
+if TYPE_CHECKING:
+    from checker.model import RuleBase
 
 Progress = Callable[[str, int, int, str], None]  # (label, done, total, time left)
 
@@ -63,7 +60,11 @@ def check(
     `warn` receives what is wrong with the case without stopping it: stated facts that
     no criterion of its audit reads.
     """
-    rules = rules or load_rules(rules_dir, overlay)
+    from checker.casefiles.validation import unread_facts
+    from checker.evaluation.evaluate import evaluate_case
+    from checker.loading.cases import load_case
+
+    rules = rules or _rules(rules_dir, overlay)
     case = load_case(case_path, rules, audit)
     for warning in unread_facts(rules, case) if warn is not None else ():
         warn(warning)
@@ -80,6 +81,8 @@ def render(
         from checker.output.docx import render_docx
 
         return render_docx(result, colour, Path(docx_template))
+    from checker.output.formats import RENDERERS
+
     return RENDERERS[output_format](result, colour)
 
 
@@ -96,6 +99,13 @@ def fails(result: dict, fail_on: str) -> bool:
     return any(order.index(question["verdict"]) >= limit for question in result["questions"])
 
 
+def _rules(rules_dir: Path | None, overlay: Path | None) -> RuleBase:
+    """The rules directory (the shipped one by default) with a local overlay, loaded."""
+    from checker.loading.rules import load_rules
+
+    return load_rules(rules_dir, overlay)
+
+
 def _shown_or_written(
     text: str | bytes, output: Path | None, inputs: tuple[Path, ...] = ()
 ) -> Output:
@@ -103,6 +113,8 @@ def _shown_or_written(
     be one of the command's `inputs`."""
     if output is None:
         return out(text)
+    from checker.files.atomic import write_file
+
     write_file(output, text, inputs=inputs)
     return Output()
 
@@ -163,7 +175,7 @@ def run_rules(
     """`granska rules`: the audit templates, their questions and criteria."""
     from checker.ruledocs import describe_rules
 
-    return out(describe_rules(load_rules(rules_dir, overlay), audit)), 0
+    return out(describe_rules(_rules(rules_dir, overlay), audit)), 0
 
 
 def run_followup(
@@ -178,7 +190,7 @@ def run_followup(
     """`granska followup`: a follow-up case written from an earlier result."""
     from checker.casefiles.followup import start_followup
 
-    start_followup(load_rules(rules_dir, overlay), result, output, audit, datum, force)
+    start_followup(_rules(rules_dir, overlay), result, output, audit, datum, force)
     return Output(), 0
 
 
@@ -195,7 +207,7 @@ def run_test(
     from checker.regression.test import run_tests
 
     text, code = run_tests(
-        cases, load_rules(rules_dir, overlay), junit, pattern, with_coverage, min_coverage
+        cases, _rules(rules_dir, overlay), junit, pattern, with_coverage, min_coverage
     )
     return out(text), code
 
@@ -240,7 +252,7 @@ def run_generate(
     """`granska generate`: random but valid case files written to `output`."""
     from checker.regression.generate import generate_cases
 
-    paths = generate_cases(load_rules(rules_dir, overlay), count, seed, output, audit)
+    paths = generate_cases(_rules(rules_dir, overlay), count, seed, output, audit)
     return out(f"{len(paths)} cases written to {output}\n"), 0
 
 
@@ -257,7 +269,7 @@ def run_compare(
     from checker.regression.compare import run_compare as compare_results
 
     chosen = format_for(output_format, str(output) if output else None)
-    text = compare_results(old, new, load_rules(rules_dir, overlay), chosen)
+    text = compare_results(old, new, _rules(rules_dir, overlay), chosen)
     return _shown_or_written(text, output, (old, new)), 0
 
 
@@ -284,7 +296,7 @@ def run_docs(
     """`granska docs`: the rule catalogue, shown or written to `output`."""
     from checker.ruledocs import write_docs
 
-    text = write_docs(load_rules(rules_dir, overlay), output)
+    text = write_docs(_rules(rules_dir, overlay), output)
     return (out(text) if output is None else Output()), 0
 
 
@@ -300,7 +312,7 @@ def run_questionnaire(
     questionnaire.Console); 130 when interrupted."""
     from checker.questionnaire import run_questionnaire as ask
 
-    return Output(), ask(load_rules(rules_dir, overlay), output, audit, short, console)
+    return Output(), ask(_rules(rules_dir, overlay), output, audit, short, console)
 
 
 def run_template(
@@ -316,7 +328,7 @@ def run_template(
     """`granska template`: a blank case file, shown or written to `output`."""
     from checker.casefiles.drafts import write_template
 
-    rules = load_rules(rules_dir, overlay)
+    rules = _rules(rules_dir, overlay)
     text = write_template(rules, audit, output, year, kommun, schema_ref, force)
     return (out(text) if output is None else Output()), 0
 
@@ -330,7 +342,7 @@ def run_schema(
     """`granska schema`: the case file's JSON Schema, shown or written to `output`."""
     from checker.casefiles.json_schema import schema_text
 
-    return _shown_or_written(schema_text(load_rules(rules_dir, overlay), audit), output), 0
+    return _shown_or_written(schema_text(_rules(rules_dir, overlay), audit), output), 0
 
 
 def run_serve(
@@ -381,7 +393,7 @@ def run_validate(
     from checker.casefiles.validation import validate_file
     from checker.files.corpus import case_files
 
-    rules = load_rules(rules_dir, overlay)
+    rules = _rules(rules_dir, overlay)
     shown, failed = Output(), False
     for path in case_files(cases):
         found = validate_file(path, rules, audit)
@@ -431,7 +443,7 @@ def run_merge(
     the kommun's statements, with `as_findings`), written to `output`."""
     from checker.casefiles.merge import merge
 
-    done = merge(load_rules(rules_dir, overlay), case, answers, output, overwrite, as_findings)
+    done = merge(_rules(rules_dir, overlay), case, answers, output, overwrite, as_findings)
     return err(
         f"{output}: {len(done.added)} facts added, {len(done.changed)} changed, "
         f"{len(done.unchanged)} already stated\n"

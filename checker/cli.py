@@ -8,12 +8,16 @@ import signal
 import sys
 import threading
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from checker import __version__, api
+from checker import __version__
 from checker.errors import GranskaError
 from checker.files.text_safety import terminal_safe
+
+if TYPE_CHECKING:
+    from checker import api
 
 _OUTPUT_OPTION = click.option(
     "-o",
@@ -186,6 +190,8 @@ def check(
     summary: bool,
 ) -> None:
     """Evaluate CASE (a YAML or JSON case file) and show the verdict per revisionsfråga."""
+    from checker import api
+
     if counts is not None and not summary:
         raise GranskaError("--counts goes with --summary")
     if summary:
@@ -214,6 +220,8 @@ def check(
 @_OVERLAY_OPTION
 def rules(audit: str | None, rules_dir: Path | None, overlay: Path | None) -> None:
     """List the audit templates, their questions and criteria with their basis."""
+    from checker import api
+
     _show(*api.run_rules(audit, rules_dir, overlay))
 
 
@@ -247,6 +255,8 @@ def followup(
 ) -> None:
     """Start a follow-up case from RESULT (the JSON of `granska check`): its
     recommendations become the earlier recommendations the case follows up."""
+    from checker import api
+
     _show(
         *api.run_followup(
             result, output, audit, datum.date() if datum else None, force, rules_dir, overlay
@@ -290,6 +300,8 @@ def test_cases(
     """Run every case under CASES that has a `förväntat:` block and every criterion test
     (default: tests/cases, examples and the rules' tests/); exit 1 on any mismatch not
     accepted as an `avvikelse`."""
+    from checker import api
+
     _show(*api.run_test(cases, rules_dir, overlay, junit, pattern, with_coverage, min_coverage))
 
 
@@ -341,6 +353,8 @@ def diff(
     """List every criterion status, verdict, overall judgement and recommendation the
     working rules move compared with the rules at --base; exit 0 when nothing changed,
     1 otherwise."""
+    from checker import api
+
     _show(
         *api.run_diff(base, case_dirs, rules_dir, overlay, output_format, jobs, levels, _progress())
     )
@@ -373,6 +387,8 @@ def generate(
 ) -> None:
     """Write random but valid cases drawn from the fact catalogue (for benchmarks and
     diff corpora)."""
+    from checker import api
+
     _show(*api.run_generate(count, seed, output, audit, rules_dir, overlay))
 
 
@@ -393,6 +409,8 @@ def compare(
 ) -> None:
     """Show what moved between two results or cases of one kommun (e.g. last year's and
     this year's): per question and criterion, and which recommendations were answered."""
+    from checker import api
+
     _show(*api.run_compare(old, new, rules_dir, overlay, output_format, output))
 
 
@@ -416,6 +434,8 @@ def lint(
     """Check the rules statically, each finding as file:line: unknown or unused ids,
     citations, templates, conditions never or always met; exit 1 on errors a rule file
     does not accept with a reason (lint: {ignore: [check-id], reason: …})."""
+    from checker import api
+
     _show(*api.run_lint(rules_dir, overlay, list_checks, output_format))
 
 
@@ -431,6 +451,8 @@ def lint(
 def docs(output: Path | None, rules_dir: Path | None, overlay: Path | None) -> None:
     """Generate the rule catalogue (Markdown) from the rules: templates and questions,
     each criterion with its basis and questions, each fact with what reads it."""
+    from checker import api
+
     _show(*api.run_docs(output, rules_dir, overlay))
 
 
@@ -463,6 +485,8 @@ def questionnaire(
     Every answer is saved at once; run the command again with the same -o to continue
     where you left off.
     """
+    from checker import api
+
     _show(*api.run_questionnaire(_terminal(), audit, output, short, rules_dir, overlay))
 
 
@@ -496,6 +520,8 @@ def template(
     overlay: Path | None,
 ) -> None:
     """Write a blank case file: every fact of the audit as "vet ej" under its question."""
+    from checker import api
+
     _show(*api.run_template(audit, output, kommun, year, schema_ref, force, rules_dir, overlay))
 
 
@@ -513,6 +539,8 @@ def schema(
     audit: str | None, output: Path | None, rules_dir: Path | None, overlay: Path | None
 ) -> None:
     """Print a JSON Schema of the case file, for completion and validation in editors."""
+    from checker import api
+
     _show(*api.run_schema(audit, output, rules_dir, overlay))
 
 
@@ -570,6 +598,8 @@ def serve(
 ) -> None:
     """Self-evaluation in the browser: answer the questions, see the verdicts move,
     download the report. Every answer is saved to the case file at once."""
+    from checker import api
+
     _show(
         *api.run_serve(
             cases_dir,
@@ -601,6 +631,8 @@ def interview(
     """An interview guide for CASE: its unknown facts, those that can decide a verdict
     first, as open questions per function, the documents to request, and what to verify
     (text, md, json, or a printable html, docx or pdf)."""
+    from checker import api
+
     _show(
         *api.run_interview(
             case, output_format, output, rules_dir, overlay, to_terminal=sys.stdout.isatty()
@@ -619,6 +651,8 @@ def validate(
     """Check CASES (files or directories) without judging them: every error of each
     file, and warnings for facts its audit template does not read. Exit 0 when no file
     has an error, 2 otherwise."""
+    from checker import api
+
     _show(*api.run_validate(list(cases), audit, rules_dir, overlay))
 
 
@@ -637,6 +671,8 @@ def documents(
 ) -> None:
     """The documents to request for CASE: every document its unknown facts are
     established by, each once, with what it should show."""
+    from checker import api
+
     _show(*api.run_documents(case, output_format, output, rules_dir, overlay))
 
 
@@ -673,4 +709,6 @@ def merge(
     comments and order; a contradicting answer is refused unless --overwrite. With
     --finding the answers are the auditors' findings, written beside the kommun's
     statements (under `granskning:`), which stay."""
+    from checker import api
+
     _show(*api.run_merge(case, answers, output, overwrite, rules_dir, overlay, finding))
