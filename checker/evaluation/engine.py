@@ -84,7 +84,6 @@ class _Compiler:
     def __init__(self, facts: dict[str, Fact]) -> None:
         self.facts = facts
         self.fields: dict[str, str] = {}
-        self.underlag: set[str] = set()  # facts whose underlag a test reads
         self.relatives: dict[tuple, _Relative] = {}
 
     def field(self, fact_id: str) -> str:
@@ -110,7 +109,6 @@ class _Compiler:
         field = self.field(test.fact)
         passed, failed = self._value_test(test, field)
         if test.underlag is not None:
-            self.underlag.add(test.fact)
             underlag = "u" + field[1:]
             passed = _and([passed, _or([{underlag: kind} for kind in test.underlag])])
             failed = _or([failed, _and([{"$neq": {underlag: kind}} for kind in test.underlag])])
@@ -174,15 +172,17 @@ class _Field:
     """How one fact goes into the case message, and the message text of each of its
     stated (value, underlag) seen so far."""
 
-    def __init__(self, fact: str, field: str, underlag: str | None, number: Callable) -> None:
+    def __init__(
+        self, fact: str, field: str | None, underlag: str | None, number: Callable
+    ) -> None:
         self.fact = fact
-        self.field = field
+        self.field = field  # the field of its value, when a test reads it
         self.underlag = underlag  # the field of its underlag, when a test reads it
         self.number = number  # its value as the message holds it (by its fact type)
         self.texts: dict[tuple[Any, str], str] = {}
 
     def text(self, stated: tuple[Any, str]) -> str:
-        """'"f3":VALUE' (and ',"u3":UNDERLAG' where a test reads it), as JSON."""
+        """'"f3":VALUE,"u3":UNDERLAG' as JSON, with the fields a test reads."""
         try:
             return self.texts[stated]
         except KeyError:
@@ -195,10 +195,12 @@ class _Field:
         return text
 
     def _encode(self, stated: tuple[Any, str]) -> str:
-        text = f'"{self.field}":{_json(self.number(stated[0]))}'
+        texts = []
+        if self.field:
+            texts.append(f'"{self.field}":{_json(self.number(stated[0]))}')
         if self.underlag:
-            text += f',"{self.underlag}":{_json(stated[1])}'
-        return text
+            texts.append(f'"{self.underlag}":{_json(stated[1])}')
+        return ",".join(texts)
 
 
 @dataclass(frozen=True)
@@ -253,6 +255,9 @@ class Engine:
                 if expression is not _FALSE:
                     name = f"{index}{status}"
                     rules[name] = _rule(_CASE if expression is _TRUE else expression, name)
+        read: set[str] = set()
+        for rule in rules.values():
+            _read_fields(rule["all"][0]["m"], read)
         name = f"audit{next(self._names)}"
         self._host.set_rulesets({name: rules})
         compiled = CompiledAudit(
@@ -260,11 +265,12 @@ class Engine:
             tuple(
                 _Field(
                     fact_id,
-                    field,
-                    "u" + field[1:] if fact_id in compiler.underlag else None,
+                    field if field in read else None,
+                    "u" + field[1:] if "u" + field[1:] in read else None,
                     facttypes.of(facts[fact_id]).number,
                 )
                 for fact_id, field in compiler.fields.items()
+                if field in read or "u" + field[1:] in read
             ),
             tuple(compiler.relatives.values()),
             tuple(criterion.id for criterion, *_conditions in criteria),
@@ -316,10 +322,9 @@ class Engine:
             except durable_rules_engine.error as error:
                 failure = error
                 continue
-            seen = next((numbers for name, numbers in matches if name == _CATCH_ALL), [])
-            done = set(seen)
+            done = set(next((numbers for name, numbers in matches if name == _CATCH_ALL), []))
             fired.extend(
-                (name, [number for number in numbers if number in done])
+                (name, numbers if len(done) == len(batch) else [n for n in numbers if n in done])
                 for name, numbers in matches
                 if name != _CATCH_ALL
             )
@@ -345,6 +350,16 @@ class Engine:
             return matches
         finally:
             durable_rules_engine.delete_state(handle, message["sid"])
+
+
+def _read_fields(expression: Any, read: set[str]) -> None:
+    """Add the message fields `expression` tests to `read`."""
+    for key, value in expression.items():
+        if key in ("$and", "$or"):
+            for part in value:
+                _read_fields(part, read)
+        else:
+            read.update(value if key.startswith("$") else (key,))
 
 
 def _rule(expression: Any, name: str) -> dict[str, Any]:
