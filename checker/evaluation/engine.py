@@ -16,12 +16,13 @@ apply), and the other three hold only where it certainly applies.
 Every rule reads one asserted case fact, so every rule sees every fact (facts are not
 consumed) and unknown facts stay unknown: a fact's fields are in the message exactly
 when it is known, so a test of a field needs no separate existence test. A ruleset is
-built once per audit and parameter set and reused; cases are asserted in batches, each
-batch under its own state, deleted after evaluation.
+built once per audit and parameter set and reused, with one state: cases are asserted
+into it in batches, and each batch's facts are retracted once its statuses are read.
 """
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import json
 import re
@@ -182,25 +183,18 @@ class _Field:
         self.texts: dict[tuple[Any, str], str] = {}
 
     def text(self, stated: tuple[Any, str]) -> str:
-        """'"f3":VALUE,"u3":UNDERLAG' as JSON, with the fields a test reads."""
-        try:
-            return self.texts[stated]
-        except KeyError:
-            pass
-        except TypeError:  # an unhashable value: encoded each time
-            return self._encode(stated)
-        text = self._encode(stated)
-        if len(self.texts) < _TEXTS_PER_FIELD:
-            self.texts[stated] = text
-        return text
-
-    def _encode(self, stated: tuple[Any, str]) -> str:
+        """'"f3":VALUE,"u3":UNDERLAG' as JSON, with the fields a test reads; remembered
+        in `texts` while there is room and the value is hashable."""
         texts = []
         if self.field:
             texts.append(f'"{self.field}":{_json(self.number(stated[0]))}')
         if self.underlag:
             texts.append(f'"{self.underlag}":{_json(stated[1])}')
-        return ",".join(texts)
+        text = ",".join(texts)
+        with contextlib.suppress(TypeError):
+            if len(self.texts) < _TEXTS_PER_FIELD:
+                self.texts[stated] = text
+        return text
 
 
 @dataclass(frozen=True)
@@ -240,6 +234,7 @@ class Engine:
         self._compiled: dict[tuple, CompiledAudit] = {}
         self._names = itertools.count()
         self._sids = itertools.count()
+        self._states: dict[str, str] = {}  # ruleset name -> the state its cases go under
 
     def compile(
         self, key: tuple, facts: dict[str, Fact], criteria: list[tuple[Criterion, Any, Any, Any]]
@@ -284,15 +279,17 @@ class Engine:
         """For each (known facts, context), the status of each criterion of `compiled`
         (in its order) that the known facts decide, None where they do not.
 
-        Cases are asserted _BATCH at a time under one state (durable's assert_facts), and
-        each rule, capped at _BATCH, is dispatched once per batch with every case it
-        matched: one state, one assert and one queue entry per matched rule serve a
-        whole batch (measured: 3,900 cases/s one case per state, about 17,000 batched).
+        Cases are asserted _BATCH at a time (durable's assert_facts), and each rule,
+        capped at _BATCH, is dispatched once per batch with every case it matched: one
+        assert and one queue entry per matched rule serve a whole batch. One case per
+        state and call runs at a quarter of the reference interpreter's speed
+        (bench/bench.py, criteria only); batched, at more than half.
         """
         results: list[list[str | None]] = [[None] * len(compiled.criteria) for _case in cases]
+        cutoffs: dict[conditions.Context, list[int]] = {}
         for first in range(0, len(cases), _BATCH):
             batch = {
-                number: _message(compiled, number, *cases[number])
+                number: _message(compiled, number, *cases[number], cutoffs)
                 for number in range(first, min(len(cases), first + _BATCH))
             }
             for name, numbers in self._fired_rules(compiled.name, batch):
@@ -314,15 +311,20 @@ class Engine:
         fired: list[tuple[str, list[int]]] = []
         failure: Exception | None = None
         for _attempt in range(_ATTEMPTS):
-            sid = str(next(self._sids))
+            if ruleset_name not in self._states:
+                self._states[ruleset_name] = str(next(self._sids))
+            sid = self._states[ruleset_name]
             head = f'{{"sid":"{sid}",'  # each case text goes on with its id
             message = {"sid": sid, "facts": f"[{head}{(',' + head).join(batch.values())}]"}
             try:
                 matches = self._matches(ruleset_name, message)
             except durable_rules_engine.error as error:
                 failure = error
+                self._abandon_state(ruleset_name)
                 continue
             done = set(next((numbers for name, numbers in matches if name == _CATCH_ALL), []))
+            if len(done) < len(batch):
+                self._abandon_state(ruleset_name)
             fired.extend(
                 (name, numbers if len(done) == len(batch) else [n for n in numbers if n in done])
                 for name, numbers in matches
@@ -335,21 +337,31 @@ class Engine:
 
     def _matches(self, ruleset_name: str, message: dict[str, str]) -> list[tuple[str, list[int]]]:
         """Assert the case facts of `message` under its state; per matched rule, its name
-        and the ids of the facts it matched."""
+        and the ids of the facts it matched. The facts are retracted again, which leaves
+        the state empty for the next batch: a state's set-up costs more than retracting."""
         handle = self._host.get_ruleset(ruleset_name)._handle  # durable has no accessor
         state = durable_rules_engine.assert_facts(handle, message["facts"])[1]
-        try:
-            matches = []
-            action = durable_rules_engine.start_action_for_state(handle, state)
-            while action:
-                matched = action[1] if isinstance(action, tuple) else action
-                # '{"NAME":[{"m":{"sid":…,"id":N,…}},…]}': the rule and the cases it matched
-                name = matched[2 : matched.index('"', 2)]
-                matches.append((name, [int(number) for number in _IDS.findall(matched)]))
-                action = durable_rules_engine.complete_and_start_action(handle, state)
-            return matches
-        finally:
-            durable_rules_engine.delete_state(handle, message["sid"])
+        matches = []
+        action = durable_rules_engine.start_action_for_state(handle, state)
+        while action:
+            matched = action[1] if isinstance(action, tuple) else action
+            # '{"NAME":[{"m":{"sid":…,"id":N,…}},…]}': the rule and the cases it matched
+            name = matched[2 : matched.index('"', 2)]
+            matches.append((name, [int(number) for number in _IDS.findall(matched)]))
+            action = durable_rules_engine.complete_and_start_action(handle, state)
+        asserted = next((numbers for name, numbers in matches if name == _CATCH_ALL), [])
+        if asserted:
+            head = f'{{"sid":"{message["sid"]}","id":'
+            durable_rules_engine.retract_facts(
+                handle, f"[{head}{('},' + head).join(map(str, asserted))}}}]"
+            )
+        return matches
+
+    def _abandon_state(self, ruleset_name: str) -> None:
+        """Delete the ruleset's state after a failure; its next batch goes under a new one."""
+        handle = self._host.get_ruleset(ruleset_name)._handle
+        with contextlib.suppress(durable_rules_engine.error):  # the state may not exist
+            durable_rules_engine.delete_state(handle, self._states.pop(ruleset_name))
 
 
 def _read_fields(expression: Any, read: set[str]) -> None:
@@ -367,19 +379,32 @@ def _rule(expression: Any, name: str) -> dict[str, Any]:
 
 
 def _message(
-    compiled: CompiledAudit, number: int, known: Known, context: conditions.Context
+    compiled: CompiledAudit,
+    number: int,
+    known: Known,
+    context: conditions.Context,
+    cutoffs: dict[conditions.Context, list[int]],
 ) -> str:
     """The case fact as JSON, without its opening brace and state id: its id, each known
     fact's value (and underlag, where a test reads it) and each date fact's distance in
-    days from its period's cutoff."""
+    days from its period's cutoff (`cutoffs`: the cutoffs' day numbers per context)."""
     parts = [f'"id":{number},"t":"case"']
     for field in compiled.fields:
         stated = known.get(field.fact)
         if stated is not None:
-            parts.append(field.text(stated))
-    for relative in compiled.relatives:
-        if relative.fact in known:
-            cut = conditions.cutoff(relative.period, context)
-            days = known[relative.fact][0].toordinal() - cut.toordinal()
-            parts.append(f'"{relative.field}":{days}')
+            try:
+                parts.append(field.texts[stated])
+            except (KeyError, TypeError):
+                parts.append(field.text(stated))
+    if compiled.relatives:
+        cuts = cutoffs.get(context)
+        if cuts is None:
+            cuts = cutoffs[context] = [
+                conditions.cutoff(relative.period, context).toordinal()
+                for relative in compiled.relatives
+            ]
+        for relative, cut in zip(compiled.relatives, cuts, strict=True):
+            stated = known.get(relative.fact)
+            if stated is not None:
+                parts.append(f'"{relative.field}":{stated[0].toordinal() - cut}')
     return ",".join(parts) + "}"
