@@ -15,7 +15,8 @@ a criterion with `applies_when` gets a fourth, ej tillämpligt (it certainly doe
 apply), and the other three hold only where it certainly applies.
 Every rule reads one asserted case fact, so every rule sees every fact (facts are not
 consumed) and unknown facts stay unknown: a fact's fields are in the message exactly
-when it is known, so a test of a field needs no separate existence test. A ruleset is
+when it is known, so a test of a field needs no separate existence test, and a string
+the rules only compare for (in)equality travels as a short code. A ruleset is
 built once per audit and parameter set and reused, with one state: cases are asserted
 into it in batches, and each batch's facts are retracted once its statuses are read.
 """
@@ -26,7 +27,7 @@ import contextlib
 import itertools
 import json
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -43,7 +44,8 @@ _ATTEMPTS = 5
 _NEGATED = {"$gte": "$lt", "$gt": "$lte", "$lte": "$gt", "$lt": "$gte"}
 _OPERATOR = {"at_least": "$gte", "above": "$gt", "at_most": "$lte", "below": "$lt"}
 _RULE_STATUS = {"E": STATUSES[0], "D": STATUSES[1], "U": STATUSES[2], "N": NOT_APPLICABLE}
-_CASE = {"t": "case"}
+_CASE = {"$ex": {"id": 1}}  # every case fact has an id
+_NOT_A_WORD = re.compile(r"\d|^[+-]?(inf|infinity|nan|true|false)$", re.IGNORECASE)
 _BATCH = 128  # cases per assert; each rule is capped at it
 _TEXTS_PER_FIELD = 4096  # message texts remembered per field
 _IDS = re.compile(r'\{"m":\{"sid":"\d+","id":(\d+)')
@@ -174,27 +176,39 @@ class _Field:
     stated (value, underlag) seen so far."""
 
     def __init__(
-        self, fact: str, field: str | None, underlag: str | None, number: Callable
+        self,
+        fact: str,
+        field: str | None,
+        underlag: str | None,
+        number: Callable,
+        codes: dict[str, dict[str, str]],
     ) -> None:
         self.fact = fact
         self.field = field  # the field of its value, when a test reads it
         self.underlag = underlag  # the field of its underlag, when a test reads it
         self.number = number  # its value as the message holds it (by its fact type)
+        self.codes = codes  # see _string_codes
         self.texts: dict[tuple[Any, str], str] = {}
 
     def text(self, stated: tuple[Any, str]) -> str:
         """'"f3":VALUE,"u3":UNDERLAG' as JSON, with the fields a test reads; remembered
         in `texts` while there is room and the value is hashable."""
-        texts = []
-        if self.field:
-            texts.append(f'"{self.field}":{_json(self.number(stated[0]))}')
-        if self.underlag:
-            texts.append(f'"{self.underlag}":{_json(stated[1])}')
+        texts = [
+            f'"{field}":{_json(self._coded(field, value))}'
+            for field, value in ((self.field, self.number(stated[0])), (self.underlag, stated[1]))
+            if field
+        ]
         text = ",".join(texts)
         with contextlib.suppress(TypeError):
             if len(self.texts) < _TEXTS_PER_FIELD:
                 self.texts[stated] = text
         return text
+
+    def _coded(self, field: str, value: Any) -> Any:
+        """A string as the field's code for it, or "" where no test compares it."""
+        if field in self.codes and isinstance(value, str):
+            return self.codes[field].get(value, "")
+        return value
 
 
 @dataclass(frozen=True)
@@ -250,9 +264,11 @@ class Engine:
                 if expression is not _FALSE:
                     name = f"{index}{status}"
                     rules[name] = _rule(_CASE if expression is _TRUE else expression, name)
-        read: set[str] = set()
+        expressions = [rule["all"][0]["m"] for rule in rules.values()]
+        read = {field for expression in expressions for _op, field, _value in _tests(expression)}
+        codes = _string_codes(expressions)
         for rule in rules.values():
-            _read_fields(rule["all"][0]["m"], read)
+            rule["all"][0]["m"] = _coded(rule["all"][0]["m"], codes)
         name = f"audit{next(self._names)}"
         self._host.set_rulesets({name: rules})
         compiled = CompiledAudit(
@@ -263,6 +279,7 @@ class Engine:
                     field if field in read else None,
                     "u" + field[1:] if "u" + field[1:] in read else None,
                     facttypes.of(facts[fact_id]).number,
+                    codes,
                 )
                 for fact_id, field in compiler.fields.items()
                 if field in read or "u" + field[1:] in read
@@ -364,14 +381,48 @@ class Engine:
             durable_rules_engine.delete_state(handle, self._states.pop(ruleset_name))
 
 
-def _read_fields(expression: Any, read: set[str]) -> None:
-    """Add the message fields `expression` tests to `read`."""
-    for key, value in expression.items():
-        if key in ("$and", "$or"):
-            for part in value:
-                _read_fields(part, read)
-        else:
-            read.update(value if key.startswith("$") else (key,))
+def _tests(expression: Any) -> Iterator[tuple[str, str, Any]]:
+    """(operator, field, operand) of each test in `expression`; "$eq" for equality."""
+    key, value = next(iter(expression.items()))
+    if key in ("$and", "$or"):
+        for part in value:
+            yield from _tests(part)
+    elif key.startswith("$"):
+        ((field, operand),) = value.items()
+        yield key, field, operand
+    else:
+        yield "$eq", key, value
+
+
+def _string_codes(expressions: list[Any]) -> dict[str, dict[str, str]]:
+    """Per field that the rules only compare for (in)equality with strings, a short code
+    for each of those strings; the message holds a case's string by its code, and by ""
+    where no test compares it, so every test answers as on the strings themselves.
+    durable compares a number or boolean with a string as text, so a field compared
+    with a string that such a text could equal ("12", "true") keeps its strings."""
+    codes: dict[str, dict[str, str]] = {}
+    kept: set[str] = set()
+    for expression in expressions:
+        for op, field, operand in _tests(expression):
+            if op in ("$eq", "$neq") and isinstance(operand, str):
+                if _NOT_A_WORD.search(operand):
+                    kept.add(field)
+                known = codes.setdefault(field, {})
+                known.setdefault(operand, f"#{len(known)}")
+            elif op != "$ex":
+                kept.add(field)
+    return {field: known for field, known in codes.items() if field not in kept}
+
+
+def _coded(expression: Any, codes: dict[str, dict[str, str]]) -> Any:
+    """`expression` with each string it compares a coded field with replaced by its code."""
+    key, value = next(iter(expression.items()))
+    if key in ("$and", "$or"):
+        return {key: [_coded(part, codes) for part in value]}
+    if key == "$neq":
+        ((field, operand),) = value.items()
+        return {key: {field: codes[field][operand]}} if field in codes else expression
+    return {key: codes[key][value]} if key in codes else expression
 
 
 def _rule(expression: Any, name: str) -> dict[str, Any]:
@@ -388,7 +439,7 @@ def _message(
     """The case fact as JSON, without its opening brace and state id: its id, each known
     fact's value (and underlag, where a test reads it) and each date fact's distance in
     days from its period's cutoff (`cutoffs`: the cutoffs' day numbers per context)."""
-    parts = [f'"id":{number},"t":"case"']
+    parts = [f'"id":{number}']
     for field in compiled.fields:
         stated = known.get(field.fact)
         if stated is not None:
