@@ -111,6 +111,73 @@ def _overall_aggregate(
     return aggregate
 
 
+@dataclass(frozen=True)
+class _GradedLayout:
+    """What a graded question or followed-up recommendation is, whatever the facts."""
+
+    kind: str
+    id: str
+    positions: tuple[int, ...]  # its assessed criteria in the layout's criteria
+    aggregate: Callable[[tuple[int, ...]], int]
+    monotone: bool
+    policy: Policy
+    specs: tuple[QuestionCriterion, ...]
+    grades: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class _Layout:
+    """The assessed criteria and graded things of every case with the same audit,
+    followed-up recommendations and criteria not assessed."""
+
+    criteria: tuple[Any, ...]
+    graded: tuple[_GradedLayout, ...]
+
+
+_LAYOUTS: Memo = Memo()  # -> (rules, layout)
+
+
+def _layout(rules: RuleBase, case: Case) -> _Layout:
+    audit = rules.audits[case.audit]
+    followup = tuple((item.id, item.criteria) for item in case.followup)
+    key = (id(rules), audit.id, followup, tuple(sorted(case.not_assessed)))
+    cached = _LAYOUTS.get(key)
+    if cached is not None and cached[0] is rules:
+        return cached[1]
+    lists = [(QUESTION, q.id, q.criteria, audit.policy, audit.scale) for q in audit.questions]
+    if audit.followup is not None:
+        lists += [
+            (FOLLOWUP, item_id, specs, audit.followup.policy, audit.followup.scale)
+            for item_id, specs in followup
+        ]
+    criteria: dict[str, Any] = {}
+    for _kind, _id, specs, _policy, _scale in lists:
+        for spec in specs:
+            if spec.criterion not in case.not_assessed:
+                criteria.setdefault(spec.criterion, rules.criteria[spec.criterion])
+    index = {criterion_id: number for number, criterion_id in enumerate(criteria)}
+    graded = []
+    for kind, graded_id, specs, policy, scale in lists:
+        grades = tuple(grade.id for grade in reversed(scale))
+        ranks = {grade: rank for rank, grade in enumerate(grades)}
+        assessed = tuple(spec for spec in specs if spec.criterion not in case.not_assessed)
+        graded.append(
+            _GradedLayout(
+                kind,
+                graded_id,
+                tuple(index[spec.criterion] for spec in assessed),
+                question_aggregate(policy, assessed, ranks),
+                policy_is_monotone(policy, STATUSES),
+                policy,
+                assessed,
+                grades,
+            )
+        )
+    layout = _Layout(tuple(criteria.values()), tuple(graded))
+    _LAYOUTS.remember(key, (rules, layout))
+    return layout
+
+
 class Analysis:
     """Exact bounds of one case; grade ranks count from 0, the worst grade."""
 
@@ -124,42 +191,19 @@ class Analysis:
     ) -> None:
         self.rules, self.case = rules, case
         self.audit: Audit = rules.audits[case.audit]
-        lists = [
-            (QUESTION, q.id, q.criteria, self.audit.policy, self.audit.scale)
-            for q in self.audit.questions
-        ]
-        if self.audit.followup is not None:
-            lists += [
-                (
-                    FOLLOWUP,
-                    item.id,
-                    item.criteria,
-                    self.audit.followup.policy,
-                    self.audit.followup.scale,
-                )
-                for item in case.followup
-            ]
-        criteria: dict[str, Any] = {}
-        for _kind, _id, specs, _policy, _scale in lists:
-            for spec in specs:
-                if spec.criterion not in case.not_assessed:
-                    criteria.setdefault(spec.criterion, rules.criteria[spec.criterion])
-        self.problem = Problem(rules, criteria.values(), parameters, case.facts, context, decided)
-        self.graded: dict[tuple[str, str], Graded] = {}
-        for kind, graded_id, specs, policy, scale in lists:
-            grades = tuple(grade.id for grade in reversed(scale))
-            ranks = {grade: rank for rank, grade in enumerate(grades)}
-            assessed = tuple(spec for spec in specs if spec.criterion not in case.not_assessed)
-            positions = tuple(self.problem.index[spec.criterion] for spec in assessed)
-            scope = Scope.of(
-                self.problem,
-                positions,
-                question_aggregate(policy, assessed, ranks),
-                policy_is_monotone(policy, STATUSES),
+        layout = _layout(rules, case)
+        self.problem = Problem(rules, layout.criteria, parameters, case.facts, context, decided)
+        self.graded: dict[tuple[str, str], Graded] = {
+            (item.kind, item.id): Graded(
+                item.kind,
+                item.id,
+                Scope.of(self.problem, item.positions, item.aggregate, item.monotone),
+                item.policy,
+                item.specs,
+                item.grades,
             )
-            self.graded[(kind, graded_id)] = Graded(
-                kind, graded_id, scope, policy, assessed, grades
-            )
+            for item in layout.graded
+        }
         self.grades = tuple(grade.id for grade in reversed(self.audit.scale))
         self.overall_grades = tuple(grade.id for grade in reversed(self.audit.overall_scale))
         self._namnder: dict[int, Scope] = {}  # built when first asked

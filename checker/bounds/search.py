@@ -48,16 +48,16 @@ class Scope:
         aggregate: Callable[[tuple[int, ...]], int],
         monotone: bool,
     ) -> Scope:
-        readers: dict[str, list[int]] = {}
-        for criterion in criteria:
-            for fact_id in problem.criteria[criterion].facts:
-                readers.setdefault(fact_id, []).append(criterion)
-        return cls(
-            criteria,
-            aggregate,
-            monotone,
-            {fact_id: tuple(found) for fact_id, found in readers.items()},
-        )
+        key = (id(problem.criteria), criteria)
+        cached = _READERS.get(key)
+        if cached is None or cached[0] is not problem.criteria:
+            readers: dict[str, list[int]] = {}
+            for criterion in criteria:
+                for fact_id in problem.criteria[criterion].facts:
+                    readers.setdefault(fact_id, []).append(criterion)
+            found = {fact_id: tuple(found) for fact_id, found in readers.items()}
+            cached = _READERS.remember(key, (problem.criteria, found))
+        return cls(criteria, aggregate, monotone, cached[1])
 
     @property
     def facts(self) -> tuple[str, ...]:
@@ -174,6 +174,9 @@ class Scope:
         return self.aggregate(
             tuple(tables[c].status(tuple(map(get, criteria[c].facts))) for c in self.criteria)
         )
+
+
+_READERS: Memo = Memo()  # -> (criterion models, fact -> the scope's criteria reading it)
 
 
 def policy_is_monotone(policy: Policy, order: tuple[str, ...]) -> bool:

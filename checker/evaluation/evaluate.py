@@ -113,15 +113,22 @@ def audit_criteria(rules: RuleBase, audit: Audit) -> list[Criterion]:
     return list(seen.values())
 
 
-def case_criteria(rules: RuleBase, case: Case) -> list[Criterion]:
+def case_criteria(rules: RuleBase, case: Case) -> tuple[Criterion, ...]:
     """The audit's criteria, then those judging the case's followed-up recommendations."""
-    seen = {
-        criterion.id: criterion for criterion in audit_criteria(rules, rules.audits[case.audit])
-    }
-    for item in case.followup:
-        for spec in item.criteria:
-            seen.setdefault(spec.criterion, rules.criteria[spec.criterion])
-    return list(seen.values())
+    extra = tuple(spec.criterion for item in case.followup for spec in item.criteria)
+    key = (id(rules), case.audit, extra)
+    found = _CASE_CRITERIA.get(key)
+    if found is None or found[0] is not rules:
+        seen = {
+            criterion.id: criterion for criterion in audit_criteria(rules, rules.audits[case.audit])
+        }
+        for criterion_id in extra:
+            seen.setdefault(criterion_id, rules.criteria[criterion_id])
+        found = _CASE_CRITERIA.remember(key, (rules, tuple(seen.values())))
+    return found[1]
+
+
+_CASE_CRITERIA = Memo()  # rules, audit and followed-up criteria -> (rules, criteria)
 
 
 def case_header(case: Case) -> dict[str, Any]:
@@ -168,7 +175,9 @@ def known_facts(case: Case) -> dict[str, tuple[Any, str]]:
     return {fact.id: (fact.value, fact.underlag) for fact in case.facts.values() if fact.known}
 
 
-def _bound_criteria(key: tuple, criteria: list[Criterion], parameters: dict[str, Any]) -> list:
+def _bound_criteria(
+    key: tuple, criteria: tuple[Criterion, ...], parameters: dict[str, Any]
+) -> list:
     """(criterion, uppfyllt, delvis, applies_when) with the parameters bound, once per
     rules and parameters."""
     bound = _BOUND.get(key)
@@ -301,7 +310,7 @@ def _evaluate(
     parameters = parameters_for(rules, audit, case)
     if decided is None:
         decided = criterion_forms(rules, case, use_engine)
-    known = known_facts(case)
+    known = known_facts(case) if details else {}
     bounds = _Bounds(rules, case, parameters, decided)
     criteria = {}
     for criterion in case_criteria(rules, case):
