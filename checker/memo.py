@@ -3,11 +3,16 @@ aggregates) is remembered up to a limit, the oldest entries forgotten first."""
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from typing import Any
 
 
-class Memo(dict):
-    """A dict that keeps at most `limit` entries."""
+class Memo(OrderedDict):
+    """A dict that keeps at most `limit` entries.
+
+    An OrderedDict, because forgetting the oldest entry of a plain dict (`next(iter())`)
+    walks over the slots of every entry deleted before it: once full, each new entry
+    would cost time in proportion to the entries already forgotten."""
 
     def __init__(self, limit: int = 4096) -> None:
         super().__init__()
@@ -16,6 +21,6 @@ class Memo(dict):
     def remember(self, key: Any, value: Any) -> Any:
         """Store and return `value`, forgetting the oldest entry when full."""
         if key not in self and len(self) >= self.limit:
-            del self[next(iter(self))]
+            self.popitem(last=False)
         self[key] = value
         return value

@@ -104,41 +104,40 @@ class Scope:
         reading: dict[int, list[str]] = {}
         for fact_id in facts:
             for position in self.positions.get(fact_id, ()):
-                reading.setdefault(position, []).append(fact_id)
-        either = []  # positions whose criterion may also not apply
+                if position in reading:
+                    reading[position].append(fact_id)
+                else:
+                    reading[position] = [fact_id]
+        either = []  # positions whose criterion may also not apply: (position, best)
         for position, varied in reading.items():
-            best, may_not_apply = self._best_status(problem, position, frozenset(varied))
+            best, may_not_apply = self._best_status(
+                problem, position, varied[0] if len(varied) == 1 else frozenset(varied)
+            )
             statuses[position] = NOT_APPLICABLE_RANK if best is None else best
             if may_not_apply and best is not None:
-                either.append(position)
+                either.append((position, best))
         if not either:
             return self.aggregate(tuple(statuses))
         highest = -1
         for combination in itertools.product((False, True), repeat=len(either)):
-            for position, not_applying in zip(either, combination, strict=True):
-                if not_applying:
-                    statuses[position] = NOT_APPLICABLE_RANK
-                else:
-                    statuses[position] = self._best_status(
-                        problem, position, frozenset(reading[position])
-                    )[0]
+            for (position, best), not_applying in zip(either, combination, strict=True):
+                statuses[position] = NOT_APPLICABLE_RANK if not_applying else best
             highest = max(highest, self.aggregate(tuple(statuses)))
         return highest
 
     def _best_status(
-        self, problem: Problem, position: int, varied: frozenset[str]
+        self, problem: Problem, position: int, varied: str | frozenset[str]
     ) -> tuple[int | None, bool]:
         """The best status other than not applicable (None: there is none) that the
-        criterion at `position` can take with `varied` facts at any class and the rest
-        as the witness has them, and whether it may also not apply."""
+        criterion at `position` can take with the `varied` fact (or facts) at any class
+        and the rest as the witness has them, and whether it may also not apply."""
         key = (position, varied)
         found = self.best.get(key)
         if found is None:
             criterion, witness = self.criteria[position], self.worst[0]
+            free = {varied} if isinstance(varied, str) else varied
             possible = problem.tables[criterion].possible(
-                tuple(
-                    None if f in varied else witness[f] for f in problem.criteria[criterion].facts
-                )
+                tuple(None if f in free else witness[f] for f in problem.criteria[criterion].facts)
             )
             ranked = [status for status in possible if status != NOT_APPLICABLE_RANK]
             found = self.best[key] = (
