@@ -588,7 +588,7 @@ def _criterion_result(
                 **values,
             )
         else:
-            reasoning = render_text(criterion.reasoning[status], **values)
+            reasoning = _status_reasoning(criterion.reasoning[status], values, displays, raw)
     lowest, highest = (possible[0], possible[-1])
     return {
         "id": criterion.id,
@@ -618,6 +618,34 @@ def _criterion_judgement(criterion: Criterion, possible: tuple[str, ...]) -> dic
         "om": criterion.om or criterion.title[:1].lower() + criterion.title[1:],
         "recommendation": criterion.recommendation,
     }
+
+
+def _status_reasoning(text: str, values: dict, displays: dict, raw: dict) -> str:
+    """A criterion's reasoning for its status, rendered once per distinct input: the
+    template reads only the displays and values of the criterion's facts, the
+    parameters, the criterion's title and the form naming the nämnder."""
+    parameters = values["p"]
+    known = _PARAMETER_KEYS.get(id(parameters))
+    if known is None or known[0] is not parameters:
+        known = _PARAMETER_KEYS.remember(
+            id(parameters), (parameters, repr(sorted(parameters.items())))
+        )
+    key = (
+        text,
+        tuple(displays.items()),
+        repr(tuple(raw.items())),
+        known[1],
+        values["title"],
+        values["nämnden"],
+    )
+    found = _REASONING.get(key)
+    if found is None:
+        found = _REASONING.remember(key, render_text(text, **values))
+    return found
+
+
+_PARAMETER_KEYS = Memo(64)  # id of a case's parameters -> (parameters, their key)
+_REASONING = Memo(1 << 14)  # a reasoning template and its inputs -> the text
 
 
 def criterion_reasoning(rules: RuleBase, case: Case, criterion_id: str, status: str) -> str:
