@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import math
+import pickle
 import re
 from pathlib import Path
 from typing import Any
@@ -11,6 +12,7 @@ from typing import Any
 import jinja2
 
 from checker.errors import GranskaError
+from checker.files import cache
 from checker.files.nodes import Node, suggest
 from checker.files.strict_yaml import load_yaml
 from checker.language import conditions, facttypes
@@ -54,13 +56,20 @@ def default_rules_dir() -> Path:
     raise GranskaError("the shipped rules directory was not found; pass --rules DIR")
 
 
+def rule_files(directory: Path) -> list[Path]:
+    """Every rule file of a directory, in order (the criterion tests in tests/ judge
+    nothing and are left out)."""
+    return [
+        path
+        for path in sorted(directory.rglob("*.yaml"))
+        if path.relative_to(directory).parts[0] != "tests"
+    ]
+
+
 def rules_version(directory: Path) -> str:
-    """A content hash of every rule file, so results name the exact rules used (the
-    criterion tests in tests/ judge nothing and are left out)."""
+    """A content hash of every rule file, so results name the exact rules used."""
     digest = hashlib.sha256()
-    for path in sorted(directory.rglob("*.yaml")):
-        if path.relative_to(directory).parts[0] == "tests":
-            continue
+    for path in rule_files(directory):
         digest.update(path.relative_to(directory).as_posix().encode())
         digest.update(b"\0")
         digest.update(path.read_bytes())
@@ -749,8 +758,45 @@ def read_layer(
 
 
 def load_rules(directory: Path | None = None, overlay: Path | None = None) -> RuleBase:
-    """Load and validate a rules directory (the shipped one by default) and an overlay."""
-    directory = Path(directory) if directory is not None else default_rules_dir()
+    """Load and validate a rules directory (the shipped one by default) and an overlay;
+    the shipped rules alone come from the start-up cache (files.cache) when it holds
+    them for the exact rule files and code of this run."""
+    if directory is None and overlay is None:
+        return _shipped_rules(default_rules_dir())
+    return _load_rules(Path(directory) if directory is not None else default_rules_dir(), overlay)
+
+
+def _shipped_rules(directory: Path) -> RuleBase:
+    """The shipped rules, from the cache or loaded and then cached."""
+    key = _cache_key(directory)
+    stored = cache.read("rules", str(directory), key) if key else None
+    if stored is not None:
+        try:
+            rules = pickle.loads(stored)
+        except Exception:  # a corrupt entry, whatever the fault, is rebuilt
+            rules = None
+        if isinstance(rules, RuleBase):
+            return rules
+    rules = _load_rules(directory, None)
+    if key and _cache_key(directory) == key:  # the files did not change while loading
+        try:
+            content = pickle.dumps(rules, protocol=pickle.HIGHEST_PROTOCOL)
+        except RecursionError:  # too deeply nested to store: loaded each time
+            return rules
+        cache.write("rules", str(directory), key, content)
+    return rules
+
+
+def _cache_key(directory: Path) -> str | None:
+    """The cache key of a rules directory; None when a file cannot be read (loading it
+    says why)."""
+    try:
+        return cache.files_key(rule_files(directory), str(directory))
+    except OSError:
+        return None
+
+
+def _load_rules(directory: Path, overlay: Path | None) -> RuleBase:
     if not (directory / "sources.yaml").is_file():
         raise GranskaError("not a rules directory (no sources.yaml)", str(directory))
     vocabulary = load_vocabulary(directory / "vocabulary.yaml")

@@ -9,6 +9,7 @@ from pathlib import Path
 import jinja2
 
 from checker.errors import GranskaError
+from checker.files import cache
 from checker.language.facttypes import count_noun
 
 ANSI = {
@@ -39,6 +40,7 @@ def template_environment(autoescape: bool = False) -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        bytecode_cache=_CompiledTemplates(autoescape) if cache.cache_dir() else None,
     )
     environment.filters.update(
         wrap=wrap,
@@ -49,6 +51,28 @@ def template_environment(autoescape: bool = False) -> jinja2.Environment:
         first_upper=lambda text: text[:1].upper() + text[1:],
     )
     return environment
+
+
+class _CompiledTemplates(jinja2.BytecodeCache):
+    """The compiled code of each template of reports/ and its escaping, kept in the
+    start-up cache (files.cache) for this code and jinja2 version; jinja2 itself rejects
+    code compiled from another source of the template."""
+
+    def __init__(self, autoescape: bool) -> None:
+        self.variant = f"autoescape={autoescape}"
+        self.key = cache.files_key((), jinja2.__version__, self.variant)
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        stored = cache.read("templates", f"{bucket.key}|{self.variant}", self.key)
+        if stored is not None:
+            try:
+                bucket.bytecode_from_string(stored)
+            except Exception:  # a corrupt entry, whatever the fault, is compiled again
+                bucket.reset()
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        content = bucket.bytecode_to_string()
+        cache.write("templates", f"{bucket.key}|{self.variant}", self.key, content)
 
 
 def render_template(name: str, **context) -> str:

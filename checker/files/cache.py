@@ -1,0 +1,95 @@
+"""The start-up cache: what costs a process most to build and follows from files alone (the
+loaded shipped rules, the compiled report templates), kept between runs.
+
+It lives in `$XDG_CACHE_HOME/granska` (by default `~/.cache/granska`); setting
+`GRANSKA_NO_CACHE` (to anything but an empty value) turns it off. Each entry has a fixed
+slot, so the cache holds one entry per thing cached and never grows with versions, and
+stores the key it was built for: the exact content of every file it follows from, the
+source of this package (its version with it) and the Python version. An entry whose key
+differs is stale and one that cannot be read is ignored; both are rebuilt and replaced
+without a word. Entries are written atomically (`files.atomic`), and a cache that cannot
+be written only costs the time it would have saved.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import sys
+from collections.abc import Iterable
+from functools import lru_cache
+from pathlib import Path
+
+from checker.errors import GranskaError
+from checker.files.strict_yaml import read_regular_file
+
+DISABLE_VARIABLE = "GRANSKA_NO_CACHE"
+_MAX_ENTRY_BYTES = 64 * 1024 * 1024
+
+
+def cache_dir() -> Path | None:
+    """Where the cache lives, or None when it is turned off."""
+    if os.environ.get(DISABLE_VARIABLE):
+        return None
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "granska"
+
+
+@lru_cache(maxsize=1)
+def code_version() -> str:
+    """A digest of this package's source (its version included) and the Python version:
+    what builds an entry is part of its key."""
+    digest = hashlib.sha256(sys.version.encode())
+    package = Path(__file__).resolve().parents[1]
+    for path in sorted(package.rglob("*.py")):
+        digest.update(path.relative_to(package).as_posix().encode() + b"\0")
+        digest.update(path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def files_key(paths: Iterable[Path], *parts: str) -> str:
+    """A key for what follows from `paths` (their names and exact content), `parts` and
+    this package's code."""
+    digest = hashlib.sha256(code_version().encode())
+    for part in parts:
+        digest.update(part.encode() + b"\0")
+    for path in paths:
+        digest.update(str(path).encode() + b"\0")
+        digest.update(path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def _entry(kind: str, slot: str) -> Path | None:
+    directory = cache_dir()
+    if directory is None:
+        return None
+    return directory / kind / hashlib.sha256(slot.encode()).hexdigest()[:32]
+
+
+def read(kind: str, slot: str, key: str) -> bytes | None:
+    """The content stored in `slot` of `kind` for `key`; None when there is none, it was
+    built for another key, or it cannot be read."""
+    path = _entry(kind, slot)
+    if path is None:
+        return None
+    try:
+        data = read_regular_file(path, _MAX_ENTRY_BYTES)
+    except (GranskaError, OSError):
+        return None
+    stored, separator, content = data.partition(b"\n")
+    return content if separator and stored == key.encode() else None
+
+
+def write(kind: str, slot: str, key: str, content: bytes) -> None:
+    """Store `content` in `slot` of `kind` for `key`, atomically; a cache that cannot be
+    written is left as it is."""
+    from checker.files.atomic import write_file
+
+    path = _entry(kind, slot)
+    if path is None:
+        return
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        write_file(path, key.encode() + b"\n" + content)
+    except (GranskaError, OSError):
+        pass
