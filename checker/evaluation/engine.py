@@ -364,7 +364,7 @@ class Engine:
             matched = action[1] if isinstance(action, tuple) else action
             # '{"NAME":[{"m":{"sid":…,"id":N,…}},…]}': the rule and the cases it matched
             name = matched[2 : matched.index('"', 2)]
-            matches.append((name, [int(number) for number in _IDS.findall(matched)]))
+            matches.append((name, list(map(int, _IDS.findall(matched)))))
             action = durable_rules_engine.complete_and_start_action(handle, state)
         asserted = next((numbers for name, numbers in matches if name == _CATCH_ALL), [])
         if asserted:
