@@ -719,43 +719,7 @@ def _question_result(
         spec.criterion: {"weight": spec.weight, "essential": spec.essential}
         for spec in question.criteria
     }
-    if not details:
-        result = {
-            "id": question.id,
-            "title": question.title,
-            "text": question.text,
-            "verdict": verdict,
-            "verdict_label": labels.get(verdict),
-            "bounds": {"lowest": lowest, "highest": highest},
-            "decided": decided,
-            "bounds_labels": {"lowest": labels[lowest], "highest": labels[highest]},
-            "criteria": results,
-            "weights": weights,
-        }
-        result["decisive"] = deciding_criteria(audit, result) if isinstance(audit, Audit) else []
-        return result
-    missing = sorted({fact for _spec, result in assessed for fact in result["missing_facts"]})
-    reasoning = ""
-    if with_reasoning:
-        shown = [
-            dict(
-                result,
-                status_label=rules.vocabulary.status_labels.get(result["status"] or "okänt"),
-            )
-            for result in results
-        ]
-        reasoning = render_text(
-            audit.question_reasoning,
-            verdict=labels.get(verdict),
-            decided=decided,
-            lowest=labels[lowest],
-            highest=labels[highest],
-            criteria=shown,
-            missing=[rules.facts[fact_id].title for fact_id in missing],
-            nämnden=nämnden,
-            **decisive_criteria(question, shown, verdict == audit.scale[0].id),
-        )
-    result = {
+    result: dict[str, Any] = {
         "id": question.id,
         "title": question.title,
         "text": question.text,
@@ -763,16 +727,39 @@ def _question_result(
         "verdict_label": labels.get(verdict),
         "bounds": {"lowest": lowest, "highest": highest},
         "decided": decided,
-        "missing_facts": missing,
-        "open_facts": open_facts,
-        "open_fact_titles": [rules.facts[fact_id].title for fact_id in open_facts],
-        "bounds_labels": {"lowest": labels[lowest], "highest": labels[highest]},
-        "to_raise": raises,
-        "not_raisable": not_raisable,
-        "criteria": results,
-        "reasoning": reasoning,
-        "weights": weights,
     }
+    if details:
+        missing = sorted({fact for _spec, item in assessed for fact in item["missing_facts"]})
+        result["missing_facts"] = missing
+        result["open_facts"] = open_facts
+        result["open_fact_titles"] = [rules.facts[fact_id].title for fact_id in open_facts]
+    result["bounds_labels"] = {"lowest": labels[lowest], "highest": labels[highest]}
+    if details:
+        result["to_raise"] = raises
+        result["not_raisable"] = not_raisable
+    result["criteria"] = results
+    if details:
+        result["reasoning"] = ""
+        if with_reasoning:
+            shown = [
+                dict(
+                    item,
+                    status_label=rules.vocabulary.status_labels.get(item["status"] or "okänt"),
+                )
+                for item in results
+            ]
+            result["reasoning"] = render_text(
+                audit.question_reasoning,
+                verdict=labels.get(verdict),
+                decided=decided,
+                lowest=labels[lowest],
+                highest=labels[highest],
+                criteria=shown,
+                missing=[rules.facts[fact_id].title for fact_id in missing],
+                nämnden=nämnden,
+                **decisive_criteria(question, shown, verdict == audit.scale[0].id),
+            )
+    result["weights"] = weights
     result["decisive"] = deciding_criteria(audit, result) if isinstance(audit, Audit) else []
     return result
 
