@@ -108,6 +108,44 @@ def _construct_int(loader: _Loader, node: yaml.ScalarNode) -> int:
 
 
 def _check_limits(root: yaml.Node) -> None:
+    """Refuse a document too deep, too large once aliases are expanded, or self-referring."""
+    if not _within_limits_expanded(root):
+        _check_limits_shared(root)
+
+
+def _within_limits_expanded(root: yaml.Node) -> bool:
+    """Whether the document is within every limit, walked as the tree it expands to, a
+    level at a time: cheap for the usual document, and given up on (False) as soon as a
+    limit is passed, so an alias bomb or a self-reference is never expanded far.
+
+    False says only "not shown to be within the limits"; _check_limits_shared then
+    finds the offending value.
+    """
+    level, depth, count = [root], 0, 0
+    while level:
+        depth += 1
+        count += len(level)
+        if depth > MAX_DEPTH or count > MAX_NODES:
+            return False
+        below: list[yaml.Node] = []
+        for node in level:
+            value = node.value
+            if isinstance(node, yaml.ScalarNode):
+                if len(value) > MAX_SCALAR_CHARS:
+                    return False
+                continue
+            if isinstance(node, yaml.MappingNode):
+                for pair in value:
+                    below.extend(pair)
+            else:
+                below.extend(value)
+            if count + len(below) > MAX_NODES:
+                return False
+        level = below
+    return True
+
+
+def _check_limits_shared(root: yaml.Node) -> None:
     """Refuse a document too deep, too large once aliases are expanded, or self-referring.
 
     Walks the composed node graph once, depth first and without recursion (each shared
