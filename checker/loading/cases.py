@@ -59,6 +59,9 @@ EXPECTED_KEYS = (
 _PERSONNUMMER = re.compile(
     r"(?<!\d)(?:\d{2} ?)?(\d{2}) ?(\d{2}) ?(\d{2}) *[-+\u2010-\u2015\u2212]? *(\d{4})(?!\d)"
 )
+# Its last ten digits, which every match of _PERSONNUMMER holds: a search that starts on a
+# digit, many times faster on a whole file, run first.
+_PERSONNUMMER_DIGITS = re.compile(r"\d\d ?\d\d ?\d\d *[-+\u2010-\u2015\u2212]? *\d{4}")
 # C0 and C1 control characters but tab and newline: terminal escapes, and characters
 # that DOCX, XML and YAML comments cannot carry.
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
@@ -74,7 +77,10 @@ def luhn_ok(digits: str) -> bool:
 
 def looks_like_personnummer(text: str) -> bool:
     """Whether text holds a valid-looking Swedish personnummer or samordningsnummer."""
-    for match in _PERSONNUMMER.finditer(str(text)):
+    text = str(text)
+    if not _PERSONNUMMER_DIGITS.search(text):
+        return False
+    for match in _PERSONNUMMER.finditer(text):
         year, month, day, tail = match.groups()
         day_number = int(day) - 60 if int(day) > 60 else int(day)
         if 1 <= int(month) <= 12 and 1 <= day_number <= 31 and luhn_ok(year + month + day + tail):
@@ -96,6 +102,35 @@ _PERSONAL_DATA = (
 
 def _refuse_unsafe_text(node: Node) -> None:
     """Refuse personal data and control characters anywhere in a case (keys included)."""
+    if _may_be_unsafe(node.value):
+        _find_unsafe_text(node)
+
+
+def _may_be_unsafe(data: Any) -> bool:
+    """Whether a parsed case may hold personal data or a control character, or a key that
+    is not text: one search over all its text, joined by line breaks (which no match
+    spans), instead of one per value; _find_unsafe_text then names the offending value."""
+    texts: list[str] = []
+    stack = [data]
+    while stack:
+        value = stack.pop()
+        if isinstance(value, str):
+            texts.append(value)
+        elif isinstance(value, int) and not isinstance(value, bool):
+            texts.append(str(value))
+        elif isinstance(value, dict):
+            if not all(isinstance(key, str) for key in value):
+                return True
+            texts.extend(value)
+            stack.extend(value.values())
+        elif isinstance(value, list):
+            stack.extend(value)
+    joined = "\n".join(texts)
+    return looks_like_personnummer(joined) or control_character(joined) is not None
+
+
+def _find_unsafe_text(node: Node) -> None:
+    """Refuse the first value or key holding personal data or a control character."""
     value = node.value
     if isinstance(value, (str, int)) and not isinstance(value, bool):
         if looks_like_personnummer(str(value)):
@@ -104,15 +139,18 @@ def _refuse_unsafe_text(node: Node) -> None:
             raise node.error(f"the text holds the control character {found}; remove it")
     elif isinstance(value, dict):
         for key, child in node.items():
-            _refuse_unsafe_text(Node(key, child.file, child.line, child.path))
-            _refuse_unsafe_text(child)
+            _find_unsafe_text(Node(key, child.file, child.line, child.path))
+            _find_unsafe_text(child)
     elif isinstance(value, list):
         for child in node.sequence():
-            _refuse_unsafe_text(child)
+            _find_unsafe_text(child)
 
 
 def refuse_personal_data_in_text(text: str, file: str) -> None:
-    """Refuse a personnummer anywhere in a file's text, comments included."""
+    """Refuse a personnummer anywhere in a file's text, comments included (searched as a
+    whole first: no match spans a line break)."""
+    if not looks_like_personnummer(text):
+        return
     for number, line in enumerate(text.splitlines(), start=1):
         if looks_like_personnummer(line):
             raise GranskaError(_PERSONAL_DATA, file, number)
