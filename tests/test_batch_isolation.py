@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import os
+import time
 from pathlib import Path
 
 import pytest
@@ -13,6 +14,7 @@ from click.testing import CliRunner
 
 from checker import summary
 from checker.cli import main
+from checker.evaluation import batch
 
 ROOT = Path(__file__).resolve().parent.parent
 CASE = (ROOT / "examples" / "snabbkontroll-2024.yaml").read_text(encoding="utf-8")
@@ -77,3 +79,23 @@ def test_a_hostile_file_among_twenty_is_reported(tmp_path, bad):
     assert "kommun-07.yaml" not in _files(output)
     assert "kommun-07.yaml" in result.output
     assert "Traceback" not in result.output
+
+
+def _die_in_a_worker(marker: Path, chunk: list[int]) -> list[int]:
+    """In a worker: leave the marker and die without a word; here: wait for the marker
+    (so the worker has taken a chunk of its own) and count."""
+    import multiprocessing
+
+    if multiprocessing.parent_process() is not None:
+        marker.write_text("taken", encoding="utf-8")
+        os._exit(3)
+    for _wait in range(6000):
+        if marker.exists():
+            break
+        time.sleep(0.01)
+    return list(chunk)
+
+
+def test_a_worker_that_dies_stops_the_batch_instead_of_hanging_it(tmp_path):
+    with pytest.raises(RuntimeError, match="stopped before its work was done"):
+        batch.run(_die_in_a_worker, tmp_path / "taken", list(range(64)), jobs=2)

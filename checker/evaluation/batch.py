@@ -5,8 +5,11 @@ The work is cut into chunks that this process and its workers take in turn from 
 shared counter, so this process starts on the first chunk at once and a worker adds to
 the throughput from the moment it has started; a batch too small to repay a worker's
 start-up runs here alone. Each worker is started once per batch (spawned: durable-rules
-keeps its rulesets in process-global state, which a forked child would share), gets the
-work's state (the loaded rules) once, pickled, and builds its own engine. Results come
+keeps its rulesets in process-global state, which a forked child would share) and gets
+the work's state (the loaded rules) once, pickled once for all workers, through a pipe
+of its own written by a thread: this process never waits for a worker to start, and a
+worker still starting when the last chunk is done is stopped, not waited for. Chunks
+shrink towards the end of the batch so that the processes finish together. Results come
 back in the order of the items. A task handles its own items' errors, so one bad item
 never stops the batch.
 """
@@ -17,6 +20,7 @@ import multiprocessing
 import os
 import pickle
 import queue
+import threading
 import traceback
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -24,8 +28,10 @@ from typing import Any
 Task = Callable[[Any, Sequence[Any]], list[Any]]  # (state, chunk) -> one result per item
 
 PARALLEL_FROM = 128  # items; a worker's start-up (~0.2 s) costs more below that
-CHUNK = 32  # items a process takes at a time: small enough to share the work evenly
+CHUNK = 32  # items a process takes at a time at most
+SMALLEST_CHUNK = 4  # items: the chunks at the end of a batch, shared out evenly
 _DONE = -1
+_WAIT = 1.0  # seconds between checks that the workers still run
 
 
 def run(
@@ -42,8 +48,7 @@ def run(
     `task` must be a module-level function and `state` picklable.
     """
     processes = jobs or (os.cpu_count() or 1 if len(items) >= PARALLEL_FROM else 1)
-    size = max(1, min(CHUNK, len(items) // (processes * 4)))
-    chunks = [items[start : start + size] for start in range(0, len(items), size)]
+    chunks = _chunks(items, processes)
     processes = min(processes, len(chunks))
     if processes <= 1:
         results = []
@@ -52,32 +57,102 @@ def run(
             if progress:
                 progress(len(chunk))
         return results
-    context = multiprocessing.get_context("spawn")
-    counter = context.Value("i", 0)
-    outcomes = context.Queue()
-    payload = pickle.dumps((task, state, chunks), protocol=pickle.HIGHEST_PROTOCOL)
-    workers = [
-        context.Process(target=_work, args=(payload, counter, outcomes), daemon=True)
-        for _number in range(processes - 1)
-    ]
-    for worker in workers:
-        worker.start()
     done: dict[int, list] = {}
-    try:
-        running = len(workers)
-        for number in _taken(counter, len(chunks)):
+    with _Workers(processes - 1, (task, state, chunks)) as workers:
+        for number in _taken(workers.counter, len(chunks)):
             done[number] = task(state, chunks[number])
             if progress:
                 progress(len(chunks[number]))
-            running -= _collect(outcomes, done, chunks, progress, block=False)
-        while running:
-            running -= _collect(outcomes, done, chunks, progress, block=True)
-    finally:
-        for worker in workers:
-            worker.join(timeout=5)
-            if worker.is_alive():
-                worker.terminate()
+            workers.collect(done, chunks, progress, block=False)
+        while len(done) < len(chunks):
+            workers.collect(done, chunks, progress, block=True)
     return [result for number in range(len(chunks)) for result in done[number]]
+
+
+def _chunks(items: Sequence[Any], processes: int) -> list[Sequence[Any]]:
+    """`items` cut into chunks of at most CHUNK, each a share of what is left: large
+    while much is left, down to SMALLEST_CHUNK at the end."""
+    chunks, start = [], 0
+    while start < len(items):
+        share = (len(items) - start) // (processes * 4)
+        size = max(1, min(CHUNK, max(SMALLEST_CHUNK, share)))
+        chunks.append(items[start : start + size])
+        start += size
+    return chunks
+
+
+class _Workers:
+    """The worker processes of one batch, started at once, each sent the pickled work
+    from a thread; stopped on leaving, finished or not."""
+
+    def __init__(self, count: int, work: tuple[Task, Any, list]) -> None:
+        context = multiprocessing.get_context("spawn")
+        self.counter = context.Value("i", 0)
+        self.outcomes = context.Queue()
+        payload = pickle.dumps(work, protocol=pickle.HIGHEST_PROTOCOL)
+        self.processes, self.senders = [], []
+        for _number in range(count):
+            reader, writer = context.Pipe(duplex=False)
+            process = context.Process(
+                target=_work, args=(reader, self.counter, self.outcomes), daemon=True
+            )
+            process.start()
+            reader.close()
+            sender = threading.Thread(target=_send, args=(writer, payload), daemon=True)
+            sender.start()
+            self.processes.append(process)
+            self.senders.append(sender)
+
+    def __enter__(self) -> _Workers:
+        return self
+
+    def __exit__(self, *_exception: object) -> None:
+        for process in self.processes:
+            if process.is_alive():
+                process.terminate()
+        for process in self.processes:
+            process.join()
+        for sender in self.senders:
+            sender.join()
+        self.outcomes.close()
+
+    def collect(
+        self,
+        done: dict[int, list],
+        chunks: list,
+        progress: Callable[[int], None] | None,
+        block: bool,
+    ) -> None:
+        """Store the workers' finished chunks (waiting for one when `block`); raise when
+        a worker failed or stopped with chunks of its own unfinished."""
+        while True:
+            try:
+                number, result = self.outcomes.get(block=block, timeout=_WAIT if block else None)
+            except queue.Empty:
+                if block and not any(process.is_alive() for process in self.processes):
+                    raise RuntimeError("a batch worker stopped before its work was done") from None
+                if block:
+                    continue
+                return
+            if number == _DONE:
+                if result is not None:
+                    raise RuntimeError(f"a batch worker failed:\n{result}")
+                continue
+            done[number] = result
+            if progress:
+                progress(len(chunks[number]))
+            if block:
+                return
+
+
+def _send(writer: Any, payload: bytes) -> None:
+    """Send a worker its work; a worker stopped before reading it needs it no more."""
+    try:
+        writer.send_bytes(payload)
+    except OSError:
+        pass
+    finally:
+        writer.close()
 
 
 def _taken(counter: Any, total: int):
@@ -91,40 +166,12 @@ def _taken(counter: Any, total: int):
         yield number
 
 
-def _collect(
-    outcomes: Any,
-    done: dict[int, list],
-    chunks: list,
-    progress: Callable[[int], None] | None,
-    block: bool,
-) -> int:
-    """Store the workers' finished chunks (waiting for one when `block`); how many
-    workers said they are done."""
-    finished = 0
-    while True:
-        try:
-            number, result = outcomes.get(block=block)
-        except queue.Empty:
-            return finished
-        if number == _DONE:
-            if result is not None:
-                raise RuntimeError(f"a batch worker failed:\n{result}")
-            finished += 1
-            if block:
-                return finished
-            continue
-        done[number] = result
-        if progress:
-            progress(len(chunks[number]))
-        if block:
-            return finished
-
-
-def _work(payload: bytes, counter: Any, outcomes: Any) -> None:
+def _work(reader: Any, counter: Any, outcomes: Any) -> None:
     """A worker: take chunks until none is left, then say so (with any failure)."""
     failure = None
     try:
-        task, state, chunks = pickle.loads(payload)
+        task, state, chunks = pickle.loads(reader.recv_bytes())
+        reader.close()
         for number in _taken(counter, len(chunks)):
             outcomes.put((number, task(state, chunks[number])))
     except BaseException:  # reported to the parent, which raises it
