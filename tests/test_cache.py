@@ -1,14 +1,18 @@
-"""The start-up cache (files.cache): the shipped rules and the compiled report templates
-come back as they were built, a changed file or a corrupt entry is rebuilt without a
+"""The start-up cache (files.cache): the shipped rules, the compiled report templates and
+rule texts come back as they were built, a changed file or a corrupt entry is rebuilt without a
 word, and the cache can be turned off or be unwritable without changing any output."""
 
 from __future__ import annotations
 
+import os
 import shutil
+import subprocess
+import sys
 
 import pytest
 from conftest import ROOT
 
+from checker.evaluation.evaluate import template
 from checker.files import cache
 from checker.loading import rules as rules_module
 from checker.loading.rules import load_rules
@@ -96,6 +100,44 @@ def test_compiled_report_templates_render_the_same_text(cache_home):
         entry.write_bytes(entry.read_bytes()[:60])
     assert RENDERERS["text"](result, False) == compiled
     assert all(len(entry.read_bytes()) > 60 for entry in stored)
+
+
+def test_compiled_rule_texts_render_the_same(cache_home):
+    text = "Av underlaget framgår att {{ namnd | in_sentence }} {{ 'inte ' if not x }}har det."
+    template.cache_clear()
+    compiled = template(text).render(namnd="Socialnämnden", x=False)
+    [entry] = entries(cache_home, "texts")
+    template.cache_clear()
+    assert template(text).render(namnd="Socialnämnden", x=False) == compiled
+    entry.write_bytes(entry.read_bytes()[:70])
+    template.cache_clear()
+    assert template(text).render(namnd="Socialnämnden", x=False) == compiled
+    assert len(entry.read_bytes()) > 70
+    template.cache_clear()
+
+
+@pytest.mark.parametrize("output_format", ["text", "json"])
+def test_a_check_shows_the_same_without_with_a_new_and_with_a_filled_cache(
+    cache_home, output_format
+):
+    command = [sys.executable, "-m", "checker", "check", "examples/heby-2022.yaml"]
+
+    def check(**environment: str) -> str:
+        return subprocess.run(
+            [*command, "--format", output_format],
+            cwd=ROOT,
+            env={**os.environ, **environment},
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+
+    without = check(**{cache.DISABLE_VARIABLE: "1"})
+    assert not cache_home.exists()
+    assert check() == without
+    assert entries(cache_home, "rules") and entries(cache_home, "texts")
+    assert bool(entries(cache_home, "templates")) == (output_format == "text")
+    assert check() == without
 
 
 def _result(rules) -> dict:

@@ -16,6 +16,7 @@ import jinja2.meta
 from checker.errors import GranskaError
 from checker.evaluation.citations import annotate_sources, cite, reference_order
 from checker.evaluation.engine import Engine
+from checker.files import cache
 from checker.language import conditions, verdicts
 from checker.language.facttypes import format_value, to_json
 from checker.memo import Memo
@@ -51,7 +52,11 @@ _ENGINE: Engine | None = None
 
 @lru_cache(maxsize=1024)
 def template(text: str) -> jinja2.Template:
-    return _ENVIRONMENT.from_string(text)
+    """A rule text's template, compiled once per text and code (files.cache)."""
+    code = cache.compiled("texts", text, _ENVIRONMENT.compile, jinja2.__version__)
+    return _ENVIRONMENT.template_class.from_code(
+        _ENVIRONMENT, code, _ENVIRONMENT.make_globals(None)
+    )
 
 
 @lru_cache(maxsize=4096)

@@ -1,10 +1,11 @@
 """The start-up cache: what costs a process most to build and follows from files alone (the
-loaded shipped rules, the compiled report templates), kept between runs.
+loaded shipped rules, the compiled report templates and rule texts), kept between runs.
 
 It lives in `$XDG_CACHE_HOME/granska` (by default `~/.cache/granska`); setting
 `GRANSKA_NO_CACHE` (to anything but an empty value) turns it off. Each entry has a fixed
-slot, so the cache holds one entry per thing cached and never grows with versions, and
-stores the key it was built for: the exact content of every file it follows from, the
+slot (the rules directory, the template's name, the rule text), so a new version of the
+code or the files replaces entries rather than adding to them, and stores the key it was
+built for: the exact content of every file it follows from, the
 source of this package (its version with it) and the Python version. An entry whose key
 differs is stale and one that cannot be read is ignored; both are rebuilt and replaced
 without a word. Entries are written atomically (`files.atomic`), and a cache that cannot
@@ -14,11 +15,13 @@ be written only costs the time it would have saved.
 from __future__ import annotations
 
 import hashlib
+import marshal
 import os
 import sys
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from functools import lru_cache
 from pathlib import Path
+from types import CodeType
 
 from checker.errors import GranskaError
 from checker.files.strict_yaml import read_regular_file
@@ -57,6 +60,25 @@ def files_key(paths: Iterable[Path], *parts: str) -> str:
         digest.update(str(path).encode() + b"\0")
         digest.update(path.read_bytes() + b"\0")
     return digest.hexdigest()
+
+
+def compiled(
+    kind: str, source: str, compile_source: Callable[[str], CodeType], *parts: str
+) -> CodeType:
+    """The code `compile_source` makes of `source` (a rule text's template), stored in its
+    own entry of `kind` for this code and `parts` (what else the compiling depends on)."""
+    key = files_key((), *parts)
+    stored = read(kind, source, key)
+    if stored is not None:
+        try:
+            code = marshal.loads(stored)
+        except Exception:  # a corrupt entry, whatever the fault, is compiled again
+            code = None
+        if isinstance(code, CodeType):
+            return code
+    code = compile_source(source)
+    write(kind, source, key, marshal.dumps(code))
+    return code
 
 
 def _entry(kind: str, slot: str) -> Path | None:
