@@ -209,15 +209,16 @@ def _aggregate(
     policy: Policy, specs: tuple[QuestionCriterion, ...], ranks: dict[str, int]
 ) -> Callable[[tuple[int, ...]], int]:
     memo = Memo(1 << 16)
+    weights = [spec.weight for spec in specs]
+    essentials = [spec.essential for spec in specs]
 
     def aggregate(statuses: tuple[int, ...]) -> int:
         found = memo.get(statuses)
         if found is None:
-            items = [
-                verdicts.Item(RANKED[status], spec.weight, spec.essential)
-                for status, spec in zip(statuses, specs, strict=True)
-            ]
-            found = memo.remember(statuses, ranks[verdicts.grade(policy, items, STATUSES)])
+            named = [RANKED[status] for status in statuses]
+            found = memo.remember(
+                statuses, ranks[verdicts.grade_of(policy, named, weights, essentials, STATUSES)]
+            )
         return found
 
     return aggregate
