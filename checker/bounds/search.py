@@ -401,6 +401,9 @@ def _groups(
     open_criteria: list[tuple[int, frozenset[int]]],
 ) -> list[tuple[tuple[int, ...], list[tuple[int, ...]]]] | None:
     """The open criteria grouped by shared free facts: (positions, joint statuses)."""
+    if len(open_criteria) == 1:
+        position, possible = open_criteria[0]
+        return [((position,), [(status,) for status in sorted(possible)])]
     owner: dict[str, int] = {}  # free fact -> its group
     members: list[list[tuple[int, frozenset[int]]]] = []
     facts: list[set[str]] = []
