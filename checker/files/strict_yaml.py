@@ -18,18 +18,22 @@ import json
 import os
 import re
 import stat
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import yaml
 
 from checker.errors import GranskaError
+from checker.memo import Memo
 
 MAX_FILE_BYTES = 8 * 1024 * 1024
 MAX_DEPTH = 64
 MAX_NODES = 100_000
 MAX_SCALAR_CHARS = 100_000
 
+_PLAIN_SCALAR_TAGS = Memo()
+_REMEMBERED_CHARS = 64
 _BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _BOOL_WORDS = {"true", "True", "TRUE", "false", "False", "FALSE"}
 
@@ -66,18 +70,37 @@ class _Loader(_BaseLoader):
         for first, resolvers in _BaseLoader.yaml_implicit_resolvers.items()
     }
 
+    def resolve(self, kind: type, value: Any, implicit: tuple[bool, bool]) -> str:
+        """PyYAML's tag of a node; a short plain scalar's, which depends on its text
+        alone, remembered (the same words recur in every case file)."""
+        if kind is yaml.ScalarNode and implicit[0] and len(value) <= _REMEMBERED_CHARS:
+            tag = _PLAIN_SCALAR_TAGS.get(value)
+            if tag is None:
+                tag = _PLAIN_SCALAR_TAGS.remember(value, super().resolve(kind, value, implicit))
+            return tag
+        return super().resolve(kind, value, implicit)
+
 
 def _construct_bool(loader: _Loader, node: yaml.ScalarNode) -> bool | str:
     return node.value.lower() == "true"
 
 
 def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> Located:
+    return _mapping(loader, node, lambda child: loader.construct_object(child, deep=True))
+
+
+def _construct_sequence(loader: _Loader, node: yaml.SequenceNode) -> LocatedList:
+    return _sequence(node, lambda child: loader.construct_object(child, deep=True))
+
+
+def _mapping(loader: _Loader, node: yaml.MappingNode, construct: Callable) -> Located:
+    """A mapping node as a Located, its keys and values made by `construct`."""
     mapping = Located()
     mapping.line = node.start_mark.line + 1
     mapping.key_lines = {}
     loader.flatten_mapping(node)
     for key_node, value_node in node.value:
-        key = loader.construct_object(key_node, deep=True)
+        key = construct(key_node)
         if not isinstance(key, (str, int, float, bool)) or key is None:
             raise GranskaError("mapping keys must be plain text", line=key_node.start_mark.line + 1)
         if key in mapping:
@@ -85,13 +108,14 @@ def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> Located:
                 f"duplicate key {key!r} (first given on line {mapping.key_lines[key]})",
                 line=key_node.start_mark.line + 1,
             )
-        mapping[key] = loader.construct_object(value_node, deep=True)
+        mapping[key] = construct(value_node)
         mapping.key_lines[key] = key_node.start_mark.line + 1
     return mapping
 
 
-def _construct_sequence(loader: _Loader, node: yaml.SequenceNode) -> LocatedList:
-    items = LocatedList(loader.construct_object(child, deep=True) for child in node.value)
+def _sequence(node: yaml.SequenceNode, construct: Callable) -> LocatedList:
+    """A sequence node as a LocatedList, its items made by `construct`."""
+    items = LocatedList(construct(child) for child in node.value)
     items.line = node.start_mark.line + 1
     items.item_lines = [child.start_mark.line + 1 for child in node.value]
     return items
@@ -105,6 +129,49 @@ def _construct_int(loader: _Loader, node: yaml.ScalarNode) -> int:
             f"number with too many digits ({len(node.value)} characters)",
             line=node.start_mark.line + 1,
         ) from None
+
+
+_MAP, _SEQ = "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"
+_TEXT_TAGS = {"tag:yaml.org,2002:str", "tag:yaml.org,2002:timestamp"}
+_SCALAR_TAGS = {"tag:yaml.org,2002:int", "tag:yaml.org,2002:bool", "tag:yaml.org,2002:null"}
+
+
+class _Unusual(Exception):
+    """A node `_construct` leaves to PyYAML's own construction."""
+
+
+def _construct(loader: _Loader, root: yaml.Node) -> Any:
+    """The document's value, as PyYAML's construction with this loader's constructors
+    makes it (a node reached through aliases made once, errors in the same order), made
+    directly for the usual tags: PyYAML's own bookkeeping of every node costs more than
+    making it. A document with any other tag is made by PyYAML."""
+    made: dict[yaml.Node, Any] = {}
+    constructors = loader.yaml_constructors
+
+    def construct(node: yaml.Node) -> Any:
+        if node in made:
+            return made[node]
+        tag = node.tag
+        if isinstance(node, yaml.ScalarNode):
+            if tag in _TEXT_TAGS:
+                value = node.value
+            elif tag in _SCALAR_TAGS:
+                value = constructors[tag](loader, node)
+            else:
+                raise _Unusual
+        elif isinstance(node, yaml.MappingNode) and tag == _MAP:
+            value = _mapping(loader, node, construct)
+        elif isinstance(node, yaml.SequenceNode) and tag == _SEQ:
+            value = _sequence(node, construct)
+        else:
+            raise _Unusual
+        made[node] = value
+        return value
+
+    try:
+        return construct(root)
+    except _Unusual:
+        return loader.construct_document(root)
 
 
 def _check_limits(root: yaml.Node) -> None:
@@ -230,7 +297,7 @@ def parse_yaml(text: str, file: str) -> Any:
         if root is None:
             return None
         _check_limits(root)
-        return loader.construct_document(root)
+        return _construct(loader, root)
     except GranskaError as error:
         error.file = file
         raise
