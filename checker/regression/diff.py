@@ -133,14 +133,18 @@ def _read(
         return None, str(error)
 
 
-def _carried(case: Case, rules: RuleBase, other: RuleBase, translators: dict) -> Case | None:
+def _carried(
+    case: Case, rules: RuleBase, other: RuleBase, translators: dict, names: dict | None = None
+) -> Case | None:
     """`case`, read with the `other` rules, as `rules` read it: without validating it anew
-    when every part of it means the same in both (None otherwise)."""
+    when every part of it means the same in both (None otherwise). `names` are the
+    `rules`' names of facts and of criteria (`_names`) by kind, when already made."""
+    names = names or {kind: _names(rules, kind) for kind in ("facts", "criteria")}
     audit = rules.audits.get(case.audit)
     roles = {role for namnd in case.namnder for role in namnd.roles}
     if case.followup or audit is None or not roles <= {role.id for role in audit.roles}:
         return None
-    facts, fact_names = {}, _names(rules, "facts")
+    facts, fact_names = {}, names["facts"]
     for fact_id, stated in case.facts.items():
         name = translators["facts"](fact_id)
         if name is None:
@@ -149,7 +153,7 @@ def _carried(case: Case, rules: RuleBase, other: RuleBase, translators: dict) ->
         if (mine.type, mine.values) != (theirs.type, theirs.values):
             return None
         facts[mine.id] = replace(stated, id=mine.id)
-    criterion_names = _names(rules, "criteria")
+    criterion_names = names["criteria"]
     not_assessed = {
         criterion_names[name]: reason
         for criterion_id, reason in case.not_assessed.items()
@@ -205,6 +209,7 @@ def _diff_cases(
         side: {kind: _translator(rules, other, kind) for _key, kind in _SECTIONS}
         for side, rules, other in (("base", base, working), ("working", working, base))
     }
+    base_names = {kind: _names(base, kind) for kind in ("facts", "criteria")}
     read = []
     for path in paths:
         try:
@@ -213,7 +218,9 @@ def _diff_cases(
             read.append((None, None, "", "", str(error)))
             continue
         after_case, working_error = _read(working, base, data, path, translators["working"])
-        before_case = after_case and _carried(after_case, base, working, translators["base"])
+        before_case = after_case and _carried(
+            after_case, base, working, translators["base"], base_names
+        )
         base_error = ""
         if before_case is None:
             before_case, base_error = _read(base, working, data, path, translators["base"])
