@@ -46,8 +46,8 @@ _OPERATOR = {"at_least": "$gte", "above": "$gt", "at_most": "$lte", "below": "$l
 _RULE_STATUS = {"E": STATUSES[0], "D": STATUSES[1], "U": STATUSES[2], "N": NOT_APPLICABLE}
 _CASE = {"$ex": {"id": 1}}  # every case fact has an id
 _NOT_A_WORD = re.compile(r"\d|^[+-]?(inf|infinity|nan|true|false)$", re.IGNORECASE)
-_BATCH = 128  # cases per assert; each rule is capped at it
-_TEXTS_PER_FIELD = 4096  # message texts remembered per field
+_BATCH = 64  # cases per assert; each rule is capped at it
+_TEXTS_PER_FIELD = 1024  # message texts remembered per field
 _IDS = re.compile(r'\{"m":\{"sid":"\d+","id":(\d+)')
 _json = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 
