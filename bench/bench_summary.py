@@ -21,6 +21,7 @@ sys.path.insert(0, str(ROOT))
 
 from checker.casefiles.drafts import draft_from_case, render_draft  # noqa: E402
 from checker.casefiles.random_cases import random_case  # noqa: E402
+from checker.evaluation.batch import PARALLEL_FROM  # noqa: E402
 from checker.loading.rules import load_rules  # noqa: E402
 from checker.summary import case_files, evaluate_all  # noqa: E402
 
@@ -61,7 +62,7 @@ def main() -> None:
             f"load average before: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores "
             f"(other work on the machine slows the parallel run most)"
         )
-        rates = {}
+        rates, cpu = {}, {}
         for workers in (1, 2):
             times, cpus = [], []
             for _run in range(runs):
@@ -71,13 +72,20 @@ def main() -> None:
                 cpus.append(_cpu_seconds() - cpu_before)
             elapsed = statistics.median(times)
             rates[workers] = count / elapsed
+            cpu[workers] = statistics.median(cpus)
             print(
                 f"summary, {workers} process{'es' if workers > 1 else ''}: "
                 f"{rates[workers]:,.0f} cases/s ({count} files read, validated and "
-                f"evaluated in {elapsed:.2f} s wall, {statistics.median(cpus):.2f} s CPU, "
+                f"evaluated in {elapsed:.2f} s wall, {cpu[workers]:.2f} s CPU, "
                 f"worker start-up included; median of {runs}; target >= 1,000 on 2 cores)"
             )
         print(f"two processes / one: {rates[2] / rates[1]:.2f} (target > 1)")
+        per_case, start_up = cpu[1] / count, cpu[2] - cpu[1]
+        print(
+            f"a worker's start-up: {start_up:.2f} s CPU (two processes' CPU less one's); "
+            f"a case: {per_case * 1000:.2f} ms CPU; a worker repays its start-up from "
+            f"{start_up / per_case:.0f} cases (batch.PARALLEL_FROM = {PARALLEL_FROM})"
+        )
         start = time.perf_counter()
         subprocess.run(
             [

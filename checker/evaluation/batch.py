@@ -27,7 +27,10 @@ from typing import Any
 
 Task = Callable[[Any, Sequence[Any]], list[Any]]  # (state, chunk) -> one result per item
 
-PARALLEL_FROM = 128  # items; a worker's start-up (~0.2 s) costs more below that
+# items: below this a worker's start-up costs more than it saves. bench/bench_summary.py
+# measures it: a worker's start-up (imports, rules, first chunk cold) ~0.4 s CPU, a case
+# ~2 ms, so a worker repays itself from ~200 cases.
+PARALLEL_FROM = 200
 CHUNK = 32  # items a process takes at a time at most
 SMALLEST_CHUNK = 4  # items: the chunks at the end of a batch, shared out evenly
 _DONE = -1
