@@ -16,6 +16,7 @@ never stops the batch.
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 import pickle
@@ -50,6 +51,22 @@ def run(
 
     `task` must be a module-level function and `state` picklable.
     """
+    # What exists before the batch (modules, the rules) outlives it: frozen, it is left
+    # out of the garbage collector's full collections, which would walk it each time.
+    gc.freeze()
+    try:
+        return _run(task, state, items, jobs, progress)
+    finally:
+        gc.unfreeze()
+
+
+def _run(
+    task: Task,
+    state: Any,
+    items: Sequence[Any],
+    jobs: int | None,
+    progress: Callable[[int], None] | None,
+) -> list[Any]:
     processes = jobs or (os.cpu_count() or 1 if len(items) >= PARALLEL_FROM else 1)
     chunks = _chunks(items, processes)
     processes = min(processes, len(chunks))
@@ -175,6 +192,7 @@ def _work(reader: Any, counter: Any, outcomes: Any) -> None:
     try:
         task, state, chunks = pickle.loads(reader.recv_bytes())
         reader.close()
+        gc.freeze()  # as in run: the modules and the rules outlive every chunk
         for number in _taken(counter, len(chunks)):
             outcomes.put((number, task(state, chunks[number])))
     except BaseException:  # reported to the parent, which raises it
