@@ -19,8 +19,6 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from checker.casefiles.drafts import draft_from_case, render_draft  # noqa: E402
-from checker.casefiles.random_cases import random_case  # noqa: E402
 from checker.evaluation.batch import PARALLEL_FROM  # noqa: E402
 from checker.loading.rules import load_rules  # noqa: E402
 from checker.summary import case_files, evaluate_all  # noqa: E402
@@ -29,6 +27,10 @@ AUDIT = "pwc-arbetsmarknadsinsatser"
 
 
 def write_cases(directory: Path, count: int) -> None:
+    # imported here: a worker imports this script again, and needs none of it
+    from checker.casefiles.drafts import draft_from_case, render_draft
+    from checker.casefiles.random_cases import random_case
+
     rules = load_rules(ROOT / "rules")
     rng = random.Random(3)
     for number in range(count):

@@ -29,9 +29,9 @@ from typing import Any
 Task = Callable[[Any, Sequence[Any]], list[Any]]  # (state, chunk) -> one result per item
 
 # items: below this a worker's start-up costs more than it saves. bench/bench_summary.py
-# measures it: a worker's start-up (imports, rules, first chunk cold) ~0.4 s CPU, a case
-# ~2 ms, so a worker repays itself from ~200 cases.
-PARALLEL_FROM = 200
+# measures it: a worker's start-up (imports, rules, first chunk cold) ~0.26 s CPU, a case
+# ~1.8 ms, so a worker repays itself from ~150 cases.
+PARALLEL_FROM = 150
 CHUNK = 32  # items a process takes at a time at most
 SMALLEST_CHUNK = 4  # items: the chunks at the end of a batch, shared out evenly
 _DONE = -1
