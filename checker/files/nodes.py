@@ -49,6 +49,12 @@ class Node:
     line: int | None = None
     path: str = ""
 
+    def __init__(self, value: Any, file: str, line: int | None = None, path: str = "") -> None:
+        # a case makes a Node per value it holds: set the fields straight, not through the
+        # frozen dataclass's one object.__setattr__ call each
+        fields = self.__dict__
+        fields["value"], fields["file"], fields["line"], fields["path"] = value, file, line, path
+
     def error(self, message: str) -> GranskaError:
         return GranskaError(message, self.file, self.line, self.path or None)
 
