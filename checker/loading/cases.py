@@ -119,13 +119,14 @@ def _may_be_unsafe(data: Any) -> bool:
         elif isinstance(value, int) and not isinstance(value, bool):
             texts.append(str(value))
         elif isinstance(value, dict):
-            if not all(isinstance(key, str) for key in value):
-                return True
             texts.extend(value)
             stack.extend(value.values())
         elif isinstance(value, list):
             stack.extend(value)
-    joined = "\n".join(texts)
+    try:
+        joined = "\n".join(texts)
+    except TypeError:  # a key that is not text
+        return True
     return looks_like_personnummer(joined) or control_character(joined) is not None
 
 
