@@ -27,6 +27,8 @@ _DOMAINS: Memo = Memo()  # -> (fact, FactDomain)
 _MODELS: Memo = Memo()  # -> (criterion, CriterionModel)
 _TABLES: Memo = Memo()  # -> (model, domains, Table)
 _CLASSES: Memo = Memo()  # -> (domain, class index)
+_RANKS = {status: rank for rank, status in enumerate(RANKED)}
+_SINGLE = tuple(frozenset((rank,)) for rank in range(len(RANKED)))
 
 
 @dataclass(frozen=True)
@@ -311,14 +313,16 @@ class Problem:
             ]
         self._base: dict[int, int] = {}
         self._base_possible: dict[int, frozenset[int]] = {}
+        base, index, tables, models = self.base, self.index, self.tables, self.criteria
         for criterion_id, status in (decided or {}).items():
-            number = self.index.get(criterion_id)
+            number = index.get(criterion_id)
             if status is not None and number is not None:
-                rank = RANKED.index(status)
-                key = self.key(number, self.base)
-                self.tables[number].know(key, rank)
+                rank = _RANKS[status]
+                key = tuple(map(base.get, models[number].facts))
+                tables[number].know(key, rank)
                 if None not in key:
                     self._base[number] = rank
+                    self._base_possible[number] = _SINGLE[rank]
 
     def _classify(self, fact_id: str, fact: CaseFact, tests: list) -> int:
         """A known fact's class, adding a class should its value fall outside them all."""
