@@ -13,10 +13,8 @@ bar chart and a kommun × question heat map.
 
 from __future__ import annotations
 
-import csv
 import io
 import time
-import zipfile
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -324,6 +322,8 @@ def render_md(tables: list[Table]) -> str:
 
 
 def _csv(rows: Iterator[tuple]) -> bytes:
+    import csv  # not needed by a batch worker, which imports this module
+
     stream = io.StringIO()
     writer = csv.writer(stream, delimiter=";", lineterminator="\r\n")
     writer.writerows(rows)
@@ -492,6 +492,8 @@ def _counts_sheet(sheet, table: Table) -> None:
 
 def _rezip(data: bytes, date_time: tuple, replaced: dict[str, bytes]) -> bytes:
     """The zip archive with fixed entry times and some entries' contents replaced."""
+    import zipfile
+
     source, target = zipfile.ZipFile(io.BytesIO(data)), io.BytesIO()
     with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as archive:
         for info in source.infolist():
