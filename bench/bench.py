@@ -7,6 +7,7 @@ one run say more than the times); asserts nothing. `--quick` runs smaller sizes 
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import resource
 import statistics
@@ -17,6 +18,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from bench_startup import import_top  # noqa: E402  (beside this script)
 
 from checker.casefiles.random_cases import random_case  # noqa: E402
 from checker.evaluation.evaluate import (  # noqa: E402
@@ -48,21 +51,8 @@ def cold_start(runs: int) -> None:
         f"python -c pass {bare:.3f} s, difference {check - bare:.3f} s "
         f"(target <= 0.25 s; median of {runs})"
     )
-    imports = subprocess.run(
-        [sys.executable, "-X", "importtime", "-m", "checker", "check", "examples/heby-2022.yaml"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stderr
-    timings = []
-    for line in imports.splitlines():
-        parts = line.removeprefix("import time:").split("|")
-        if len(parts) == 3 and parts[0].strip().isdigit():
-            timings.append((int(parts[1]), int(parts[0]), parts[2].strip()))
     print("  import time, top 10 by cumulative µs (self µs):")
-    for cumulative, own, name in sorted(timings, reverse=True)[:10]:
-        print(f"    {cumulative:8,d} ({own:7,d})  {name}")
+    print("\n".join(import_top("examples/heby-2022.yaml", dict(os.environ))))
 
 
 def _cases(rules, count: int, seed: int = 1):

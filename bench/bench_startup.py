@@ -30,7 +30,7 @@ def _seconds(command: list[str], environment: dict[str, str]) -> float:
     return time.perf_counter() - start
 
 
-def _import_top(case: str, environment: dict[str, str], count: int = 10) -> list[str]:
+def import_top(case: str, environment: dict[str, str], count: int = 10) -> list[str]:
     """The `count` modules of most cumulative import time (python -X importtime)."""
     stderr = subprocess.run(
         [sys.executable, "-X", "importtime", "-m", "checker", "check", case],
@@ -90,7 +90,7 @@ def main() -> None:
             + ("used" if package_bytecode else "not there (its source compiled every run)")
         )
         print("  import time as here, cache filled, top 10 by cumulative µs (self µs):")
-        print("\n".join(_import_top(args.case, base)))
+        print("\n".join(import_top(args.case, base)))
 
 
 if __name__ == "__main__":
