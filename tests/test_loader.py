@@ -72,3 +72,23 @@ def test_atomic_write_replaces(tmp_path):
     target = tmp_path / "out.yaml"
     write_file(target, "a: 1\n", check=load_yaml)
     assert load_yaml(target) == {"a": 1}
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "!!map [1]",
+        "!!seq x",
+        "!!bool [1]",
+        "!!int {a: 1}",
+        "!!str [1]",
+        "!!float [1]",
+        "!!set [1]",
+        "!!omap x",
+        "!!null [1]",
+    ],
+)
+def test_a_tag_on_the_wrong_kind_of_value_is_a_clear_error(value):
+    with pytest.raises(GranskaError) as caught:
+        parse_yaml(f"kommun: Heby\nnamn: {value}\n", "x.yaml")
+    assert (caught.value.file, caught.value.line) == ("x.yaml", 2)

@@ -282,10 +282,33 @@ def _limit_error(message: str, node: yaml.Node) -> GranskaError:
 _Loader.add_implicit_resolver(
     "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
 )
-_Loader.add_constructor("tag:yaml.org,2002:bool", _construct_bool)
-_Loader.add_constructor("tag:yaml.org,2002:map", _construct_mapping)
-_Loader.add_constructor("tag:yaml.org,2002:seq", _construct_sequence)
-_Loader.add_constructor("tag:yaml.org,2002:int", _construct_int)
+_KINDS = {
+    yaml.ScalarNode: "a single value",
+    yaml.SequenceNode: "a list",
+    yaml.MappingNode: "a mapping",
+}
+
+
+def _expecting(kind: type, construct: Callable) -> Callable:
+    """`construct`, refusing a node of another kind (an explicit tag on the wrong kind of
+    value, such as `!!map [1]`) with a clear error."""
+
+    def checked(loader: _Loader, node: yaml.Node) -> Any:
+        if not isinstance(node, kind):
+            raise GranskaError(
+                f"the tag {node.tag.replace('tag:yaml.org,2002:', '!!')} does not fit "
+                f"{_KINDS[type(node)]}: it is for {_KINDS[kind]}",
+                line=node.start_mark.line + 1,
+            )
+        return construct(loader, node)
+
+    return checked
+
+
+_Loader.add_constructor("tag:yaml.org,2002:bool", _expecting(yaml.ScalarNode, _construct_bool))
+_Loader.add_constructor("tag:yaml.org,2002:map", _expecting(yaml.MappingNode, _construct_mapping))
+_Loader.add_constructor("tag:yaml.org,2002:seq", _expecting(yaml.SequenceNode, _construct_sequence))
+_Loader.add_constructor("tag:yaml.org,2002:int", _expecting(yaml.ScalarNode, _construct_int))
 _Loader.add_constructor("tag:yaml.org,2002:timestamp", _Loader.construct_yaml_str)
 
 
