@@ -319,28 +319,28 @@ class Analysis:
     def open_facts(self, key: tuple[str, str]) -> list[str]:
         """The unknown facts the verdict depends on, in catalogue order."""
         if key not in self._open:
-            graded = self.graded[key]
             low, high = self.bounds_of(key)
-            problem, scope = self.problem, graded.scope
-            # Only a fact read by a criterion whose status is still open can move the
-            # verdict; when one fact is left, the verdict is a function of it alone.
-            varying = {c for c in set(scope.criteria) if len(problem.base_possible(c)) > 1}
-            candidates = [
-                fact_id
-                for fact_id in self.unknown_facts
-                if any(c in varying for c in scope.readers.get(fact_id, ()))
-            ]
-            if low == high:
-                self._open[key] = []
-            elif len(candidates) == 1:
-                self._open[key] = candidates
-            else:
-                self._open[key] = [
-                    fact_id
-                    for fact_id in candidates
-                    if moves(problem, scope.criteria, graded.folder, problem.base, fact_id)
-                ]
+            self._open[key] = [] if low == high else self._moving_facts(self.graded[key])
         return self._open[key]
+
+    def _moving_facts(self, graded: Graded) -> list[str]:
+        """The unknown facts an open verdict depends on. Only a fact read by a criterion
+        whose status is still open can move it; when one such fact is left, the verdict
+        is a function of it alone."""
+        problem, scope = self.problem, graded.scope
+        varying = {c for c in set(scope.criteria) if len(problem.base_possible(c)) > 1}
+        candidates = [
+            fact_id
+            for fact_id in self.unknown_facts
+            if any(c in varying for c in scope.readers.get(fact_id, ()))
+        ]
+        if len(candidates) == 1:
+            return candidates
+        return [
+            fact_id
+            for fact_id in candidates
+            if moves(problem, scope.criteria, graded.folder, problem.base, fact_id)
+        ]
 
     def effect(self, fact_id: str) -> FactEffect:
         """What learning `fact_id` (unknown) can change in questions and criteria."""

@@ -36,7 +36,7 @@ class Scope:
     monotone: bool
     readers: dict[str, tuple[int, ...]]  # fact -> the scope's criteria reading it
     static: dict[bool, dict[str, int | None]] = field(default_factory=dict)
-    worst: Any = None  # (the known facts, the unknown at their worst; its statuses)
+    worst: Any = None  # (a witness completion, its statuses, exact); False: none (_witness)
     positions: dict[str, list[int]] = field(default_factory=dict)  # fact -> its readers
     best: dict[tuple, tuple[int | None, bool]] = field(default_factory=dict)  # see _best_status
 
@@ -311,55 +311,30 @@ def profile_bounds(
     a monotone aggregate only a group's profiles that no other profile of it beats (is
     beaten by) can give the highest (lowest) grade, and the rest are dropped. `best`
     asks for one end only (the other is then returned as -1)."""
-    statuses, open_criteria = _open_statuses(problem, scope, assignment)
-    groups = _groups(problem, scope, assignment, open_criteria)
-    if groups is None:
+    found = _grouped_profiles(problem, scope, assignment)
+    if found is None:
         return None
     ends = []
     for want_best in (False, True):
         if best is not None and want_best != best:
             ends.append(-1)
             continue
-        choices = [
-            _frontier(profiles, want_best) if scope.monotone else profiles
-            for _positions, profiles in groups
-        ]
-        if math.prod(len(choice) for choice in choices) > PROFILES:
+        end = _extreme_profile(scope, *found, want_best)
+        if end is None:
             return None
-        pick = max if want_best else min
-        found = None
-        for combination in itertools.product(*choices):
-            for (positions, _profiles), profile in zip(groups, combination, strict=True):
-                for position, status in zip(positions, profile, strict=True):
-                    statuses[position] = status
-            grade = scope.aggregate(tuple(statuses))
-            found = grade if found is None else pick(found, grade)
-        ends.append(found)
+        ends.append(end[0])
     return ends[0], ends[1]
 
 
 def lowest_witness(problem: Problem, scope: Scope, assignment: Assignment) -> dict | None:
     """A completion of `assignment` (every fact the scope reads) that gives the lowest
     grade, found through the status profiles; None when they are too many."""
-    statuses, open_criteria = _open_statuses(problem, scope, assignment)
-    groups = _groups(problem, scope, assignment, open_criteria)
-    if groups is None:
+    found = _grouped_profiles(problem, scope, assignment)
+    lowest = _extreme_profile(scope, *found, False) if found is not None else None
+    if lowest is None:
         return None
-    choices = [
-        _frontier(profiles, False) if scope.monotone else profiles for _p, profiles in groups
-    ]
-    if math.prod(len(choice) for choice in choices) > PROFILES:
-        return None
-    lowest, chosen = None, ()
-    for combination in itertools.product(*choices):
-        for (positions, _profiles), profile in zip(groups, combination, strict=True):
-            for position, status in zip(positions, profile, strict=True):
-                statuses[position] = status
-        grade = scope.aggregate(tuple(statuses))
-        if lowest is None or grade < lowest:
-            lowest, chosen = grade, combination
     completion = dict(assignment)
-    for (positions, _profiles), profile in zip(groups, chosen, strict=True):
+    for (positions, _profiles), profile in zip(found[1], lowest[1], strict=True):
         criteria = [scope.criteria[position] for position in positions]
         free = sorted(
             {f for c in criteria for f in problem.criteria[c].facts if f not in completion}
@@ -372,6 +347,40 @@ def lowest_witness(problem: Problem, scope: Scope, assignment: Assignment) -> di
     for fact_id in scope.readers:  # facts only settled criteria read: any class
         completion.setdefault(fact_id, 0)
     return completion
+
+
+Groups = list[tuple[tuple[int, ...], list[tuple[int, ...]]]]  # (positions, joint statuses)
+
+
+def _grouped_profiles(
+    problem: Problem, scope: Scope, assignment: Assignment
+) -> tuple[list[int], Groups] | None:
+    """The scope's settled statuses (-1 where open) and its open criteria grouped with
+    their joint statuses; None when a group has too many completions."""
+    statuses, open_criteria = _open_statuses(problem, scope, assignment)
+    groups = _groups(problem, scope, assignment, open_criteria)
+    return None if groups is None else (statuses, groups)
+
+
+def _extreme_profile(
+    scope: Scope, statuses: list[int], groups: Groups, best: bool
+) -> tuple[int, tuple] | None:
+    """The highest (lowest) grade over the groups' profiles and the first combination of
+    profiles that gives it; None when the combinations are too many."""
+    choices = [
+        _frontier(profiles, best) if scope.monotone else profiles for _positions, profiles in groups
+    ]
+    if math.prod(len(choice) for choice in choices) > PROFILES:
+        return None
+    found: tuple[int, tuple] | None = None
+    for combination in itertools.product(*choices):
+        for (positions, _profiles), profile in zip(groups, combination, strict=True):
+            for position, status in zip(positions, profile, strict=True):
+                statuses[position] = status
+        grade = scope.aggregate(tuple(statuses))
+        if found is None or (grade > found[0] if best else grade < found[0]):
+            found = (grade, combination)
+    return found
 
 
 def _open_statuses(
@@ -399,7 +408,7 @@ def _groups(
     scope: Scope,
     assignment: Assignment,
     open_criteria: list[tuple[int, frozenset[int]]],
-) -> list[tuple[tuple[int, ...], list[tuple[int, ...]]]] | None:
+) -> Groups | None:
     """The open criteria grouped by shared free facts: (positions, joint statuses)."""
     if len(open_criteria) == 1:
         position, possible = open_criteria[0]

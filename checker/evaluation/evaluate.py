@@ -345,44 +345,35 @@ def _evaluate(
         for question in audit.questions
     ]
     followup = _followup(rules, audit, case, criteria, with_reasoning, bounds, details)
-    if not details:
-        return {
-            "schema_version": SCHEMA_VERSION,
-            **case_header(case),
-            "nämnder": [{"namn": n.name, "roller": list(n.roles)} for n in case.namnder],
-            "audit": _audit_part(rules, audit, case),
-            "questions": questions,
-            "followup": followup,
-            "overall": _overall(rules, audit, case, questions, bounds),
-            "recommendations": _recommendations(rules, audit, case, criteria, questions),
-            "rules_version": rules.version,
-            "headings": dict(rules.vocabulary.headings),
-        }
-    return {
+    result: dict[str, Any] = {
         "schema_version": SCHEMA_VERSION,
         **case_header(case),
         "nämnder": [{"namn": n.name, "roller": list(n.roles)} for n in case.namnder],
-        "rapport": _report_context(case, rules.vocabulary),
-        "audit": _audit_part(rules, audit, case),
-        "questions": questions,
-        "followup": followup,
-        "overall": _overall(rules, audit, case, questions, bounds),
-        "recommendations": _recommendations(rules, audit, case, criteria, questions),
-        "parameters": {
-            name: parameters[name] for name in sorted(_used_parameters(rules, audit, case))
-        },
-        "parameter_overrides": dict(sorted(case.parameters.items())),
-        "not_assessed": [
-            {"criterion": key, "reason": value} for key, value in sorted(case.not_assessed.items())
-        ],
-        "sources": annotate_sources(rules, case, _sources_cited(questions + followup)),
-        "rules_version": rules.version,
-        "overlay": rules.overlay.as_json() if rules.overlay else None,
-        "disclaimer": render_strings(
-            rules.vocabulary.disclaimer, version=rules.version, audit=audit.title
-        ),
-        "headings": dict(rules.vocabulary.headings),
     }
+    if details:
+        result["rapport"] = _report_context(case, rules.vocabulary)
+    result["audit"] = _audit_part(rules, audit, case)
+    result["questions"] = questions
+    result["followup"] = followup
+    result["overall"] = _overall(rules, audit, case, questions, bounds)
+    result["recommendations"] = _recommendations(rules, audit, case, criteria, questions)
+    if details:
+        result["parameters"] = {
+            name: parameters[name] for name in sorted(_used_parameters(rules, audit, case))
+        }
+        result["parameter_overrides"] = dict(sorted(case.parameters.items()))
+        result["not_assessed"] = [
+            {"criterion": key, "reason": value} for key, value in sorted(case.not_assessed.items())
+        ]
+        result["sources"] = annotate_sources(rules, case, _sources_cited(questions + followup))
+    result["rules_version"] = rules.version
+    if details:
+        result["overlay"] = rules.overlay.as_json() if rules.overlay else None
+        result["disclaimer"] = render_strings(
+            rules.vocabulary.disclaimer, version=rules.version, audit=audit.title
+        )
+    result["headings"] = dict(rules.vocabulary.headings)
+    return result
 
 
 def _audit_part(rules: RuleBase, audit: Audit, case: Case) -> dict:
