@@ -174,6 +174,12 @@ def require_weasyprint() -> None:
         pytest.skip(f"WeasyPrint or its Pango library is missing: {error}")
 
 
+def render_pdf(result: dict) -> bytes:
+    """The result rendered to PDF (skipped where WeasyPrint is missing, except under CI)."""
+    require_weasyprint()
+    return api.render(result, "pdf")
+
+
 def libreoffice_pdf(soffice: str, source: Path) -> Path:
     """`source` converted to PDF by LibreOffice, beside it, with a profile of its own."""
     import subprocess

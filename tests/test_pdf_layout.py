@@ -9,7 +9,7 @@ import os
 from pathlib import Path
 
 import pytest
-from report_support import CASE, HEBY, IN_CI
+from report_support import CASE, HEBY, render_pdf, require_weasyprint
 
 from checker import api
 
@@ -17,16 +17,6 @@ from checker import api
 # running footer is left out.
 TOP, BOTTOM = 841.9 - 20 * 72 / 25.4, 22 * 72 / 25.4
 MIN_LINES = 5
-
-
-def _pdf(result: dict) -> bytes:
-    try:
-        import weasyprint  # noqa: F401
-    except (ImportError, OSError) as error:
-        if IN_CI:
-            raise
-        pytest.skip(f"WeasyPrint or its Pango library is missing: {error}")
-    return api.render(result, "pdf")
 
 
 @pytest.fixture(scope="module", params=[HEBY, CASE], ids=["heby", "nykoping"])
@@ -37,7 +27,7 @@ def checked(request):
 @pytest.fixture(scope="module")
 def document(checked):
     pdfium = pytest.importorskip("pypdfium2")
-    return pdfium.PdfDocument(_pdf(checked))
+    return pdfium.PdfDocument(render_pdf(checked))
 
 
 def _body_lines(page) -> list[str]:
@@ -108,13 +98,9 @@ def test_no_page_holds_under_five_lines_unless_it_ends_a_chapter(document):
 )
 def test_the_checks_find_what_they_look_for(body, check):
     pytest.importorskip("pypdfium2")
-    try:
-        import weasyprint
-    except (ImportError, OSError) as error:
-        if IN_CI:
-            raise
-        pytest.skip(f"WeasyPrint or its Pango library is missing: {error}")
+    require_weasyprint()
     import pypdfium2
+    import weasyprint
 
     page = "<style>@page { size: A4; margin: 20mm 18mm 22mm; }</style>" + body
     document = pypdfium2.PdfDocument(weasyprint.HTML(string=page).write_pdf())

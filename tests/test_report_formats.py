@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from report_support import (
     ALL_CASES,
-    IN_CI,
+    render_pdf,
     shown_in_docx,
     shown_in_html,
     shown_in_md,
@@ -19,16 +19,6 @@ from report_support import (
 from checker import api
 from checker.casefiles.drafts import blank_case
 from checker.output.report_view import report_view
-
-
-def _pdf(result: dict) -> bytes:
-    try:
-        import weasyprint  # noqa: F401
-    except (ImportError, OSError) as error:
-        if IN_CI:
-            raise
-        pytest.skip(f"WeasyPrint or its Pango library is missing: {error}")
-    return api.render(result, "pdf")
 
 
 def _open_case(rules, directory: Path) -> Path:
@@ -51,7 +41,7 @@ def test_every_format_shows_the_same_report(path, rules, tmp_path):
         "md": shown_in_md(api.render(result, "md")),
         "html": shown_in_html(api.render(result, "html")),
         "docx": shown_in_docx(api.render(result, "docx")),
-        "pdf": shown_in_pdf(_pdf(result)),
+        "pdf": shown_in_pdf(render_pdf(result)),
     }
     outline = [(entry["level"], entry["title"]) for entry in view["outline"]]
     graded = [*view["questions"], *((view["followup"] or {}).get("entries", []))]
