@@ -6,19 +6,19 @@ import re
 from html.parser import HTMLParser
 
 import pytest
-from web_support import QUICK_CASE, ROOT, answer, csrf, hidden, make_client, verdict_texts
+from web_support import (
+    NEW_CASE,
+    QUICK_CASE,
+    ROOT,
+    answer,
+    csrf,
+    hidden,
+    make_client,
+    verdict_texts,
+)
 
 from checker.api import check
 from checker.output.formats import RENDERERS
-
-NEW_CASE = {
-    "kommun": "Provby kommun",
-    "audit": "styrdokument-snabbkontroll",
-    "from": "2024-01-01",
-    "to": "2024-12-31",
-    "granskningsdatum": "2024-11-15",
-    "role.socialnamnd": "Socialnämnden",
-}
 
 
 @pytest.fixture

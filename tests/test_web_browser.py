@@ -108,14 +108,20 @@ def server(tmp_path):
         start_new_session=True,  # the script's granska serve stops with it, as one group
     )
     try:
-        first_line = process.stdout.readline()
-        match = re.search(r"http://127\.0\.0\.1:\d+/", first_line)
-        assert match, f"no address in the start message: {first_line!r}"
+        url, first_line = _announced_address(process)
         notice = process.stdout.readline()
-        yield match.group(0), cases, first_line + notice
+        yield url, cases, first_line + notice
     finally:
         process.terminate()
         process.wait(timeout=WAIT_SECONDS)
+
+
+def _announced_address(process: subprocess.Popen) -> tuple[str, str]:
+    """The loopback address a starting server announces on its first line, and the line."""
+    first_line = process.stdout.readline()
+    match = re.search(r"http://127\.0\.0\.1:\d+/", first_line)
+    assert match, f"no address in the start message: {first_line!r}"
+    return match.group(0), first_line
 
 
 def test_serve_listens_on_loopback_by_default_and_says_so(server):
@@ -146,10 +152,8 @@ def test_the_start_script_serves_a_folder_in_the_documents_folder(tmp_path):
         start_new_session=True,  # the script's granska serve stops with it, as one group
     )
     try:
-        first_line = process.stdout.readline()
-        match = re.search(r"http://127\.0\.0\.1:\d+/", first_line)
-        assert match, f"no address in the start message: {first_line!r}"
-        with urllib.request.urlopen(match.group(0)) as response:
+        url, _first_line = _announced_address(process)
+        with urllib.request.urlopen(url) as response:
             assert response.status == 200
         folders = list(home.rglob("Sjalvvardering"))
         assert len(folders) == 1 and folders[0].is_dir()

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from web_support import QUICK_CASE, answer, csrf, hidden, make_client
+from web_support import NEW_CASE, QUICK_CASE, answer, csrf, hidden, make_client
 
 from checker.cli import main
 from checker.web.app import create_app
@@ -19,14 +19,6 @@ from checker.web.server import check_binding
 from checker.web.store import CaseStore, Conflict
 
 BAD = Path(__file__).parent / "bad"
-NEW_CASE = {
-    "kommun": "Provby kommun",
-    "audit": "styrdokument-snabbkontroll",
-    "from": "2024-01-01",
-    "to": "2024-12-31",
-    "granskningsdatum": "2024-11-15",
-    "role.socialnamnd": "Socialnämnden",
-}
 SWEDISH_ERROR = b"Det gick inte"
 
 

@@ -10,6 +10,15 @@ from checker.web.app import create_app
 
 ROOT = Path(__file__).resolve().parent.parent
 QUICK_CASE = "snabbkontroll-2024.yaml"
+# The new-case form filled in for a quick check of one nämnd.
+NEW_CASE = {
+    "kommun": "Provby kommun",
+    "audit": "styrdokument-snabbkontroll",
+    "from": "2024-01-01",
+    "to": "2024-12-31",
+    "granskningsdatum": "2024-11-15",
+    "role.socialnamnd": "Socialnämnden",
+}
 
 
 def make_client(tmp_path: Path, rules, **options):
