@@ -37,6 +37,19 @@ def _format_option(*formats: str):
     )
 
 
+def _report_format_option(*formats: str, help: str):
+    """--format of a report printed to standard output: one of `formats`, text by
+    default."""
+    return click.option(
+        "--format",
+        "output_format",
+        type=click.Choice(list(formats)),
+        default="text",
+        show_default=True,
+        help=help,
+    )
+
+
 _RULES_OPTION = click.option(
     "--rules",
     "rules_dir",
@@ -321,14 +334,7 @@ def test_cases(
 )
 @_RULES_OPTION
 @_OVERLAY_OPTION
-@click.option(
-    "--format",
-    "output_format",
-    type=click.Choice(["text", "md", "json"]),
-    default="text",
-    show_default=True,
-    help="md is fit for a pull-request comment.",
-)
+@_report_format_option("text", "md", "json", help="md is fit for a pull-request comment.")
 @click.option(
     "--jobs",
     type=click.IntRange(min=1),
@@ -420,13 +426,8 @@ def compare(
 @click.option(
     "--list-checks", is_flag=True, help="List the checks, their level and what they find."
 )
-@click.option(
-    "--format",
-    "output_format",
-    type=click.Choice(["text", "json", "sarif"]),
-    default="text",
-    show_default=True,
-    help="sarif (2.1.0) is read by code-scanning views of CI systems.",
+@_report_format_option(
+    "text", "json", "sarif", help="sarif (2.1.0) is read by code-scanning views of CI systems."
 )
 def lint(
     rules_dir: Path | None, overlay: Path | None, list_checks: bool, output_format: str
