@@ -12,14 +12,16 @@ from __future__ import annotations
 
 import itertools
 import math
+from collections.abc import Iterator
 from fractions import Fraction
 from typing import Any
 
 from checker.bounds.analysis import Analysis
 from checker.bounds.domains import FactClass, Region
+from checker.bounds.tables import NOT_APPLICABLE_RANK
 from checker.language import facttypes
 from checker.language.facttypes import format_value, to_json
-from checker.model import Count
+from checker.model import STATUSES, Count
 
 MAX_CHANGES = 3
 MAX_LISTED = 3
@@ -66,32 +68,262 @@ def minimal_raises(
     """Minimal change sets of at most `max_changes` that bring the lowest bound of `key` to
     rank `target`, fewest changes first; with `enough`, stop after the first size that
     gives that many."""
-    options = candidates(analysis, key)
-    by_fact: dict[str, list[int]] = {}
-    for fact_id, index in options:
-        by_fact.setdefault(fact_id, []).append(index)
-    facts = list(by_fact)
-    found: list[frozenset[Change]] = []
-    working: set[frozenset[Change]] = set()
-    scope, problem = analysis.graded[key].scope, analysis.problem
-    highest = scope.highest_changing(problem, facts)
-    if highest is not None and highest < target:  # not even every fact changed at once
+    return WayUp(analysis, key).minimal_raises(target, max_changes, enough)
+
+
+class WayUp:
+    """The search for one question's minimal change sets, shared by its targets."""
+
+    def __init__(self, analysis: Analysis, key: tuple[str, str]) -> None:
+        self.analysis, self.key = analysis, key
+        self.by_fact: dict[str, list[int]] = {}
+        for fact_id, index in candidates(analysis, key):
+            self.by_fact.setdefault(fact_id, []).append(index)
+        self.facts = list(self.by_fact)
+        self.number = {fact_id: number for number, fact_id in enumerate(self.facts)}
+        self.scope = analysis.graded[key].scope
+        self.highest = self.scope.highest_changing(analysis.problem, self.facts)
+        self.reach = Reach(analysis, key, self.facts) if self.highest is not None else None
+
+    def minimal_raises(
+        self, target: int, max_changes: int = MAX_CHANGES, enough: int | None = None
+    ) -> list[frozenset[Change]]:
+        """See `minimal_raises`."""
+        found: list[frozenset[Change]] = []
+        for level in self._levels(target, max_changes):
+            found += level
+            if enough is not None and len(found) >= enough:
+                break
         return found
-    for size in range(1, max_changes + 1):
-        for chosen in itertools.combinations(facts, size):
-            highest = scope.highest_changing(problem, chosen)
-            if highest is not None and highest < target:  # no classes of these can do it
-                continue
-            for classes in itertools.product(*(by_fact[f] for f in chosen)):
-                changes = frozenset(zip(chosen, classes, strict=True))
+
+    def listed(self, target: int) -> list[frozenset[Change]]:
+        """The first `MAX_LISTED` minimal sets in listing order (fewest changes, then
+        catalogue order) without those asking more of the same facts than an earlier
+        one, searching no further than needed."""
+        found, kept = 0, []
+        for level in self._levels(target, MAX_CHANGES):
+            for changes in level:
+                found += 1
+                if not any(self._weaker(other, changes) for other in kept):
+                    kept.append(changes)
+                    if len(kept) == MAX_LISTED:
+                        return kept
+            if found >= MAX_LISTED:
+                break
+        return kept
+
+    def _levels(self, target: int, max_changes: int) -> Iterator[Iterator[frozenset[Change]]]:
+        """Per number of changes, the minimal sets of that many, in listing order."""
+        if self.highest is not None and self.highest < target:  # not even all facts at once
+            return
+        working: set[frozenset[Change]] = set()
+        needs = self.reach.needs(target) if self.reach is not None else None
+        for size in range(1, max_changes + 1):
+            if needs is None or needs.within(size):
+                yield self._level(target, size, needs, working)
+
+    def _level(
+        self, target: int, size: int, needs: Needs | None, working: set[frozenset[Change]]
+    ) -> Iterator[frozenset[Change]]:
+        """The minimal sets of `size` changes, in listing order: by their first fact, so
+        that the sets starting with a later fact are not looked at until asked for."""
+        problem, scope, by_fact, facts = self.analysis.problem, self.scope, self.by_fact, self.facts
+        admits = needs.admits if needs is not None else None
+        for first in range(len(facts) - size + 1):
+            tried = []
+            for rest in itertools.combinations(facts[first + 1 :], size - 1):
+                named = (facts[first], *rest)
+                if admits is not None and not admits(named):
+                    continue
+                highest = scope.highest_changing(problem, named)
+                if highest is not None and highest < target:  # no classes of these can do it
+                    continue
+                numbers = [self.number[f] for f in named]
+                for classes in itertools.product(*(by_fact[f] for f in named)):
+                    tried.append((tuple(zip(numbers, classes, strict=True)), named, classes))
+            tried.sort()
+            for _order, named, classes in tried:
+                changes = frozenset(zip(named, classes, strict=True))
                 if any(smaller < changes for smaller in working):
                     continue
-                if analysis.reaches(key, dict(changes), target):
+                if self.analysis.reaches(self.key, dict(changes), target):
                     working.add(changes)
-                    found.append(changes)
-        if enough is not None and len(found) >= enough:
-            break
-    return found
+                    yield changes
+
+    def _weaker(self, first: frozenset[Change], second: frozenset[Change]) -> bool:
+        """Whether `first` sets the same facts as `second`, each to a class no better."""
+        mine, theirs = dict(first), dict(second)
+        if mine.keys() != theirs.keys():
+            return False
+        problem, readers = self.analysis.problem, self.scope.readers
+        return all(
+            problem.dominated(criterion, fact_id, mine[fact_id], theirs[fact_id])
+            for fact_id in mine
+            for criterion in readers[fact_id]
+        )
+
+
+class Needs:
+    """What a set of changes must do for some step of grade at least a target, relaxed:
+    per step, (shortfalls, cover) as `Reach.needs` builds them."""
+
+    def __init__(
+        self, steps: list[tuple[list[tuple[float, dict[str, float]]], int]], masks: dict[str, int]
+    ) -> None:
+        self.steps, self.masks = steps, masks
+
+    def admits(self, chosen: tuple[str, ...]) -> bool:
+        """Whether the facts may meet some step's needs together."""
+        read = 0
+        for fact_id in chosen:
+            read |= self.masks[fact_id]
+        for sums, cover in self.steps:
+            if cover & ~read:
+                continue
+            for shortfall, headroom in sums:
+                total = 0.0
+                for fact_id in chosen:
+                    total += headroom[fact_id]
+                if total < shortfall:
+                    break
+            else:
+                return True
+        return False
+
+    def within(self, size: int) -> bool:
+        """Whether some set of `size` facts may meet some step's needs."""
+        return any(
+            all(
+                sum(sorted(headroom.values(), reverse=True)[:size]) >= shortfall
+                for shortfall, headroom in sums
+            )
+            and self._coverable(cover, size)
+            for sums, cover in self.steps
+        )
+
+    def _coverable(self, cover: int, size: int) -> bool:
+        """Whether `size` facts can read every criterion of `cover`."""
+        if not cover:
+            return True
+        if not size:
+            return False
+        lowest = cover & -cover
+        return any(
+            self._coverable(cover & ~mask, size - 1)
+            for mask in self.masks.values()
+            if mask & lowest
+        )
+
+
+class Reach:
+    """What sets of changes of a question's candidate facts can do at most, from its
+    policy's requirements, so that whole families of sets are ruled out at once.
+
+    From the witness completion (checker.bounds.search.Scope), a criterion read by a
+    changed fact may take any status it can with every candidate fact it reads free.
+    A step of the policy can then be met by a set of facts only when each score
+    requirement's shortfall is made up by the facts' headroom (the most each criterion
+    a fact reads can add, counted once per fact reading it, so never less than the
+    set's gain), and every criterion below a status the step requires of it is read by
+    one of the facts. This bounds `Scope.highest_changing` from above: what it rules
+    out, that check would rule out too.
+    """
+
+    def __init__(self, analysis: Analysis, key: tuple[str, str], facts: list[str]) -> None:
+        graded = analysis.graded[key]
+        scope, problem = graded.scope, analysis.problem
+        witness, self.statuses = scope.worst[0], scope.worst[1]
+        free = set(facts)
+        self.masks = dict.fromkeys(facts, 0)
+        self.reading: dict[str, list[int]] = {fact_id: [] for fact_id in facts}
+        self._shortfalls: dict[tuple[float, bool], tuple[float, dict[str, float]]] = {}
+        self.options: list[tuple[int, ...] | frozenset[int]] = []
+        for position, criterion in enumerate(scope.criteria):
+            read = problem.criteria[criterion].facts
+            if free.isdisjoint(read):
+                self.options.append((self.statuses[position],))
+                continue
+            for fact_id in read:
+                if fact_id in free:
+                    self.masks[fact_id] |= 1 << position
+                    self.reading[fact_id].append(position)
+            self.options.append(
+                problem.tables[criterion].possible(
+                    tuple(None if f in free else witness[f] for f in read)
+                )
+            )
+        self.graded = graded
+
+    def needs(self, target: int) -> Needs | None:
+        """The needs of the steps of grade at least `target` (rank); None when one of
+        them asks nothing, so that no set can be ruled out."""
+        policy, specs, statuses = self.graded.policy, self.graded.specs, self.statuses
+        ranks = {grade: rank for rank, grade in enumerate(self.graded.grades)}
+        if ranks[policy.steps[-1].grade] >= target:  # the grade when no step is met
+            return None
+        steps = []
+        for step in policy.steps:
+            if ranks[step.grade] < target:
+                continue
+            sums = [
+                self._shortfall(minimum, essential_only)
+                for minimum, essential_only in (
+                    (step.min_score, False),
+                    (step.essential_min_score, True),
+                )
+                if minimum is not None
+            ]
+            cover, feasible = 0, True
+            for required, essential_only in (
+                (step.all_at_least, False),
+                (step.essential_at_least, True),
+            ):
+                if required is None:
+                    continue
+                least = STATUSES.index(required)
+                for position, status in enumerate(statuses):
+                    if status == NOT_APPLICABLE_RANK or status >= least:
+                        continue
+                    if essential_only and not specs[position].essential:
+                        continue
+                    feasible = feasible and any(
+                        option == NOT_APPLICABLE_RANK or option >= least
+                        for option in self.options[position]
+                    )
+                    cover |= 1 << position
+            if not feasible:
+                continue
+            if not sums and not cover and step.any_at_least is None:
+                return None
+            steps.append((sums, cover))
+        return Needs(steps, self.masks)
+
+    def _shortfall(self, minimum: float, essential_only: bool) -> tuple[float, dict[str, float]]:
+        """For a weighted mean score of at least `minimum` (over the essential criteria
+        only, or all): what the sum of the criteria's weighted distances to it lacks, and
+        what each fact can add to that sum at most."""
+        key = (minimum, essential_only)
+        if key in self._shortfalls:
+            return self._shortfalls[key]
+        specs = self.graded.specs
+        scores = [self.graded.policy.scores[name] - minimum for name in STATUSES]
+        scores.append(0.0)  # NOT_APPLICABLE_RANK: the criterion leaves the mean
+        total, gains = 0.0, []
+        for position, status in enumerate(self.statuses):
+            spec = specs[position]
+            if essential_only and not spec.essential:
+                gains.append(0.0)
+                continue
+            now = spec.weight * scores[status]
+            total += now
+            gains.append(spec.weight * max(scores[o] for o in self.options[position]) - now)
+        slack = 1e-6 * (1 + sum(spec.weight for spec in specs))
+        headroom = {
+            fact_id: sum(gains[position] for position in positions)
+            for fact_id, positions in self.reading.items()
+        }
+        found = self._shortfalls[key] = (-total - slack, headroom)
+        return found
 
 
 def to_raise(analysis: Analysis, key: tuple[str, str]) -> tuple[list[dict], list[dict]]:
@@ -100,42 +332,15 @@ def to_raise(analysis: Analysis, key: tuple[str, str]) -> tuple[list[dict], list
     lowest = analysis.bounds_of(key)[0]
     order = {fact_id: number for number, fact_id in enumerate(analysis.rules.facts)}
     entries, unreachable = [], []
+    way_up = WayUp(analysis, key)
     for target in range(lowest + 1, min(lowest + 3, len(graded.grades))):
-        sets = minimal_raises(analysis, key, target, enough=MAX_LISTED)
-        sets.sort(key=lambda changes: (len(changes), sorted((order[f], i) for f, i in changes)))
-        listed = _undominated(analysis, key, sets)[:MAX_LISTED]
+        listed = way_up.listed(target)
         if not listed:
             unreachable.append({"target": graded.grades[target], "max_changes": MAX_CHANGES})
         entries += [
             _entry(analysis, key, graded.grades[target], changes, order) for changes in listed
         ]
     return entries, unreachable
-
-
-def _undominated(
-    analysis: Analysis, key: tuple[str, str], sets: list[frozenset[Change]]
-) -> list[frozenset[Change]]:
-    """The sets without those asking more of the same facts than an earlier listed one."""
-    kept: list[frozenset[Change]] = []
-    for changes in sets:
-        if not any(_weaker(analysis, key, other, changes) for other in kept):
-            kept.append(changes)
-    return kept
-
-
-def _weaker(
-    analysis: Analysis, key: tuple[str, str], first: frozenset[Change], second: frozenset[Change]
-) -> bool:
-    """Whether `first` sets the same facts as `second`, each to a class no better."""
-    mine, theirs = dict(first), dict(second)
-    if mine.keys() != theirs.keys():
-        return False
-    problem, scope = analysis.problem, analysis.graded[key].scope
-    return all(
-        problem.dominated(criterion, fact_id, mine[fact_id], theirs[fact_id])
-        for fact_id in mine
-        for criterion in scope.readers[fact_id]
-    )
 
 
 def _entry(
