@@ -288,7 +288,7 @@ class Analysis:
         if changed is not None and (changed[1] or changed[0] < target):
             return changed[0] >= target
         assignment = {**problem.base, **extra}
-        found = profile_bounds(problem, scope, assignment, best=False)
+        found = profile_bounds(problem, scope, assignment, best=False, changed=extra)
         lowest = found[0] if found is not None else extreme(problem, scope, assignment, False)
         return lowest >= target
 

@@ -301,7 +301,11 @@ PROFILES = 512  # the most status profiles (or completions of one group) enumera
 
 
 def profile_bounds(
-    problem: Problem, scope: Scope, assignment: Assignment, best: bool | None = None
+    problem: Problem,
+    scope: Scope,
+    assignment: Assignment,
+    best: bool | None = None,
+    changed: Iterable[str] | None = None,
 ) -> tuple[int, int] | None:
     """(lowest, highest) by enumerating status profiles, when there are few: None else.
 
@@ -310,8 +314,9 @@ def profile_bounds(
     criterion alone: the statuses still possible), and groups vary independently. With
     a monotone aggregate only a group's profiles that no other profile of it beats (is
     beaten by) can give the highest (lowest) grade, and the rest are dropped. `best`
-    asks for one end only (the other is then returned as -1)."""
-    found = _grouped_profiles(problem, scope, assignment)
+    asks for one end only (the other is then returned as -1). `changed`: the facts
+    whose classes are all that `assignment` changes in the case's known facts."""
+    found = _grouped_profiles(problem, scope, assignment, changed)
     if found is None:
         return None
     ends = []
@@ -353,11 +358,11 @@ Groups = list[tuple[tuple[int, ...], list[tuple[int, ...]]]]  # (positions, join
 
 
 def _grouped_profiles(
-    problem: Problem, scope: Scope, assignment: Assignment
+    problem: Problem, scope: Scope, assignment: Assignment, changed: Iterable[str] | None = None
 ) -> tuple[list[int], Groups] | None:
     """The scope's settled statuses (-1 where open) and its open criteria grouped with
     their joint statuses; None when a group has too many completions."""
-    statuses, open_criteria = _open_statuses(problem, scope, assignment)
+    statuses, open_criteria = _open_statuses(problem, scope, assignment, changed)
     groups = _groups(problem, scope, assignment, open_criteria)
     return None if groups is None else (statuses, groups)
 
@@ -384,16 +389,24 @@ def _extreme_profile(
 
 
 def _open_statuses(
-    problem: Problem, scope: Scope, assignment: Assignment
+    problem: Problem, scope: Scope, assignment: Assignment, changed: Iterable[str] | None = None
 ) -> tuple[list[int], list[tuple[int, frozenset[int]]]]:
     """The scope's settled statuses (-1 where open), and the open criteria's positions with
-    the statuses they can still take."""
+    the statuses they can still take; with `changed` (see profile_bounds), only the
+    criteria reading those facts are looked up again."""
     statuses: list[int] = []
     open_criteria: list[tuple[int, frozenset[int]]] = []
-    at_base = assignment is problem.base
+    if assignment is problem.base:
+        touched: set[int] | tuple = ()
+    elif changed is not None:
+        touched = {c for fact_id in changed for c in scope.readers.get(fact_id, ())}
+    else:
+        touched = set(scope.criteria)
     for position, criterion in enumerate(scope.criteria):
         possible = (
-            problem.base_possible(criterion) if at_base else problem.possible(criterion, assignment)
+            problem.possible(criterion, assignment)
+            if criterion in touched
+            else problem.base_possible(criterion)
         )
         if len(possible) == 1:
             statuses.append(next(iter(possible)))
