@@ -3,6 +3,8 @@ a question's lowest bound, on every shipped template and the non-monotone test r
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
 from bounds_oracle import (
     AUDITS,
@@ -17,7 +19,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from checker.bounds.analysis import QUESTION
-from checker.bounds.raising import MAX_LISTED, minimal_raises, to_raise
+from checker.bounds.raising import MAX_LISTED, WayUp, minimal_raises, to_raise
 
 
 @pytest.mark.parametrize(("set_name", "audit_id"), AUDITS)
@@ -78,3 +80,33 @@ def test_listed_ways_up_are_minimal_and_fewest_first(set_name, audit_id, data):
             assert all(frozenset(c["fact"] for c in e["changes"]) in allowed for e in listed)
             if set_name == "shipped":
                 assert all(e["criteria"] for e in listed), "a way up changes some criterion"
+
+
+@pytest.mark.parametrize(("set_name", "audit_id"), AUDITS)
+@SETTINGS
+@given(data=st.data())
+def test_policy_needs_never_rule_out_a_set_the_witness_bound_keeps(set_name, audit_id, data):
+    """What the policy's needs rule out (whole sizes, or one set of facts), the witness
+    bound rules out too, so the search finds the same sets with them as without."""
+    rules = rule_set(set_name)
+    _complete, case = draw_cases(data, rules, blank(set_name, audit_id))
+    analysis = analyse(rules, case)
+    for question in rules.audits[audit_id].questions:
+        key = (QUESTION, question.id)
+        way_up = WayUp(analysis, key)
+        if way_up.reach is None:
+            continue
+        scope, problem = way_up.scope, analysis.problem
+        lowest = analysis.bounds_of(key)[0]
+        for target in range(lowest + 1, len(analysis.grades)):
+            needs = way_up.reach.needs(target)
+            if needs is None:
+                continue
+            for size in (1, 2, 3):
+                kept = [
+                    chosen
+                    for chosen in itertools.combinations(way_up.facts, size)
+                    if scope.highest_changing(problem, chosen) >= target
+                ]
+                assert all(needs.admits(chosen) for chosen in kept), (target, size)
+                assert needs.within(size) or not kept, (target, size)

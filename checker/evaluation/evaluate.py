@@ -19,6 +19,7 @@ from checker.evaluation.engine import Engine
 from checker.files import cache
 from checker.language import conditions, verdicts
 from checker.language.facttypes import format_value, to_json
+from checker.language.jinja_filters import quick_select_filters
 from checker.memo import Memo
 from checker.model import (
     NOT_APPLICABLE,
@@ -47,6 +48,7 @@ _ENVIRONMENT = jinja2.Environment(
 # reports write nämnd names ("att kommunstyrelsen …").
 RULE_FILTERS = {"in_sentence": lambda text: text[:1].lower() + text[1:]}
 _ENVIRONMENT.filters.update(RULE_FILTERS)
+_ENVIRONMENT.filters.update(quick_select_filters(_ENVIRONMENT))
 _ENGINE: Engine | None = None
 
 

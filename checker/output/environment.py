@@ -11,6 +11,7 @@ import jinja2
 from checker.errors import GranskaError
 from checker.files import cache
 from checker.language.facttypes import count_noun
+from checker.language.jinja_filters import quick_select_filters
 
 ANSI = {
     "ja": "\033[32m",
@@ -50,6 +51,7 @@ def template_environment(autoescape: bool = False) -> jinja2.Environment:
         md_escape=lambda text: re.sub(r"([\\`*_\[\]])", r"\\\1", text),
         first_upper=lambda text: text[:1].upper() + text[1:],
     )
+    environment.filters.update(quick_select_filters(environment))
     return environment
 
 
