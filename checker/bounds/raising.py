@@ -351,11 +351,12 @@ def _entry(
     order: dict[str, int],
 ) -> dict:
     problem, scope = analysis.problem, analysis.graded[key].scope
-    base, changed = problem.base, {**problem.base, **dict(changes)}
+    changed = {**problem.base, **dict(changes)}
+    reading = {c for fact_id, _index in changes for c in scope.readers[fact_id]}
     raised = [
         problem.criteria[c].id
         for c in dict.fromkeys(scope.criteria)
-        if problem.possible(c, changed) != problem.possible(c, base)
+        if c in reading and problem.possible(c, changed) != problem.base_possible(c)
     ]
     recommendations = list(
         dict.fromkeys(

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from functools import lru_cache
 
 from checker.model import Case, Citation, RuleBase
 
@@ -27,6 +28,7 @@ def in_force(rules: RuleBase, citation: Citation, start: date, end: date) -> boo
     return valid_from <= end and valid_to >= start
 
 
+@lru_cache(maxsize=4096)
 def reference_order(ref: str) -> tuple:
     """A sort key that puts "3 kap. 5 §" before "11 kap. 5 §": numbers by value."""
     return tuple(
