@@ -127,12 +127,23 @@ class WayUp:
     ) -> Iterator[frozenset[Change]]:
         """The minimal sets of `size` changes, in listing order: by their first fact, so
         that the sets starting with a later fact are not looked at until asked for."""
-        problem, scope, by_fact, facts = self.analysis.problem, self.scope, self.by_fact, self.facts
+        problem, scope, by_fact = self.analysis.problem, self.scope, self.by_fact
         admits = needs.admits if needs is not None else None
+        # A set of facts is passed over when every change of it holds a smaller working
+        # set: a fact each of whose classes works alone, or facts with one class each.
+        alone = {next(iter(changes)) for changes in working if len(changes) == 1}
+        facts = [f for f in self.facts if not all((f, i) in alone for i in by_fact[f])]
+        larger = [
+            frozenset(f for f, _index in changes)
+            for changes in working
+            if len(changes) > 1 and all(len(by_fact[f]) == 1 for f, _index in changes)
+        ]
         for first in range(len(facts) - size + 1):
             tried = []
             for rest in itertools.combinations(facts[first + 1 :], size - 1):
                 named = (facts[first], *rest)
+                if larger and any(held.issubset(named) for held in larger):
+                    continue
                 if admits is not None and not admits(named):
                     continue
                 highest = scope.highest_changing(problem, named)
