@@ -6,6 +6,9 @@ lowest bound reaches the target whatever the still unknown facts are; it is mini
 when no proper subset works. Sets are searched by size up to three changes, with the
 same exact bounds (checker.bounds.search); a change that can only make each criterion worse
 than leaving the fact as it is can never be part of a minimal set, and is not tried.
+Before a set is tried exactly, two upper bounds may rule it out: the policy's needs
+(`Reach`, whole sizes at once) and the witness completion (`Scope.highest_changing`).
+docs/bounds.md explains both.
 """
 
 from __future__ import annotations
