@@ -5,6 +5,7 @@ from __future__ import annotations
 from types import SimpleNamespace
 
 import jinja2
+import jinja2.sandbox
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -16,7 +17,7 @@ from checker.output.environment import template_environment
 VALUES = st.one_of(
     st.none(), st.booleans(), st.integers(-2, 2), st.sampled_from(["delvis", "uppfyllt", ""])
 )
-KEYS = st.sampled_from(["status", "area", "missing"])
+KEYS = st.sampled_from(["status", "area", "missing", "0"])
 ITEMS = st.one_of(
     st.dictionaries(KEYS, VALUES, max_size=3),
     st.builds(lambda value: SimpleNamespace(status=value), VALUES),
@@ -70,6 +71,10 @@ def test_an_overridden_test_is_used():
         "{{ items | selectattr('status', 'none') | list | length }}"
     ).render(items=[{"status": "x"}, {"status": None}])
     assert rendered == "1"
+
+
+def test_a_sandbox_keeps_its_own_filters():
+    assert quick_select_filters(jinja2.sandbox.SandboxedEnvironment()) == {}
 
 
 @pytest.mark.parametrize("quick", ["selectattr", "rejectattr"])

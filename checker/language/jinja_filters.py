@@ -33,7 +33,10 @@ PLAIN_TESTS: dict[str, Callable[..., Any]] = {
 
 
 def quick_select_filters(environment: jinja2.Environment) -> dict[str, Callable[..., Any]]:
-    """`selectattr` and `rejectattr` for `environment`, to put in its filters."""
+    """`selectattr` and `rejectattr` for `environment`, to put in its filters (none for an
+    environment that looks items up its own way, such as a sandbox)."""
+    if type(environment).getitem is not jinja2.Environment.getitem:
+        return {}
     return {
         "selectattr": _quick(environment.filters["selectattr"], True, environment),
         "rejectattr": _quick(environment.filters["rejectattr"], False, environment),
@@ -55,6 +58,7 @@ def _quick(
             or not plain
             or not isinstance(attribute, str)
             or "." in attribute
+            or attribute.isdigit()  # jinja2 looks it up as a number
             or isinstance(value, jinja2.Undefined)
         ):
             return original(context, value, *args, **kwargs)
@@ -73,6 +77,8 @@ def _chosen(
     test: Callable[..., Any],
     keep: bool,
 ) -> Iterator[Any]:
+    if not value:  # as jinja2 has it: an empty (or false) value selects nothing
+        return
     extra = args[2:]
     for item in value:
         if isinstance(item, dict) and attribute in item:
