@@ -85,8 +85,8 @@ class WayUp:
         self.facts = list(self.by_fact)
         self.number = {fact_id: number for number, fact_id in enumerate(self.facts)}
         self.scope = analysis.graded[key].scope
-        self.highest = self.scope.highest_changing(analysis.problem, self.facts)
-        self.reach = Reach(analysis, key, self.facts) if self.highest is not None else None
+        bounded = self.scope.highest_changing(analysis.problem, ()) is not None
+        self.reach = Reach(analysis, key, self.facts) if bounded else None
 
     def minimal_raises(
         self, target: int, max_changes: int = MAX_CHANGES, enough: int | None = None
@@ -117,8 +117,6 @@ class WayUp:
 
     def _levels(self, target: int, max_changes: int) -> Iterator[Iterator[frozenset[Change]]]:
         """Per number of changes, the minimal sets of that many, in listing order."""
-        if self.highest is not None and self.highest < target:  # not even all facts at once
-            return
         working: set[frozenset[Change]] = set()
         needs = self.reach.needs(target) if self.reach is not None else None
         for size in range(1, max_changes + 1):
