@@ -4,32 +4,21 @@ The rules' texts and the report templates pick items of lists by an attribute:
 `criteria | selectattr('status', 'equalto', 'delvis')`. jinja2 runs every item through
 its test machinery (the environment's test lookup, decorators, undefined handling),
 which is most of the time a reasoning text takes. For the plain case, a mapping that
-holds the attribute and one of the tests below, the same test is applied directly;
+holds the attribute and one of jinja2's plain tests, that test is called directly;
 every other item, attribute path or test goes through jinja2's own filter, so the
 result is the same in every case (tests/test_jinja_filters.py compares the two).
 """
 
 from __future__ import annotations
 
-import operator
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 import jinja2
 from jinja2.defaults import DEFAULT_TESTS
 
-# jinja2's built-in tests of these names, as they are defined there
-PLAIN_TESTS: dict[str, Callable[..., Any]] = {
-    "none": lambda value: value is None,
-    "equalto": operator.eq,
-    "eq": operator.eq,
-    "==": operator.eq,
-    "ne": operator.ne,
-    "!=": operator.ne,
-    "in": lambda value, seq: value in seq,
-    "true": lambda value: value is True,
-    "false": lambda value: value is False,
-}
+# jinja2's built-in tests that take the value and their arguments and nothing else
+PLAIN_TESTS = frozenset({"none", "equalto", "eq", "==", "ne", "!=", "in", "true", "false"})
 
 
 def quick_select_filters(environment: jinja2.Environment) -> dict[str, Callable[..., Any]]:
@@ -62,7 +51,7 @@ def _quick(
             or isinstance(value, jinja2.Undefined)
         ):
             return original(context, value, *args, **kwargs)
-        test = bool if name is None else PLAIN_TESTS[name]
+        test = bool if name is None else DEFAULT_TESTS[name]
         return _chosen(context, original, value, args, attribute, test, keep)
 
     return select
