@@ -245,25 +245,24 @@ class Reach:
         graded = analysis.graded[key]
         scope, problem = graded.scope, analysis.problem
         witness, self.statuses = scope.worst[0], scope.worst[1]
-        free = set(facts)
-        self.masks = dict.fromkeys(facts, 0)
-        self.reading: dict[str, list[int]] = {fact_id: [] for fact_id in facts}
+        self.reading = {fact_id: scope.positions[fact_id] for fact_id in facts}
+        self.masks = {
+            fact_id: sum(1 << position for position in positions)
+            for fact_id, positions in self.reading.items()
+        }
         self._shortfalls: dict[tuple[float, bool], tuple[float, dict[str, float]]] = {}
+        free = set(facts)
         self.options: list[tuple[int, ...] | frozenset[int]] = []
         for position, criterion in enumerate(scope.criteria):
             read = problem.criteria[criterion].facts
             if free.isdisjoint(read):
                 self.options.append((self.statuses[position],))
-                continue
-            for fact_id in read:
-                if fact_id in free:
-                    self.masks[fact_id] |= 1 << position
-                    self.reading[fact_id].append(position)
-            self.options.append(
-                problem.tables[criterion].possible(
-                    tuple(None if f in free else witness[f] for f in read)
+            else:
+                self.options.append(
+                    problem.tables[criterion].possible(
+                        tuple(None if f in free else witness[f] for f in read)
+                    )
                 )
-            )
         self.graded = graded
 
     def needs(self, target: int) -> Needs | None:
