@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Iterator
 from datetime import date
 from typing import Any
@@ -127,50 +128,23 @@ def citation_validity(subject: Subject) -> Found:
                         end=str(end),
                     ),
                 )
-            if start and source_end and start > source_end:
-                yield (
-                    place,
-                    said(
-                        "citation-starts-after-source",
-                        provision=provision.id,
-                        source=source.id,
-                        date=str(start),
-                        limit=str(source_end),
-                    ),
-                )
-            if end and source_start and end < source_start:
-                yield (
-                    place,
-                    said(
-                        "citation-ends-before-source",
-                        provision=provision.id,
-                        source=source.id,
-                        date=str(end),
-                        limit=str(source_start),
-                    ),
-                )
-            if start and source_start and start < source_start:
-                yield (
-                    place,
-                    said(
-                        "citation-starts-before-source",
-                        provision=provision.id,
-                        source=source.id,
-                        date=str(start),
-                        limit=str(source_start),
-                    ),
-                )
-            if end and source_end and end > source_end:
-                yield (
-                    place,
-                    said(
-                        "citation-ends-after-source",
-                        provision=provision.id,
-                        source=source.id,
-                        date=str(end),
-                        limit=str(source_end),
-                    ),
-                )
+            for key, moment, limit, outside in (
+                ("citation-starts-after-source", start, source_end, operator.gt),
+                ("citation-ends-before-source", end, source_start, operator.lt),
+                ("citation-starts-before-source", start, source_start, operator.lt),
+                ("citation-ends-after-source", end, source_end, operator.gt),
+            ):
+                if moment and limit and outside(moment, limit):
+                    yield (
+                        place,
+                        said(
+                            key,
+                            provision=provision.id,
+                            source=source.id,
+                            date=str(moment),
+                            limit=str(limit),
+                        ),
+                    )
 
 
 def unknown_reference(subject: Subject) -> Found:
