@@ -56,6 +56,16 @@ def repo(tmp_path_factory) -> Path:
     return repo
 
 
+def _earlier_rules(repo: Path, directory: Path) -> Path:
+    """The repository's rules at HEAD~1, unpacked into `directory`."""
+    archive = directory.parent / f"{directory.name}.tar"
+    subprocess.run(
+        ["git", "-C", str(repo), "archive", "HEAD~1:rules", "-o", str(archive)], check=True
+    )
+    shutil.unpack_archive(archive, directory)
+    return directory
+
+
 def _diff(repo: Path, *args: str):
     return CliRunner().invoke(
         main, ["diff", "--rules", str(repo / "rules"), "--cases", str(repo / "cases"), *args]
@@ -148,12 +158,8 @@ def test_no_change_exits_0(repo):
 
 
 def test_a_rules_directory_can_be_the_base(repo, tmp_path):
-    subprocess.run(
-        ["git", "-C", str(repo), "archive", "HEAD~1", "rules", "-o", str(tmp_path / "v1.tar")],
-        check=True,
-    )
-    shutil.unpack_archive(tmp_path / "v1.tar", tmp_path)
-    result = _diff(repo, "--base", str(tmp_path / "rules"), "--format", "json")
+    base_dir = _earlier_rules(repo, tmp_path / "rules")
+    result = _diff(repo, "--base", str(base_dir), "--format", "json")
     assert json.loads(result.output)["summary"]["moves"] == 9
 
 
@@ -164,12 +170,7 @@ def test_an_unknown_ref_is_a_clear_error(repo):
 
 
 def test_worker_processes_give_the_sequential_outcome(repo, tmp_path):
-    base_dir = tmp_path / "base"
-    subprocess.run(
-        ["git", "-C", str(repo), "archive", "HEAD~1:rules", "-o", str(tmp_path / "v1.tar")],
-        check=True,
-    )
-    shutil.unpack_archive(tmp_path / "v1.tar", base_dir)
+    base_dir = _earlier_rules(repo, tmp_path / "base")
     base, working = load_rules(base_dir), load_rules(repo / "rules")
     paths = generate_cases(working, 240, 7, tmp_path / "corpus")
     sequential = diff_corpus(paths, base, working, jobs=1)
@@ -179,12 +180,8 @@ def test_worker_processes_give_the_sequential_outcome(repo, tmp_path):
 
 
 def test_a_case_carried_to_the_base_rules_reads_as_if_validated_anew(repo, tmp_path):
-    subprocess.run(
-        ["git", "-C", str(repo), "archive", "HEAD~1:rules", "-o", str(tmp_path / "v1.tar")],
-        check=True,
-    )
-    shutil.unpack_archive(tmp_path / "v1.tar", tmp_path / "base")
-    base, working = load_rules(tmp_path / "base"), load_rules(repo / "rules")
+    base = load_rules(_earlier_rules(repo, tmp_path / "base"))
+    working = load_rules(repo / "rules")
     to_base = {kind: _translator(base, working, kind) for _key, kind in _SECTIONS}
     to_working = {kind: _translator(working, base, kind) for _key, kind in _SECTIONS}
     paths = [
@@ -203,12 +200,8 @@ def test_a_case_carried_to_the_base_rules_reads_as_if_validated_anew(repo, tmp_p
 
 
 def test_progress_is_told_of_every_case_sequential_and_parallel(repo, tmp_path):
-    subprocess.run(
-        ["git", "-C", str(repo), "archive", "HEAD~1:rules", "-o", str(tmp_path / "v1.tar")],
-        check=True,
-    )
-    shutil.unpack_archive(tmp_path / "v1.tar", tmp_path / "base")
-    base, working = load_rules(tmp_path / "base"), load_rules(repo / "rules")
+    base = load_rules(_earlier_rules(repo, tmp_path / "base"))
+    working = load_rules(repo / "rules")
     paths = generate_cases(working, 210, 3, tmp_path / "corpus")
     for jobs in (1, 2):
         told: list[tuple[int, int]] = []
