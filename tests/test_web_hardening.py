@@ -158,19 +158,21 @@ def test_a_rebound_host_name_gets_no_page_and_no_token(tmp_path, rules, host):
 
 
 # --- body limits -------------------------------------------------------------------
+def _post_chunked(client, body: bytes, content_type: str):
+    """A new-case form sent with chunked transfer encoding (no Content-Length)."""
+    return client.post(
+        "/new",
+        input_stream=io.BytesIO(body),
+        headers={"Content-Type": content_type, "Transfer-Encoding": "chunked"},
+        environ_overrides={"wsgi.input_terminated": True},
+    )
+
+
 def test_a_chunked_body_over_the_limit_gets_413(web):
     client, cases = web
     token = csrf(client)
     body = f"csrf_token={token}&kommun={'x' * (1024 * 1024)}".encode()
-    response = client.post(
-        "/new",
-        input_stream=io.BytesIO(body),
-        headers={
-            "Content-Type": "application/x-www-form-urlencoded",
-            "Transfer-Encoding": "chunked",
-        },
-        environ_overrides={"wsgi.input_terminated": True},
-    )
+    response = _post_chunked(client, body, "application/x-www-form-urlencoded")
     _is_swedish_4xx(response, 413)
     assert sorted(path.name for path in cases.iterdir()) == [QUICK_CASE]
 
@@ -180,15 +182,7 @@ def test_a_small_chunked_body_is_read_whole(web):
     token = csrf(client)
     fields = {"csrf_token": token, **NEW_CASE}
     body = "&".join(f"{key}={value}" for key, value in fields.items()).encode()
-    response = client.post(
-        "/new",
-        input_stream=io.BytesIO(body),
-        headers={
-            "Content-Type": "application/x-www-form-urlencoded; charset=utf-8",
-            "Transfer-Encoding": "chunked",
-        },
-        environ_overrides={"wsgi.input_terminated": True},
-    )
+    response = _post_chunked(client, body, "application/x-www-form-urlencoded; charset=utf-8")
     assert response.status_code == 303
     assert len(list(cases.iterdir())) == 2
 
